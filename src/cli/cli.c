@@ -1,0 +1,135 @@
+/* cli.c - printing, error reporting and shared option handling. */
+#include "cli.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include "config.h"
+
+#define CLI_LINE 4096
+
+static void cli_vformat(hz_cli *cli, hz_msg_id id, va_list ap, char *buf, size_t size)
+{
+    const char *args[9];
+    int nargs = 0;
+    const char *arg;
+    while (nargs < 9 && (arg = va_arg(ap, const char *)) != NULL)
+        args[nargs++] = arg;
+    hz_msg_format(cli->lang, id, args, nargs, buf, size);
+}
+
+void cli_say(hz_cli *cli, hz_msg_id id, ...)
+{
+    char buf[CLI_LINE];
+    va_list ap;
+    va_start(ap, id);
+    cli_vformat(cli, id, ap, buf, sizeof buf);
+    va_end(ap);
+    fprintf(cli->out, "%s\n", buf);
+}
+
+static void cli_prefix(hz_cli *cli)
+{
+    if (cli->command)
+        fprintf(cli->err, "%s %s: ", cli->prog, cli->command);
+    else
+        fprintf(cli->err, "%s: ", cli->prog);
+}
+
+void cli_error(hz_cli *cli, hz_msg_id id, ...)
+{
+    char buf[CLI_LINE];
+    va_list ap;
+    va_start(ap, id);
+    cli_vformat(cli, id, ap, buf, sizeof buf);
+    va_end(ap);
+    cli_prefix(cli);
+    fprintf(cli->err, "%s\n", buf);
+}
+
+void cli_report_error(hz_cli *cli, const hz_error *err)
+{
+    char buf[CLI_LINE];
+    hz_error_render(err, cli->lang, buf, sizeof buf);
+    cli_prefix(cli);
+    fprintf(cli->err, "%s\n", buf);
+}
+
+int cli_usage_error(hz_cli *cli, hz_msg_id id, ...)
+{
+    char buf[CLI_LINE], hint[256];
+    va_list ap;
+    va_start(ap, id);
+    cli_vformat(cli, id, ap, buf, sizeof buf);
+    va_end(ap);
+    cli_prefix(cli);
+    fprintf(cli->err, "%s\n", buf);
+    if (cli->command)
+        hz_msg_formatv(cli->lang, HZ_M_CLI_TRY_HELP, hint, sizeof hint, cli->command, NULL);
+    else
+        hz_msg_formatv(cli->lang, HZ_M_CLI_TRY_MAIN_HELP, hint, sizeof hint, NULL);
+    fprintf(cli->err, "%s\n", hint);
+    return HZ_EXIT_USAGE;
+}
+
+int cli_help(hz_cli *cli, hz_msg_id usage)
+{
+    fputs(hz_msg_text(cli->lang, usage), cli->out);
+    return HZ_EXIT_OK;
+}
+
+int cli_exit_code(hz_status status)
+{
+    switch (status) {
+    case HZ_OK:
+        return HZ_EXIT_OK;
+    case HZ_ERR_USAGE:
+        return HZ_EXIT_USAGE;
+    case HZ_ERR_INVALID:
+        return HZ_EXIT_INVALID;
+    default:
+        return HZ_EXIT_IO;
+    }
+}
+
+int cli_scan_lang(hz_cli *cli, int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++) {
+        const char *value = NULL;
+        if (!strcmp(argv[i], "--"))
+            break;
+        if (!strcmp(argv[i], "--lang") && i + 1 < argc)
+            value = argv[i + 1];
+        else if (!strncmp(argv[i], "--lang=", 7))
+            value = argv[i] + 7;
+        if (value) {
+            int lang = hz_lang_parse(value);
+            if (lang < 0)
+                return -1;
+            cli->lang = (hz_lang)lang;
+        }
+    }
+    return 0;
+}
+
+int cli_load_config(hz_cli *cli, const char *dir, hz_config **out)
+{
+    if (!dir)
+        dir = config_default_dir();
+    hz_config_problems problems = {0};
+    hz_status status = config_load(dir, out, &problems);
+    if (status == HZ_OK)
+        return HZ_EXIT_OK;
+    char what[CLI_LINE];
+    for (size_t i = 0; i < problems.count; i++) {
+        const hz_config_problem *problem = &problems.items[i];
+        hz_error_render(&problem->error, cli->lang, what, sizeof what);
+        cli_error(cli, HZ_M_CLI_CONFIG_PROBLEM, problem->file, problem->section,
+                  problem->key, what, NULL);
+    }
+    char count[32];
+    snprintf(count, sizeof count, "%zu", problems.count);
+    cli_error(cli, HZ_M_CLI_CONFIG_FAILED, dir, count, NULL);
+    config_problems_free(&problems);
+    return status == HZ_ERR_CONFIG ? HZ_EXIT_USAGE : HZ_EXIT_IO;
+}

@@ -1,0 +1,68 @@
+/*
+ * cli.h - the thin command-line layer over libhuizong.
+ *
+ * One file per subcommand (cmd_*.c), each exporting one hz_cmd_fn listed in
+ * the sorted table in main.c. Commands parse their options with getopt_long
+ * (through cli_getopt), print only through cli_say / cli_error with catalogue
+ * messages, and return an exit code: 0 success, 1 data errors found,
+ * 2 usage error, 3 cannot read input or write output.
+ */
+#ifndef HZ_CLI_H
+#define HZ_CLI_H
+
+#include <stdio.h>
+#include "hz_msg.h"
+#include "hz_status.h"
+
+enum { HZ_EXIT_OK = 0, HZ_EXIT_INVALID = 1, HZ_EXIT_USAGE = 2, HZ_EXIT_IO = 3 };
+
+typedef struct hz_cli {
+    const char *prog;      /* "huizong" */
+    const char *command;   /* "check" */
+    hz_lang lang;
+    FILE *out;
+    FILE *err;
+    int err_is_tty;
+} hz_cli;
+
+typedef int (*hz_cmd_fn)(hz_cli *cli, int argc, char **argv);
+
+typedef struct hz_command {
+    const char *name;
+    hz_cmd_fn run;
+    hz_msg_id summary;     /* one line for `huizong help` */
+    hz_msg_id usage;       /* full text for `huizong CMD --help` */
+} hz_command;
+
+/* Prints a catalogue message (NULL-terminated const char * args) + "\n". */
+void cli_say(hz_cli *cli, hz_msg_id id, ...);
+/* Prints "huizong CMD: <message>" to stderr. */
+void cli_error(hz_cli *cli, hz_msg_id id, ...);
+/* Prints an hz_error to stderr with the command prefix. */
+void cli_report_error(hz_cli *cli, const hz_error *err);
+/* Prints a usage error plus "try huizong CMD --help" and returns 2. */
+int cli_usage_error(hz_cli *cli, hz_msg_id id, ...);
+/* Prints the command's usage text to stdout and returns 0. */
+int cli_help(hz_cli *cli, hz_msg_id usage);
+/* Exit code for a library status (HZ_ERR_IO -> 3, USAGE -> 2, ...). */
+int cli_exit_code(hz_status status);
+
+/* Handles --lang for every command: scans argv for --lang X / --lang=X and
+ * sets cli->lang; returns -1 when X is not zh/en. */
+int cli_scan_lang(hz_cli *cli, int argc, char **argv);
+
+struct hz_config;
+/* Loads the configuration folder dir (NULL: the default), printing every
+ * problem; returns HZ_EXIT_OK with *out set, or the exit code to use. */
+int cli_load_config(hz_cli *cli, const char *dir, struct hz_config **out);
+
+/* Subcommands (one file each). */
+int cmd_archive(hz_cli *cli, int argc, char **argv);
+int cmd_check(hz_cli *cli, int argc, char **argv);
+int cmd_consolidate(hz_cli *cli, int argc, char **argv);
+int cmd_render(hz_cli *cli, int argc, char **argv);
+int cmd_synth(hz_cli *cli, int argc, char **argv);
+int cmd_template(hz_cli *cli, int argc, char **argv);
+int cmd_verify(hz_cli *cli, int argc, char **argv);
+
+#endif

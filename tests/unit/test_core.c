@@ -1,0 +1,148 @@
+/* test_core.c - dates, amounts, text helpers and the message catalogue. */
+#include <criterion/criterion.h>
+#include <string.h>
+#include "hz_amount.h"
+#include "hz_date.h"
+#include "hz_msg.h"
+#include "hz_status.h"
+#include "hz_text.h"
+
+Test(date, civil_roundtrip)
+{
+    hz_date d = hz_date_from_ymd(2022, 8, 26);
+    cr_assert_neq(d, HZ_DATE_NONE);
+    int y, m, dd;
+    hz_date_to_ymd(d, &y, &m, &dd);
+    cr_assert_eq(y, 2022);
+    cr_assert_eq(m, 8);
+    cr_assert_eq(dd, 26);
+    cr_assert_eq(hz_date_from_ymd(1970, 1, 1), 0);
+    cr_assert_eq(hz_date_weekday(d), 4, "2022-08-26 was a Friday");
+    cr_assert_eq(hz_date_from_ymd(2022, 2, 29), HZ_DATE_NONE);
+    cr_assert_neq(hz_date_from_ymd(2024, 2, 29), HZ_DATE_NONE);
+    cr_assert_eq(hz_date_from_ymd(2022, 13, 1), HZ_DATE_NONE);
+}
+
+Test(date, parse_three_forms)
+{
+    hz_date want = hz_date_from_ymd(2022, 7, 5), got;
+    cr_assert(hz_date_parse("2022-07-05", &got));
+    cr_assert_eq(got, want);
+    cr_assert(hz_date_parse("2022/7/5", &got));
+    cr_assert_eq(got, want);
+    cr_assert(hz_date_parse("2022年7月5日", &got));
+    cr_assert_eq(got, want);
+    cr_assert(hz_date_parse("  2022-07-05\xE3\x80\x80", &got));
+    cr_assert_eq(got, want);
+    cr_assert_not(hz_date_parse("2022-13-01", &got));
+    cr_assert_not(hz_date_parse("2022-07-05x", &got));
+    cr_assert_not(hz_date_parse("2022-07/05", &got));
+    cr_assert_not(hz_date_parse("22-07-05", &got));
+    cr_assert_not(hz_date_parse("2022年7月5", &got));
+    cr_assert_not(hz_date_parse("", &got));
+}
+
+Test(date, serials)
+{
+    hz_date d;
+    cr_assert(hz_date_from_serial(44799, false, &d)); /* 2022-08-26 */
+    cr_assert_eq(d, hz_date_from_ymd(2022, 8, 26));
+    cr_assert_eq(hz_date_to_serial(d), 44799.0);
+    cr_assert(hz_date_from_serial(44799 - 1462, true, &d));
+    cr_assert_eq(d, hz_date_from_ymd(2022, 8, 26));
+    cr_assert(hz_date_from_serial(1, false, &d));
+    cr_assert_eq(d, hz_date_from_ymd(1900, 1, 1));
+    cr_assert(hz_date_from_serial(61, false, &d));
+    cr_assert_eq(d, hz_date_from_ymd(1900, 3, 1));
+    cr_assert_not(hz_date_from_serial(60, false, &d));
+    cr_assert_not(hz_date_from_serial(-1, false, &d));
+    char buf[32];
+    cr_assert_str_eq(hz_date_format_zh(hz_date_from_ymd(2022, 8, 6), buf, sizeof buf), "2022年8月6日");
+}
+
+Test(amount, parse_and_format)
+{
+    hz_amount a;
+    cr_assert(hz_amount_parse("1234.5678", &a));
+    cr_assert_eq(a, 12345678);
+    cr_assert(hz_amount_parse("0.1", &a));
+    cr_assert_eq(a, 1000);
+    cr_assert(hz_amount_parse("12", &a));
+    cr_assert_eq(a, 120000);
+    cr_assert(hz_amount_parse("1.23450", &a));
+    cr_assert_eq(a, 12345);
+    cr_assert_not(hz_amount_parse("1.23456", &a));
+    cr_assert_not(hz_amount_parse("1,234", &a));
+    cr_assert_not(hz_amount_parse("12万", &a));
+    cr_assert_not(hz_amount_parse(".", &a));
+    cr_assert_not(hz_amount_parse("", &a));
+    char buf[64];
+    cr_assert_str_eq(hz_amount_format(12345678, 2, true, buf, sizeof buf), "1,234.57");
+    cr_assert_str_eq(hz_amount_format(12345678, 4, false, buf, sizeof buf), "1234.5678");
+    cr_assert_str_eq(hz_amount_format(-5000, 2, false, buf, sizeof buf), "-0.50");
+    cr_assert_str_eq(hz_amount_format(0, 0, false, buf, sizeof buf), "0");
+}
+
+Test(amount, from_double_has_no_drift)
+{
+    hz_amount sum = 0, a;
+    for (int i = 0; i < 10000; i++) {
+        cr_assert(hz_amount_from_double(0.1, &a));
+        sum += a;
+    }
+    cr_assert_eq(sum, 10000000); /* exactly 1000 万元 */
+    cr_assert(hz_amount_from_double(1.2345, &a));
+    cr_assert_eq(a, 12345);
+    cr_assert_not(hz_amount_from_double(1.23456, &a));
+}
+
+Test(text, utf8_and_trim)
+{
+    cr_assert(hz_utf8_valid("许昌abc", strlen("许昌abc")));
+    cr_assert_not(hz_utf8_valid("\xC0\xAF", 2));     /* overlong */
+    cr_assert_not(hz_utf8_valid("\xED\xA0\x80", 3)); /* surrogate */
+    cr_assert_not(hz_utf8_valid("\xE8\xAE", 2));     /* truncated */
+    cr_assert_eq(hz_utf8_length("许昌a"), 3);
+    char t[64] = "\xE3\x80\x80 许昌 \xC2\xA0";
+    cr_assert_str_eq(hz_trim(t), "许昌");
+    char small[5];
+    hz_strlcpy_utf8(small, "许昌", sizeof small);
+    cr_assert_str_eq(small, "许");
+    hz_buf buf = {0};
+    cr_assert(hz_buf_printf(&buf, "%d-%s", 7, "x"));
+    cr_assert(hz_buf_puts(&buf, "许"));
+    cr_assert_str_eq(buf.data, "7-x许");
+    hz_buf_free(&buf);
+}
+
+/* Every message has both languages, and both use the same arguments. */
+Test(msg, catalogue_complete)
+{
+    for (int id = 1; id < HZ_MSG__COUNT; id++) {
+        const char *zh = hz_msg_text(HZ_LANG_ZH, (hz_msg_id)id);
+        const char *en = hz_msg_text(HZ_LANG_EN, (hz_msg_id)id);
+        cr_assert(zh[0] != '\0', "%s has no Chinese text", hz_msg_name((hz_msg_id)id));
+        cr_assert(en[0] != '\0', "%s has no English text", hz_msg_name((hz_msg_id)id));
+        for (char arg = '1'; arg <= '9'; arg++) {
+            char placeholder[4] = {'{', arg, '}', '\0'};
+            cr_assert_eq(strstr(zh, placeholder) != NULL, strstr(en, placeholder) != NULL,
+                         "%s uses %s in one language only", hz_msg_name((hz_msg_id)id),
+                         placeholder);
+        }
+    }
+}
+
+Test(msg, format_substitutes_in_any_order)
+{
+    char buf[128];
+    hz_msg_formatv(HZ_LANG_EN, HZ_M_IO_RENAME, buf, sizeof buf, "a", "b", "c", NULL);
+    cr_assert_str_eq(buf, "cannot rename a to b: c");
+    hz_msg_formatv(HZ_LANG_ZH, HZ_M_IO_OPEN, buf, 12, "许昌许昌", "x", NULL);
+    cr_assert(hz_utf8_valid(buf, strlen(buf)), "truncation keeps UTF-8 whole");
+    hz_error err;
+    cr_assert_eq(hz_error_set(&err, HZ_ERR_IO, HZ_M_IO_OPEN, "f.xlsx", "no such file", NULL), HZ_ERR_IO);
+    hz_error_render(&err, HZ_LANG_ZH, buf, sizeof buf);
+    cr_assert_str_eq(buf, "无法打开文件 f.xlsx：no such file");
+    cr_assert_eq(hz_lang_parse("en_US.UTF-8"), HZ_LANG_EN);
+    cr_assert_eq(hz_lang_parse("fr"), -1);
+}
