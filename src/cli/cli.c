@@ -1,6 +1,8 @@
 /* cli.c - printing, error reporting and shared option handling. */
 #include "cli.h"
 
+#include <getopt.h>
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -132,4 +134,14 @@ int cli_load_config(hz_cli *cli, const char *dir, hz_config **out)
     cli_error(cli, HZ_M_CLI_CONFIG_FAILED, dir, count, NULL);
     config_problems_free(&problems);
     return status == HZ_ERR_CONFIG ? HZ_EXIT_USAGE : HZ_EXIT_IO;
+}
+
+int cli_option_error(hz_cli *cli, int c, char **argv)
+{
+    const char *arg = argv[optind - 1];
+    char shortopt[3] = {'-', (char)optopt, '\0'};
+    if (optopt && optopt < 256)
+        arg = shortopt;
+    return cli_usage_error(cli, c == ':' ? HZ_M_CLI_MISSING_ARGUMENT : HZ_M_CLI_UNKNOWN_OPTION,
+                           arg, NULL);
 }

@@ -42,6 +42,9 @@ void cli_error(hz_cli *cli, hz_msg_id id, ...);
 void cli_report_error(hz_cli *cli, const hz_error *err);
 /* Prints a usage error plus "try huizong CMD --help" and returns 2. */
 int cli_usage_error(hz_cli *cli, hz_msg_id id, ...);
+/* The usage error for getopt_long's ':' (missing argument) or '?'
+ * (unknown option) result c; returns 2. */
+int cli_option_error(hz_cli *cli, int c, char **argv);
 /* Prints the command's usage text to stdout and returns 0. */
 int cli_help(hz_cli *cli, hz_msg_id usage);
 /* Exit code for a library status (HZ_ERR_IO -> 3, USAGE -> 2, ...). */

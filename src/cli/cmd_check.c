@@ -1,0 +1,147 @@
+/* cmd_check.c - `huizong check`: every problem of every file, by cell. */
+#include <getopt.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "check.h"
+#include "cli.h"
+#include "config.h"
+
+enum { OPT_ROUND = 256, OPT_FORMAT, OPT_CONFIG, OPT_LANG };
+
+static hz_msg_id severity_word(hz_severity severity)
+{
+    switch (severity) {
+    case HZ_SEV_ERROR: return HZ_M_CLI_SEV_ERROR;
+    case HZ_SEV_WARNING: return HZ_M_CLI_SEV_WARNING;
+    default: return HZ_M_CLI_SEV_NOTICE;
+    }
+}
+
+static void print_text(hz_cli *cli, const hz_check_result *r)
+{
+    cli_say(cli, HZ_M_CLI_CHECK_FILE, r->sub.path, NULL);
+    for (size_t i = 0; i < r->issues.count; i++) {
+        const hz_issue *issue = &r->issues.items[i];
+        char message[2048];
+        issue_render(issue, cli->lang, message, sizeof message);
+        cli_say(cli, issue->explained ? HZ_M_CLI_CHECK_EXPLAINED_LINE : HZ_M_CLI_CHECK_LINE,
+                hz_msg_text(cli->lang, severity_word(issue->severity)), message, issue->rule,
+                NULL);
+    }
+    char a[32], b[32], c[32], d[32];
+    if (r->valid) {
+        snprintf(a, sizeof a, "%zu", r->sub.case_count);
+        snprintf(b, sizeof b, "%zu", r->counts.warnings + r->counts.explained);
+        snprintf(c, sizeof c, "%zu", r->counts.explained);
+        snprintf(d, sizeof d, "%zu", r->counts.notices);
+        cli_say(cli, HZ_M_CLI_CHECK_VALID, a, b, c, d, NULL);
+    } else {
+        snprintf(a, sizeof a, "%zu", r->counts.errors);
+        snprintf(b, sizeof b, "%zu", r->counts.warnings);
+        snprintf(c, sizeof c, "%zu", r->counts.explained);
+        snprintf(d, sizeof d, "%zu", r->counts.notices);
+        cli_say(cli, HZ_M_CLI_CHECK_INVALID, a, b, c, d, NULL);
+    }
+}
+
+int cmd_check(hz_cli *cli, int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"config", required_argument, NULL, OPT_CONFIG},
+        {"format", required_argument, NULL, OPT_FORMAT},
+        {"help", no_argument, NULL, 'h'},
+        {"lang", required_argument, NULL, OPT_LANG},
+        {"round", required_argument, NULL, OPT_ROUND},
+        {NULL, 0, NULL, 0},
+    };
+    const char *round_word = NULL, *format = "text", *config_dir = NULL;
+    int c;
+    opterr = 0;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+        switch (c) {
+        case OPT_CONFIG: config_dir = optarg; break;
+        case OPT_FORMAT: format = optarg; break;
+        case OPT_LANG: break; /* handled by cli_scan_lang */
+        case OPT_ROUND: round_word = optarg; break;
+        case 'h': return cli_help(cli, HZ_M_CLI_USAGE_CHECK);
+        default: return cli_option_error(cli, c, argv);
+        }
+    }
+    if (strcmp(format, "text") && strcmp(format, "json"))
+        return cli_usage_error(cli, HZ_M_CLI_BAD_FORMAT, NULL);
+    if (optind >= argc)
+        return cli_usage_error(cli, HZ_M_CLI_NEED_FILES, NULL);
+
+    hz_config *config = NULL;
+    int rc = cli_load_config(cli, config_dir, &config);
+    if (rc != HZ_EXIT_OK)
+        return rc;
+    const hz_round *round = NULL;
+    if (round_word && !(round = config_find_round_by_word(config, round_word))) {
+        config_free(config);
+        return cli_usage_error(cli, HZ_M_CLI_UNKNOWN_ROUND, round_word, NULL);
+    }
+
+    size_t count = (size_t)(argc - optind);
+    hz_check_result *results = calloc(count, sizeof *results);
+    if (!results) {
+        cli_error(cli, HZ_M_NOMEM, NULL);
+        config_free(config);
+        return HZ_EXIT_IO;
+    }
+    hz_check_options opt = {.round = round};
+    size_t valid = 0;
+    bool unreadable = false;
+    rc = HZ_EXIT_OK;
+    for (size_t i = 0; i < count; i++) {
+        hz_error err = {0};
+        hz_status s = check_file(config, argv[optind + (int)i], &opt, &results[i], &err);
+        if (s != HZ_OK) {
+            cli_report_error(cli, &err);
+            rc = HZ_EXIT_IO;
+            count = i + 1;
+            break;
+        }
+        valid += results[i].valid;
+        /* a file that is there but is not a workbook is a finding (1);
+         * one that cannot be opened at all is an input failure (3) */
+        for (size_t k = 0; k < results[i].issues.count; k++)
+            if (!strcmp(results[i].issues.items[k].rule, "file.unreadable"))
+                unreadable = true;
+    }
+    if (rc == HZ_EXIT_OK) {
+        if (!strcmp(format, "json")) {
+            json_object *report = check_report_json(results, count, cli->lang);
+            if (!report) {
+                cli_error(cli, HZ_M_NOMEM, NULL);
+                rc = HZ_EXIT_IO;
+            } else {
+                fprintf(cli->out, "%s\n",
+                        json_object_to_json_string_ext(report, JSON_C_TO_STRING_PRETTY |
+                                                                   JSON_C_TO_STRING_SPACED |
+                                                                   JSON_C_TO_STRING_NOSLASHESCAPE));
+                json_object_put(report);
+            }
+        } else {
+            for (size_t i = 0; i < count; i++)
+                print_text(cli, &results[i]);
+            if (count > 1) {
+                char n[32], v[32], x[32];
+                snprintf(n, sizeof n, "%zu", count);
+                snprintf(v, sizeof v, "%zu", valid);
+                snprintf(x, sizeof x, "%zu", count - valid);
+                cli_say(cli, HZ_M_CLI_CHECK_TOTAL, n, v, x, NULL);
+            }
+        }
+    }
+    if (rc == HZ_EXIT_OK)
+        rc = unreadable ? HZ_EXIT_IO : valid == count ? HZ_EXIT_OK : HZ_EXIT_INVALID;
+    for (size_t i = 0; i < count; i++)
+        check_result_free(&results[i]);
+    free(results);
+    config_free(config);
+    return rc;
+}

@@ -1,0 +1,273 @@
+/* cmd_consolidate.c - `huizong consolidate`: a round's folder into the city
+ * workbook, the report context, the validation report and the PDF. */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <json-c/json.h>
+#include "check.h"
+#include "cli.h"
+#include "config.h"
+#include "consolidate.h"
+#include "fsutil.h"
+#include "report_outputs.h"
+
+enum {
+    OPT_ROUND = 256, OPT_CONFIG, OPT_AS_OF, OPT_FORMAT, OPT_LANG, OPT_PDF_ONLY, OPT_XLSX_ONLY,
+    OPT_FINAL, OPT_STAGE
+};
+
+static int option_error(hz_cli *cli, int c, char **argv)
+{
+    const char *arg = argv[optind - 1];
+    char shortopt[3] = {'-', (char)optopt, '\0'};
+    if (optopt && optopt < 256)
+        arg = shortopt;
+    return cli_usage_error(cli, c == ':' ? HZ_M_CLI_MISSING_ARGUMENT : HZ_M_CLI_UNKNOWN_OPTION,
+                           arg, NULL);
+}
+
+/* The report date (report_outputs_as_of); a bad value is a usage error. */
+static int resolve_as_of(hz_cli *cli, const char *as_of_text, const hz_round *round,
+                         hz_date *out)
+{
+    hz_error err = {0};
+    if (report_outputs_as_of(as_of_text, round, cli->lang, out, &err) == HZ_OK)
+        return HZ_EXIT_OK;
+    return cli_usage_error(cli, err.msg, err.nargs > 0 ? err.args[0] : NULL,
+                           err.nargs > 1 ? err.args[1] : NULL, err.nargs > 2 ? err.args[2] : NULL,
+                           NULL);
+}
+
+typedef struct progress_state {
+    hz_cli *cli;
+} progress_state;
+
+static void show_progress(void *user, size_t done, size_t total, const char *name)
+{
+    progress_state *p = user;
+    char a[32], b[32], line[1024];
+    snprintf(a, sizeof a, "%zu", done);
+    snprintf(b, sizeof b, "%zu", total);
+    hz_msg_formatv(p->cli->lang, HZ_M_CONSOLIDATE_PROGRESS, line, sizeof line, a, b, name, NULL);
+    /* one line rewritten in place; cleared at the end */
+    fprintf(p->cli->err, "\r\033[K%s", line);
+    if (done == total)
+        fprintf(p->cli->err, "\r\033[K");
+    fflush(p->cli->err);
+}
+
+static void print_summary_text(hz_cli *cli, const hz_consolidation *cons)
+{
+    char a[32], b[32], c[32], d[32], rate1[32], rate2[32];
+    snprintf(a, sizeof a, "%zu", cons->unit_count);
+    snprintf(b, sizeof b, "%zu", cons->accepted_units);
+    snprintf(c, sizeof c, "%zu", cons->late_units);
+    snprintf(d, sizeof d, "%zu", cons->missing_units);
+    consolidate_format_rate(cons->accepted_units, cons->unit_count, rate1, sizeof rate1);
+    consolidate_format_rate(cons->on_time_units, cons->unit_count, rate2, sizeof rate2);
+    cli_say(cli, HZ_M_CONSOLIDATE_HEAD, cons->config->name, cons->round->name, a, b, c, d,
+            rate1, rate2, NULL);
+    cli_say(cli, HZ_M_CONSOLIDATE_TABLE_HEAD, NULL);
+    for (size_t u = 0; u < cons->unit_count; u++) {
+        const hz_cons_unit *cu = &cons->units[u];
+        char status[128];
+        consolidate_unit_status_text(cu, cli->lang, status, sizeof status);
+        const hz_cons_file *f = cu->file != HZ_NONE_INDEX ? &cons->files[cu->file] : NULL;
+        if (f)
+            fprintf(cli->out, "%s %s\t%s\t%d\t%zu\t%zu\t%s\n", cu->unit->code,
+                    cu->unit->short_name, status, f->version, f->check->counts.errors,
+                    f->check->counts.warnings, f->name);
+        else
+            fprintf(cli->out, "%s %s\t%s\t-\t-\t-\t-\n", cu->unit->code, cu->unit->short_name,
+                    status);
+    }
+    bool head = false;
+    for (size_t i = 0; i < cons->file_count; i++) {
+        const hz_cons_file *f = &cons->files[i];
+        if (f->status == HZ_FILE_ACCEPTED)
+            continue;
+        if (!head) {
+            cli_say(cli, HZ_M_CONSOLIDATE_OTHER_HEAD, NULL);
+            head = true;
+        }
+        char reason[1024];
+        hz_msg_formatv(cli->lang, f->reason, reason, sizeof reason,
+                       f->reason_arg ? f->reason_arg : "", NULL);
+        cli_say(cli, HZ_M_CONSOLIDATE_OTHER_FILE, f->name,
+                consolidate_file_status_text(f->status, cli->lang), reason, NULL);
+    }
+    int dec = cons->config->report.amount_decimals;
+    char f1[32], f2[32], f3[32], f4[64], f5[64];
+    snprintf(f1, sizeof f1, "%" PRId64, cons->total.filed);
+    snprintf(f2, sizeof f2, "%" PRId64, cons->total.closed);
+    hz_amount_format(cons->total.amount, dec, true, f4, sizeof f4);
+    hz_amount_format(cons->total.fine, dec, true, f5, sizeof f5);
+    snprintf(f3, sizeof f3, "%" PRId64, cons->total.transferred);
+    cli_say(cli, HZ_M_CONSOLIDATE_CASES_LINE, f1, f2, f4, f5, f3, NULL);
+}
+
+typedef struct outputs {
+    char xlsx[4096], pdf[4096], context[4096], validation[4096];
+} outputs;
+
+int cmd_consolidate(hz_cli *cli, int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"round", required_argument, NULL, OPT_ROUND},
+        {"config", required_argument, NULL, OPT_CONFIG},
+        {"as-of", required_argument, NULL, OPT_AS_OF},
+        {"output", required_argument, NULL, 'o'},
+        {"format", required_argument, NULL, OPT_FORMAT},
+        {"lang", required_argument, NULL, OPT_LANG},
+        {"pdf-only", no_argument, NULL, OPT_PDF_ONLY},
+        {"xlsx-only", no_argument, NULL, OPT_XLSX_ONLY},
+        {"final", no_argument, NULL, OPT_FINAL},
+        {"stage", required_argument, NULL, OPT_STAGE},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *round_word = NULL, *config_dir = NULL, *as_of_text = NULL, *out_dir = NULL;
+    const char *format = "text", *stage_folder = NULL;
+    bool pdf_only = false, xlsx_only = false, final = false;
+    int c;
+    opterr = 0;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, ":o:h", longopts, NULL)) != -1) {
+        switch (c) {
+        case OPT_ROUND: round_word = optarg; break;
+        case OPT_CONFIG: config_dir = optarg; break;
+        case OPT_AS_OF: as_of_text = optarg; break;
+        case 'o': out_dir = optarg; break;
+        case OPT_FORMAT: format = optarg; break;
+        case OPT_LANG: break; /* handled by cli_scan_lang */
+        case OPT_PDF_ONLY: pdf_only = true; break;
+        case OPT_XLSX_ONLY: xlsx_only = true; break;
+        case OPT_FINAL: final = true; break;
+        case OPT_STAGE: stage_folder = optarg; break;
+        case 'h': return cli_help(cli, HZ_M_CONSOLIDATE_USAGE);
+        default: return option_error(cli, c, argv);
+        }
+    }
+    if (optind >= argc)
+        return cli_usage_error(cli, HZ_M_CONSOLIDATE_NEED_FOLDER, NULL);
+    if (optind + 1 < argc)
+        return cli_usage_error(cli, HZ_M_CLI_EXTRA_ARGUMENT, argv[optind + 1], NULL);
+    const char *folder = argv[optind];
+    if (!round_word)
+        return cli_usage_error(cli, HZ_M_CONSOLIDATE_NEED_ROUND, NULL);
+    if (strcmp(format, "text") && strcmp(format, "json"))
+        return cli_usage_error(cli, HZ_M_CONSOLIDATE_BAD_FORMAT, NULL);
+    if (pdf_only && xlsx_only)
+        return cli_usage_error(cli, HZ_M_CONSOLIDATE_CONFLICT, "--pdf-only", "--xlsx-only",
+                               NULL);
+
+    hz_config *config = NULL;
+    int rc = cli_load_config(cli, config_dir, &config);
+    if (rc != HZ_EXIT_OK)
+        return rc;
+    const hz_round *round = config_find_round_by_word(config, round_word);
+    if (!round) {
+        rc = cli_usage_error(cli, HZ_M_CONSOLIDATE_UNKNOWN_ROUND, round_word, NULL);
+        config_free(config);
+        return rc;
+    }
+    hz_date as_of;
+    rc = resolve_as_of(cli, as_of_text, round, &as_of);
+    if (rc != HZ_EXIT_OK) {
+        config_free(config);
+        return rc;
+    }
+    char default_out[512];
+    if (!out_dir) {
+        snprintf(default_out, sizeof default_out, "out/%s", round->id);
+        out_dir = default_out;
+    }
+
+    hz_error err = {0};
+    progress_state ps = {cli};
+    hz_consolidate_options opt = {
+        .threads = 2, .stage_folder = stage_folder,
+        .progress = cli->err_is_tty ? show_progress : NULL, .progress_user = &ps,
+    };
+    hz_consolidation *cons = NULL;
+    hz_status s = consolidate_folder(config, round, folder, &opt, &cons, &err);
+    if (s != HZ_OK) {
+        cli_report_error(cli, &err);
+        config_free(config);
+        return cli_exit_code(s) == HZ_EXIT_INVALID ? HZ_EXIT_IO : cli_exit_code(s);
+    }
+    s = fs_mkdir_p(out_dir, &err);
+    if (s != HZ_OK) {
+        cli_report_error(cli, &err);
+        consolidation_free(cons);
+        config_free(config);
+        return HZ_EXIT_IO;
+    }
+
+    outputs o = {0};
+    char base[1024];
+    report_outputs_base_name(config, round, final, base, sizeof base);
+    snprintf(o.xlsx, sizeof o.xlsx, "%s/%s.xlsx", out_dir, base);
+    snprintf(o.pdf, sizeof o.pdf, "%s/%s.pdf", out_dir, base);
+    snprintf(o.context, sizeof o.context, "%s/context.json", out_dir);
+    snprintf(o.validation, sizeof o.validation, "%s/validation.json", out_dir);
+
+    rc = HZ_EXIT_OK;
+    report_outputs_spec spec = {.lang = cli->lang, .as_of = as_of, .final = final};
+    report_outputs_paths paths = {
+        .validation = o.validation, .context = o.context,
+        .xlsx = pdf_only ? NULL : o.xlsx, .pdf = xlsx_only ? NULL : o.pdf,
+    };
+    report_outputs_done done = {0};
+    json_object *context = NULL;
+    s = report_outputs_write(cons, &spec, &paths, &context, &done, &err);
+    if (s != HZ_OK) {
+        cli_report_error(cli, &err);
+        rc = s == HZ_ERR_TEMPLATE || s == HZ_ERR_CONFIG ? HZ_EXIT_USAGE : HZ_EXIT_IO;
+    }
+
+    if (!strcmp(format, "json")) {
+        json_object *summary = context ? json_object_get(context)
+                                       : consolidate_to_json(cons, cli->lang, as_of, final);
+        json_object *outs = json_object_new_object();
+        if (done.xlsx)
+            json_object_object_add(outs, "xlsx", json_object_new_string(o.xlsx));
+        if (done.pdf)
+            json_object_object_add(outs, "pdf", json_object_new_string(o.pdf));
+        if (done.context)
+            json_object_object_add(outs, "context", json_object_new_string(o.context));
+        if (done.validation)
+            json_object_object_add(outs, "validation", json_object_new_string(o.validation));
+        if (summary) {
+            json_object_object_add(summary, "outputs", outs);
+            fprintf(cli->out, "%s\n",
+                    json_object_to_json_string_ext(summary, JSON_C_TO_STRING_PRETTY |
+                                                                JSON_C_TO_STRING_SPACED |
+                                                                JSON_C_TO_STRING_NOSLASHESCAPE));
+            json_object_put(summary);
+        } else {
+            json_object_put(outs);
+        }
+    } else {
+        print_summary_text(cli, cons);
+        if (done.xlsx)
+            cli_say(cli, HZ_M_CONSOLIDATE_WROTE, o.xlsx, NULL);
+        if (done.pdf)
+            cli_say(cli, HZ_M_CONSOLIDATE_WROTE, o.pdf, NULL);
+        if (done.context)
+            cli_say(cli, HZ_M_CONSOLIDATE_WROTE, o.context, NULL);
+        if (done.validation)
+            cli_say(cli, HZ_M_CONSOLIDATE_WROTE, o.validation, NULL);
+    }
+    if (rc == HZ_EXIT_OK && cons->accepted_units == 0) {
+        cli_error(cli, HZ_M_CONSOLIDATE_NONE_ACCEPTED, NULL);
+        rc = HZ_EXIT_INVALID;
+    }
+    json_object_put(context);
+    consolidation_free(cons);
+    config_free(config);
+    return rc;
+}

@@ -1,0 +1,966 @@
+/* consolidate.c - folder scan, accounting, receipts and figures; see
+ * consolidate.h. The JSON context lives in consolidate_json.c. */
+#include "consolidate.h"
+
+#include <ctype.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include "fsutil.h"
+#include "hz_text.h"
+
+#define RECEIPTS_NAME "receipts.ini"
+
+/* ---------------------------------------------------------------- names */
+
+static bool ends_with_ci(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && strcasecmp(s + n - m, suffix) == 0;
+}
+
+hz_msg_id consolidate_classify_name(const char *name, bool is_dir, bool is_regular)
+{
+    if (is_dir)
+        return HZ_M_CONSOLIDATE_IGNORED_DIR;
+    if (!strncmp(name, "~$", 2))
+        return HZ_M_CONSOLIDATE_IGNORED_LOCK;
+    if (name[0] == '.')
+        return HZ_M_CONSOLIDATE_IGNORED_HIDDEN;
+    if (!is_regular)
+        return HZ_M_CONSOLIDATE_IGNORED_NOT_REGULAR;
+    if (!strcasecmp(name, RECEIPTS_NAME))
+        return HZ_M_CONSOLIDATE_IGNORED_RECEIPTS;
+    if (!ends_with_ci(name, ".xlsx") || strlen(name) == 5)
+        return HZ_M_CONSOLIDATE_IGNORED_NOT_XLSX;
+    return HZ_M_NONE;
+}
+
+const char *consolidate_file_status_name(hz_file_status status)
+{
+    switch (status) {
+    case HZ_FILE_ACCEPTED: return "accepted";
+    case HZ_FILE_SUPERSEDED: return "superseded";
+    case HZ_FILE_REJECTED: return "rejected";
+    case HZ_FILE_IGNORED: return "ignored";
+    }
+    return "unknown";
+}
+
+const char *consolidate_file_status_text(hz_file_status status, hz_lang lang)
+{
+    switch (status) {
+    case HZ_FILE_ACCEPTED: return hz_msg_text(lang, HZ_M_CONSOLIDATE_FILE_ACCEPTED);
+    case HZ_FILE_SUPERSEDED: return hz_msg_text(lang, HZ_M_CONSOLIDATE_FILE_SUPERSEDED);
+    case HZ_FILE_REJECTED: return hz_msg_text(lang, HZ_M_CONSOLIDATE_FILE_REJECTED);
+    case HZ_FILE_IGNORED: return hz_msg_text(lang, HZ_M_CONSOLIDATE_FILE_IGNORED);
+    }
+    return "";
+}
+
+const char *consolidate_format_rate(size_t num, size_t den, char *buf, size_t size)
+{
+    if (den == 0) {
+        snprintf(buf, size, "%s", "—");
+        return buf;
+    }
+    /* tenths of a percent, rounded half up, in integers: no float drift */
+    unsigned long long tenths = ((unsigned long long)num * 2000ULL + den) / (2ULL * den);
+    snprintf(buf, size, "%llu.%llu%%", tenths / 10, tenths % 10);
+    return buf;
+}
+
+const char *consolidate_unit_status_text(const hz_cons_unit *unit, hz_lang lang, char *buf,
+                                         size_t size)
+{
+    char days[32];
+    switch (unit->receipt) {
+    case HZ_RECEIPT_ON_TIME:
+        snprintf(buf, size, "%s", hz_msg_text(lang, HZ_M_CONSOLIDATE_STATUS_ON_TIME));
+        break;
+    case HZ_RECEIPT_LATE:
+        snprintf(days, sizeof days, "%d", unit->days_late);
+        hz_msg_formatv(lang, HZ_M_CONSOLIDATE_STATUS_LATE, buf, size, days, NULL);
+        break;
+    case HZ_RECEIPT_MISSING:
+        snprintf(buf, size, "%s",
+                 hz_msg_text(lang, unit->files_seen ? HZ_M_CONSOLIDATE_STATUS_REJECTED
+                                                    : HZ_M_CONSOLIDATE_STATUS_MISSING));
+        break;
+    }
+    return buf;
+}
+
+/* ------------------------------------------------------------- receipts */
+
+void consolidate_receipts_free(hz_receipts *receipts)
+{
+    if (!receipts)
+        return;
+    free(receipts->items);
+    receipts->items = NULL;
+    receipts->count = 0;
+    receipts->present = false;
+}
+
+/* Parses "HH:MM" or "HH:MM:SS" into a minute of the day. */
+static bool parse_time(const char *t, int *minute)
+{
+    int h = 0, m = 0, s = 0, n = 0;
+    if (!isdigit((unsigned char)t[0]))
+        return false;
+    if (sscanf(t, "%2d:%2d%n", &h, &m, &n) != 2)
+        return false;
+    if (t[n] == ':') {
+        int n2 = 0;
+        if (sscanf(t + n + 1, "%2d%n", &s, &n2) != 1)
+            return false;
+        n += 1 + n2;
+    }
+    if (t[n] != '\0' || h < 0 || h > 23 || m < 0 || m > 59 || s < 0 || s > 59)
+        return false;
+    *minute = h * 60 + m;
+    return true;
+}
+
+static bool parse_receipt_value(char *value, hz_date *date, int *minute)
+{
+    size_t len = strlen(value);
+    if (len >= 2 && (value[0] == '"' || value[0] == '\'') && value[len - 1] == value[0]) {
+        value[len - 1] = '\0';
+        value++;
+        hz_trim(value);
+    }
+    *minute = -1;
+    char *space = strpbrk(value, " T\t");
+    if (space) {
+        *space = '\0';
+        char *time = space + 1;
+        hz_trim(time);
+        if (*time && !parse_time(time, minute))
+            return false;
+    }
+    return hz_date_parse(value, date);
+}
+
+static hz_status receipts_bad_line(hz_error *err, const char *name, unsigned line,
+                                   const char *text)
+{
+    char num[16], shown[200];
+    snprintf(num, sizeof num, "%u", line);
+    hz_strlcpy_utf8(shown, text, sizeof shown);
+    return hz_error_set(err, HZ_ERR_FORMAT, HZ_M_CONSOLIDATE_RECEIPTS_BAD_LINE, name, num,
+                        shown, NULL);
+}
+
+hz_status consolidate_parse_receipts(const char *text, const char *name, hz_receipts *out,
+                                     hz_error *err)
+{
+    memset(out, 0, sizeof *out);
+    out->present = true;
+    size_t cap = 0;
+    unsigned lineno = 0;
+    bool in_receipts = false;
+    const char *p = text;
+    if (!strncmp(p, "\xEF\xBB\xBF", 3))
+        p += 3;
+    while (*p) {
+        const char *eol = strchr(p, '\n');
+        size_t len = eol ? (size_t)(eol - p) : strlen(p);
+        lineno++;
+        char line[1100];
+        if (len >= sizeof line) {
+            consolidate_receipts_free(out);
+            return receipts_bad_line(err, name, lineno, "…");
+        }
+        memcpy(line, p, len);
+        line[len] = '\0';
+        p = eol ? eol + 1 : p + len;
+        char *l = hz_trim(line);
+        size_t ll = strlen(l);
+        if (ll && l[ll - 1] == '\r')
+            l[--ll] = '\0';
+        l = hz_trim(l);
+        if (!*l || *l == ';' || *l == '#')
+            continue;
+        if (!hz_utf8_valid(l, strlen(l))) {
+            consolidate_receipts_free(out);
+            return receipts_bad_line(err, name, lineno, "?");
+        }
+        if (*l == '[') {
+            char *close = strchr(l, ']');
+            if (!close) {
+                consolidate_receipts_free(out);
+                return receipts_bad_line(err, name, lineno, l);
+            }
+            *close = '\0';
+            char *section = hz_trim(l + 1);
+            in_receipts = strcasecmp(section, "receipts") == 0;
+            continue;
+        }
+        char *eq = strchr(l, '=');
+        if (!eq) {
+            consolidate_receipts_free(out);
+            return receipts_bad_line(err, name, lineno, l);
+        }
+        if (!in_receipts)
+            continue;
+        char shown[1100];
+        snprintf(shown, sizeof shown, "%s", l);
+        *eq = '\0';
+        char *key = hz_trim(l);
+        char *value = hz_trim(eq + 1);
+        /* like iniparser: an unquoted value ends at ; or # */
+        if (*value != '"' && *value != '\'') {
+            char *c = strpbrk(value, ";#");
+            if (c) {
+                *c = '\0';
+                hz_trim(value);
+            }
+        }
+        for (char *k = key; *k; k++)
+            *k = (char)tolower((unsigned char)*k);
+        if (!*key || strlen(key) >= sizeof out->items[0].code) {
+            consolidate_receipts_free(out);
+            return receipts_bad_line(err, name, lineno, shown);
+        }
+        if (!*value)
+            continue; /* registered as a placeholder, nothing received yet */
+        hz_date date;
+        int minute;
+        if (!parse_receipt_value(value, &date, &minute)) {
+            consolidate_receipts_free(out);
+            return receipts_bad_line(err, name, lineno, shown);
+        }
+        for (size_t i = 0; i < out->count; i++) {
+            if (!strcmp(out->items[i].code, key)) {
+                char a[16], b[16];
+                snprintf(a, sizeof a, "%u", out->items[i].line);
+                snprintf(b, sizeof b, "%u", lineno);
+                consolidate_receipts_free(out);
+                return hz_error_set(err, HZ_ERR_FORMAT, HZ_M_CONSOLIDATE_RECEIPTS_DUPLICATE,
+                                    name, key, a, b, NULL);
+            }
+        }
+        if (out->count == cap) {
+            size_t ncap = cap ? cap * 2 : 16;
+            hz_receipt *n = realloc(out->items, ncap * sizeof *n);
+            if (!n) {
+                consolidate_receipts_free(out);
+                return hz_error_set(err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL);
+            }
+            out->items = n;
+            cap = ncap;
+        }
+        hz_receipt *r = &out->items[out->count++];
+        snprintf(r->code, sizeof r->code, "%s", key);
+        r->date = date;
+        r->minute = minute;
+        r->line = lineno;
+    }
+    out->present = true;
+    return HZ_OK;
+}
+
+hz_status consolidate_read_receipts(const char *path, hz_receipts *out, hz_error *err)
+{
+    memset(out, 0, sizeof *out);
+    char *text = NULL;
+    hz_status s = fs_read_file(path, &text, NULL, err);
+    if (s != HZ_OK)
+        return s;
+    s = consolidate_parse_receipts(text, fs_base_name(path), out, err);
+    free(text);
+    return s;
+}
+
+/* ---------------------------------------------------------------- free */
+
+static void cons_file_free(hz_cons_file *f)
+{
+    free(f->name);
+    free(f->path);
+    free(f->reason_arg);
+    if (f->check) {
+        check_result_free(f->check);
+        free(f->check);
+    }
+}
+
+void consolidation_free(hz_consolidation *cons)
+{
+    if (!cons)
+        return;
+    for (size_t i = 0; i < cons->file_count; i++)
+        cons_file_free(&cons->files[i]);
+    free(cons->files);
+    for (size_t i = 0; i < cons->unit_count; i++) {
+        free(cons->units[i].values);
+        free(cons->units[i].present);
+    }
+    free(cons->units);
+    free(cons->cases);
+    issue_list_free(&cons->issues);
+    consolidate_receipts_free(&cons->receipts);
+    free(cons->by_category);
+    free(cons->by_commodity);
+    free(cons->by_channel);
+    free(cons->by_phase);
+    free(cons->values);
+    free(cons->present);
+    free(cons->folder);
+    consolidation_free(cons->stage);
+    free(cons);
+}
+
+/* ------------------------------------------------------------- figures */
+
+static void figures_add(hz_case_figures *f, const hz_case *c)
+{
+    f->filed++;
+    if (c->is_closed)
+        f->closed++;
+    if (c->transferred == HZ_YES)
+        f->transferred++;
+    if (c->key_market == HZ_YES)
+        f->key_market++;
+    if (c->rural == HZ_YES)
+        f->rural++;
+    if (c->typical == HZ_YES)
+        f->typical++;
+    f->amount += c->amount;
+    f->fine += c->fine;
+}
+
+static size_t list_index(const hz_list *list, const char *item)
+{
+    if (item)
+        for (size_t i = 0; i < list->count; i++)
+            if (!strcmp(list->items[i], item))
+                return i;
+    return HZ_NONE_INDEX;
+}
+
+static size_t phase_index(const hz_config *config, hz_date date)
+{
+    if (date == HZ_DATE_NONE)
+        return HZ_NONE_INDEX;
+    const hz_phase *p = config_phase_of(config, date);
+    return p ? (size_t)(p - config->phases) : HZ_NONE_INDEX;
+}
+
+static size_t unit_index(const hz_config *config, const hz_submission *sub)
+{
+    const hz_unit *u = sub->unit;
+    if (!u && sub->header.text[HZ_H_UNIT_CODE])
+        u = config_find_unit(config, sub->header.text[HZ_H_UNIT_CODE]);
+    if (!u)
+        return HZ_NONE_INDEX;
+    return (size_t)(u - config->units);
+}
+
+/* true when text (协查单位代码, codes separated by commas, 、, ； or blanks)
+ * names code. */
+static bool assist_names(const char *text, const char *code)
+{
+    if (!text || !*text || !code || !*code)
+        return false;
+    size_t n = strlen(code);
+    const char *p = text;
+    while ((p = strstr(p, code)) != NULL) {
+        bool start_ok = p == text || !isalnum((unsigned char)p[-1]);
+        bool end_ok = !isalnum((unsigned char)p[n]);
+        if (start_ok && end_ok)
+            return true;
+        p += n;
+    }
+    return false;
+}
+
+typedef struct case_key {
+    const char *no;
+    size_t index;
+} case_key;
+
+static int case_key_cmp(const void *a, const void *b)
+{
+    const case_key *x = a, *y = b;
+    int c = strcmp(x->no, y->no);
+    if (c)
+        return c;
+    return x->index < y->index ? -1 : x->index > y->index;
+}
+
+static hz_status add_issue(hz_consolidation *cons, const hz_issue_spec *spec, hz_error *err)
+{
+    if (!issue_list_add(&cons->issues, spec))
+        return hz_error_set(err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL);
+    return HZ_OK;
+}
+
+/* Joint and duplicate cases across units (see consolidate.h). */
+static hz_status cross_unit_cases(hz_consolidation *cons, hz_error *err)
+{
+    const hz_config *config = cons->config;
+    if (cons->case_count < 2)
+        return HZ_OK;
+    case_key *keys = malloc(cons->case_count * sizeof *keys);
+    if (!keys)
+        return hz_error_set(err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL);
+    size_t nk = 0;
+    for (size_t i = 0; i < cons->case_count; i++) {
+        const char *no = cons->cases[i].c->case_no;
+        if (no && *no)
+            keys[nk++] = (case_key){no, i};
+    }
+    qsort(keys, nk, sizeof *keys, case_key_cmp);
+    hz_status s = HZ_OK;
+    for (size_t g = 0; g < nk && s == HZ_OK;) {
+        size_t end = g + 1;
+        while (end < nk && !strcmp(keys[end].no, keys[g].no))
+            end++;
+        bool several_units = false;
+        for (size_t k = g + 1; k < end; k++)
+            if (cons->cases[keys[k].index].unit != cons->cases[keys[g].index].unit)
+                several_units = true;
+        if (!several_units) {
+            g = end;
+            continue;
+        }
+        /* lead: the lowest unit code among members naming another member */
+        size_t lead = HZ_NONE_INDEX;
+        for (size_t k = g; k < end; k++) {
+            hz_cons_case *m = &cons->cases[keys[k].index];
+            bool names_other = false;
+            for (size_t o = g; o < end && !names_other; o++) {
+                hz_cons_case *other = &cons->cases[keys[o].index];
+                if (other->unit != m->unit &&
+                    assist_names(m->c->assist_units, config->units[other->unit].code))
+                    names_other = true;
+            }
+            if (names_other &&
+                (lead == HZ_NONE_INDEX ||
+                 strcmp(config->units[m->unit].code,
+                        config->units[cons->cases[lead].unit].code) < 0))
+                lead = keys[k].index;
+        }
+        if (lead != HZ_NONE_INDEX) {
+            size_t lead_unit = cons->cases[lead].unit;
+            for (size_t k = g; k < end && s == HZ_OK; k++) {
+                hz_cons_case *m = &cons->cases[keys[k].index];
+                if (m->unit == lead_unit)
+                    continue;
+                m->joint = true;
+                m->counted = false;
+                m->lead_unit = lead_unit;
+                cons->cases[lead].joint = true;
+                const hz_cons_file *f = &cons->files[m->file];
+                char cell[32];
+                submission_case_cell(&f->check->sub, m->c, HZ_C_CASE_NO, cell, sizeof cell);
+                hz_issue_spec spec = {
+                    .file = f->name, .sheet = HZ_SHEET_CASES, .cell = cell,
+                    .field = submission_case_column(HZ_C_CASE_NO),
+                    .rule = "cross.joint_case", .severity = HZ_SEV_NOTICE,
+                    .found = m->c->case_no,
+                    .expected = config->units[lead_unit].short_name,
+                    .extra = cons->files[cons->cases[lead].file].name,
+                    .msg = HZ_M_CONSOLIDATE_ISSUE_JOINT_CASE,
+                };
+                s = add_issue(cons, &spec, err);
+            }
+        } else {
+            /* duplicates: flag every member after the first against it */
+            const hz_cons_case *first = &cons->cases[keys[g].index];
+            for (size_t k = g + 1; k < end && s == HZ_OK; k++) {
+                const hz_cons_case *m = &cons->cases[keys[k].index];
+                if (m->unit == first->unit)
+                    continue;
+                const hz_cons_file *f = &cons->files[m->file];
+                char cell[32];
+                submission_case_cell(&f->check->sub, m->c, HZ_C_CASE_NO, cell, sizeof cell);
+                hz_issue_spec spec = {
+                    .file = f->name, .sheet = HZ_SHEET_CASES, .cell = cell,
+                    .field = submission_case_column(HZ_C_CASE_NO),
+                    .rule = "cross.duplicate_case", .severity = HZ_SEV_WARNING,
+                    .found = m->c->case_no,
+                    .expected = config->units[first->unit].short_name,
+                    .extra = cons->files[first->file].name,
+                    .msg = HZ_M_CONSOLIDATE_ISSUE_DUPLICATE_CASE,
+                };
+                s = add_issue(cons, &spec, err);
+            }
+        }
+        g = end;
+    }
+    free(keys);
+    return s;
+}
+
+/* Decides accepted / superseded / rejected for every examined file. */
+static hz_status account_files(hz_consolidation *cons, hz_error *err)
+{
+    const hz_config *config = cons->config;
+    hz_status s = HZ_OK;
+    for (size_t i = 0; i < cons->file_count; i++) {
+        hz_cons_file *f = &cons->files[i];
+        if (f->status == HZ_FILE_IGNORED || !f->check)
+            continue;
+        f->unit = unit_index(config, &f->check->sub);
+        f->version = f->check->sub.header.version;
+        if (f->unit != HZ_NONE_INDEX)
+            cons->units[f->unit].files_seen++;
+        if (!f->check->valid) {
+            f->status = HZ_FILE_REJECTED;
+            f->reason = HZ_M_CONSOLIDATE_REASON_INVALID;
+            char n[32];
+            snprintf(n, sizeof n, "%zu", f->check->counts.errors);
+            free(f->reason_arg);
+            f->reason_arg = strdup(n);
+        } else if (f->unit == HZ_NONE_INDEX) {
+            f->status = HZ_FILE_REJECTED;
+            f->reason = HZ_M_CONSOLIDATE_REASON_UNKNOWN_UNIT;
+        } else {
+            f->status = HZ_FILE_ACCEPTED; /* provisional */
+        }
+    }
+    /* same unit and version: both rejected, each issue names the other */
+    for (size_t i = 0; i < cons->file_count && s == HZ_OK; i++) {
+        hz_cons_file *a = &cons->files[i];
+        if (a->status == HZ_FILE_IGNORED || !a->check || a->unit == HZ_NONE_INDEX ||
+            a->version <= 0)
+            continue;
+        for (size_t j = i + 1; j < cons->file_count && s == HZ_OK; j++) {
+            hz_cons_file *b = &cons->files[j];
+            if (b->status == HZ_FILE_IGNORED || !b->check || b->unit != a->unit ||
+                b->version != a->version)
+                continue;
+            hz_cons_file *pair[2] = {a, b};
+            for (int k = 0; k < 2; k++) {
+                hz_cons_file *x = pair[k], *y = pair[1 - k];
+                x->status = HZ_FILE_REJECTED;
+                x->reason = HZ_M_CONSOLIDATE_REASON_DUPLICATE_VERSION;
+                free(x->reason_arg);
+                x->reason_arg = strdup(y->name);
+            }
+            char ver[16];
+            snprintf(ver, sizeof ver, "%d", a->version);
+            hz_issue_spec spec = {
+                .file = a->name,
+                .field = submission_header_label(HZ_H_VERSION),
+                .rule = "consolidate.duplicate_version", .severity = HZ_SEV_ERROR,
+                .found = b->name, .expected = config->units[a->unit].code, .extra = ver,
+                .msg = HZ_M_CONSOLIDATE_ISSUE_DUPLICATE_VERSION,
+            };
+            s = add_issue(cons, &spec, err);
+        }
+    }
+    /* per unit: the highest valid version wins */
+    for (size_t u = 0; u < cons->unit_count; u++) {
+        size_t best = HZ_NONE_INDEX;
+        for (size_t i = 0; i < cons->file_count; i++) {
+            hz_cons_file *f = &cons->files[i];
+            if (f->unit == u && f->status == HZ_FILE_ACCEPTED &&
+                (best == HZ_NONE_INDEX || f->version > cons->files[best].version))
+                best = i;
+        }
+        cons->units[u].file = best;
+        for (size_t i = 0; i < cons->file_count; i++) {
+            hz_cons_file *f = &cons->files[i];
+            if (f->unit == u && f->status == HZ_FILE_ACCEPTED && i != best) {
+                f->status = HZ_FILE_SUPERSEDED;
+                f->reason = HZ_M_CONSOLIDATE_REASON_SUPERSEDED;
+                free(f->reason_arg);
+                f->reason_arg = strdup(cons->files[best].name);
+            }
+        }
+    }
+    for (size_t i = 0; i < cons->file_count; i++)
+        if (!cons->files[i].reason_arg)
+            cons->files[i].reason_arg = strdup("");
+    for (size_t i = 0; i < cons->file_count; i++)
+        if (!cons->files[i].reason_arg)
+            return hz_error_set(err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL);
+    return s;
+}
+
+static const hz_receipt *receipt_find(const hz_receipts *r, const char *code)
+{
+    char lower[32];
+    size_t i;
+    for (i = 0; code[i] && i + 1 < sizeof lower; i++)
+        lower[i] = (char)tolower((unsigned char)code[i]);
+    lower[i] = '\0';
+    for (size_t k = 0; k < r->count; k++)
+        if (!strcmp(r->items[k].code, lower))
+            return &r->items[k];
+    return NULL;
+}
+
+static hz_status receipts_status(hz_consolidation *cons, hz_error *err)
+{
+    const hz_config *config = cons->config;
+    for (size_t u = 0; u < cons->unit_count; u++) {
+        hz_cons_unit *cu = &cons->units[u];
+        if (cu->file == HZ_NONE_INDEX) {
+            cu->receipt = HZ_RECEIPT_MISSING;
+            cons->missing_units++;
+            continue;
+        }
+        cons->accepted_units++;
+        const hz_receipt *r = receipt_find(&cons->receipts, cu->unit->code);
+        if (r) {
+            cu->has_receipt = true;
+            cu->receipt_from_register = true;
+            cu->receipt_date = r->date;
+            cu->receipt_minute = r->minute;
+        } else {
+            hz_date fill = cons->files[cu->file].check->sub.header.fill_date;
+            cu->has_receipt = fill != HZ_DATE_NONE;
+            cu->receipt_date = fill;
+            cu->receipt_minute = -1;
+        }
+        if (cu->has_receipt && cu->receipt_date > cons->deadline) {
+            cu->receipt = HZ_RECEIPT_LATE;
+            cu->days_late = (int)(cu->receipt_date - cons->deadline);
+            cons->late_units++;
+        } else {
+            cu->receipt = HZ_RECEIPT_ON_TIME;
+            cons->on_time_units++;
+        }
+    }
+    /* register rows for codes the config does not know */
+    for (size_t k = 0; k < cons->receipts.count; k++) {
+        const hz_receipt *r = &cons->receipts.items[k];
+        bool known = false;
+        for (size_t u = 0; u < config->unit_count && !known; u++)
+            known = strcasecmp(config->units[u].code, r->code) == 0;
+        if (known)
+            continue;
+        char line[16];
+        snprintf(line, sizeof line, "%u", r->line);
+        hz_issue_spec spec = {
+            .file = RECEIPTS_NAME, .rule = "receipts.unknown_unit",
+            .severity = HZ_SEV_WARNING, .found = r->code, .extra = line,
+            .msg = HZ_M_CONSOLIDATE_ISSUE_RECEIPT_UNKNOWN,
+        };
+        hz_status s = add_issue(cons, &spec, err);
+        if (s != HZ_OK)
+            return s;
+    }
+    return HZ_OK;
+}
+
+static hz_status collect_cases(hz_consolidation *cons, hz_error *err)
+{
+    const hz_config *config = cons->config;
+    size_t total = 0;
+    for (size_t u = 0; u < cons->unit_count; u++)
+        if (cons->units[u].file != HZ_NONE_INDEX)
+            total += cons->files[cons->units[u].file].check->sub.case_count;
+    if (total) {
+        cons->cases = calloc(total, sizeof *cons->cases);
+        if (!cons->cases)
+            return hz_error_set(err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL);
+    }
+    for (size_t u = 0; u < cons->unit_count; u++) {
+        size_t fi = cons->units[u].file;
+        if (fi == HZ_NONE_INDEX)
+            continue;
+        const hz_submission *sub = &cons->files[fi].check->sub;
+        for (size_t k = 0; k < sub->case_count; k++) {
+            hz_cons_case *cc = &cons->cases[cons->case_count++];
+            cc->c = &sub->cases[k];
+            cc->file = fi;
+            cc->unit = u;
+            cc->lead_unit = u;
+            cc->counted = true;
+            cc->phase = phase_index(config, cc->c->filed);
+            cc->category = list_index(&config->case_categories, cc->c->category);
+            cc->commodity = list_index(&config->commodities, cc->c->commodity);
+            cc->channel = list_index(&config->channels, cc->c->channel);
+        }
+    }
+    return cross_unit_cases(cons, err);
+}
+
+static size_t bucket(size_t index, size_t count)
+{
+    return index == HZ_NONE_INDEX ? count : index;
+}
+
+static void sum_figures(hz_consolidation *cons)
+{
+    const hz_config *config = cons->config;
+    for (size_t i = 0; i < cons->case_count; i++) {
+        const hz_cons_case *cc = &cons->cases[i];
+        if (!cc->counted) {
+            cons->units[cc->unit].joint_assisted++;
+            continue;
+        }
+        figures_add(&cons->units[cc->unit].cases, cc->c);
+        figures_add(&cons->total, cc->c);
+        figures_add(&cons->by_category[bucket(cc->category, config->case_categories.count)],
+                    cc->c);
+        figures_add(&cons->by_commodity[bucket(cc->commodity, config->commodities.count)],
+                    cc->c);
+        figures_add(&cons->by_channel[bucket(cc->channel, config->channels.count)], cc->c);
+        figures_add(&cons->by_phase[bucket(cc->phase, config->phase_count)], cc->c);
+    }
+    for (size_t u = 0; u < cons->unit_count; u++) {
+        hz_cons_unit *cu = &cons->units[u];
+        if (cu->file == HZ_NONE_INDEX)
+            continue;
+        const hz_submission *sub = &cons->files[cu->file].check->sub;
+        for (size_t k = 0; k < sub->value_count; k++) {
+            const hz_value *v = &sub->values[k];
+            size_t ind = v->indicator ? (size_t)(v->indicator - config->indicators) : k;
+            if (ind >= config->indicator_count || !v->present || !v->valid)
+                continue;
+            cu->values[ind] += v->value;
+            cu->present[ind] = true;
+            cons->values[ind] += v->value;
+            cons->present[ind] = true;
+        }
+    }
+}
+
+hz_status consolidate_build(const hz_config *config, const hz_round *round,
+                            const char *folder, hz_cons_file *files, size_t count,
+                            hz_receipts *receipts, hz_consolidation **out, hz_error *err)
+{
+    *out = NULL;
+    hz_consolidation *cons = calloc(1, sizeof *cons);
+    if (!cons) {
+        for (size_t i = 0; i < count; i++)
+            cons_file_free(&files[i]);
+        free(files);
+        consolidate_receipts_free(receipts);
+        return hz_error_set(err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL);
+    }
+    cons->config = config;
+    cons->round = round;
+    cons->files = files;
+    cons->file_count = count;
+    if (receipts) {
+        cons->receipts = *receipts;
+        memset(receipts, 0, sizeof *receipts);
+    }
+    cons->folder = strdup(folder ? folder : "");
+    cons->deadline = config_effective_deadline(config, round);
+    cons->unit_count = config->unit_count;
+    size_t ni = config->indicator_count ? config->indicator_count : 1;
+    cons->units = calloc(config->unit_count ? config->unit_count : 1, sizeof *cons->units);
+    cons->by_category = calloc(config->case_categories.count + 1, sizeof *cons->by_category);
+    cons->by_commodity = calloc(config->commodities.count + 1, sizeof *cons->by_commodity);
+    cons->by_channel = calloc(config->channels.count + 1, sizeof *cons->by_channel);
+    cons->by_phase = calloc(config->phase_count + 1, sizeof *cons->by_phase);
+    cons->values = calloc(ni, sizeof *cons->values);
+    cons->present = calloc(ni, sizeof *cons->present);
+    bool ok = cons->folder && cons->units && cons->by_category && cons->by_commodity &&
+              cons->by_channel && cons->by_phase && cons->values && cons->present;
+    for (size_t u = 0; ok && u < cons->unit_count; u++) {
+        hz_cons_unit *cu = &cons->units[u];
+        cu->unit = &config->units[u];
+        cu->file = HZ_NONE_INDEX;
+        cu->receipt_minute = -1;
+        cu->receipt_date = HZ_DATE_NONE;
+        cu->values = calloc(ni, sizeof *cu->values);
+        cu->present = calloc(ni, sizeof *cu->present);
+        ok = cu->values && cu->present;
+    }
+    for (size_t i = 0; i < count; i++)
+        files[i].unit = HZ_NONE_INDEX;
+    if (!ok) {
+        consolidation_free(cons);
+        return hz_error_set(err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL);
+    }
+    hz_status s = account_files(cons, err);
+    if (s == HZ_OK)
+        s = receipts_status(cons, err);
+    if (s == HZ_OK)
+        s = collect_cases(cons, err);
+    if (s != HZ_OK) {
+        consolidation_free(cons);
+        return s;
+    }
+    sum_figures(cons);
+    *out = cons;
+    return HZ_OK;
+}
+
+/* ------------------------------------------------------- reading files */
+
+typedef struct work_queue {
+    const hz_config *config;
+    hz_check_options check_opt;
+    hz_cons_file *files;
+    size_t count;
+    size_t next;
+    size_t done;
+    size_t examined;               /* files to examine (for progress) */
+    hz_status status;              /* first failure of the program itself */
+    hz_error err;
+    pthread_mutex_t lock;
+    hz_progress_fn progress;
+    void *progress_user;
+} work_queue;
+
+static void *worker_main(void *arg)
+{
+    work_queue *q = arg;
+    for (;;) {
+        pthread_mutex_lock(&q->lock);
+        while (q->next < q->count && q->files[q->next].status == HZ_FILE_IGNORED)
+            q->next++;
+        if (q->next >= q->count || q->status != HZ_OK) {
+            pthread_mutex_unlock(&q->lock);
+            return NULL;
+        }
+        hz_cons_file *f = &q->files[q->next++];
+        pthread_mutex_unlock(&q->lock);
+
+        hz_error err = {0};
+        hz_status s = check_file(q->config, f->path, &q->check_opt, f->check, &err);
+
+        pthread_mutex_lock(&q->lock);
+        if (s != HZ_OK && q->status == HZ_OK) {
+            q->status = s;
+            q->err = err;
+        }
+        q->done++;
+        if (q->progress)
+            q->progress(q->progress_user, q->done, q->examined, f->name);
+        pthread_mutex_unlock(&q->lock);
+    }
+}
+
+static hz_status examine_files(const hz_config *config, const hz_round *round,
+                               hz_cons_file *files, size_t count,
+                               const hz_consolidate_options *opt, hz_error *err)
+{
+    work_queue q = {
+        .config = config, .check_opt = {.round = round}, .files = files, .count = count,
+        .status = HZ_OK,
+        .progress = opt ? opt->progress : NULL,
+        .progress_user = opt ? opt->progress_user : NULL,
+    };
+    for (size_t i = 0; i < count; i++)
+        if (files[i].status != HZ_FILE_IGNORED)
+            q.examined++;
+    if (q.examined == 0)
+        return HZ_OK;
+    pthread_mutex_init(&q.lock, NULL);
+    int threads = opt && opt->threads > 0 ? opt->threads : 2;
+    if ((size_t)threads > q.examined)
+        threads = (int)q.examined;
+    if (threads > 16)
+        threads = 16;
+    pthread_t tid[16];
+    int started = 0;
+    for (int t = 1; t < threads; t++) {
+        if (pthread_create(&tid[started], NULL, worker_main, &q) != 0)
+            break; /* fewer workers is still correct */
+        started++;
+    }
+    worker_main(&q);
+    for (int t = 0; t < started; t++)
+        pthread_join(tid[t], NULL);
+    pthread_mutex_destroy(&q.lock);
+    if (q.status != HZ_OK) {
+        if (err)
+            *err = q.err;
+        return q.status;
+    }
+    return HZ_OK;
+}
+
+static char *path_join(const char *dir, const char *name)
+{
+    size_t n = strlen(dir) + strlen(name) + 2;
+    char *p = malloc(n);
+    if (p)
+        snprintf(p, n, "%s/%s", dir, name);
+    return p;
+}
+
+hz_status consolidate_folder(const hz_config *config, const hz_round *round,
+                             const char *folder, const hz_consolidate_options *opt,
+                             hz_consolidation **out, hz_error *err)
+{
+    *out = NULL;
+    if (!config || !round || !folder)
+        return hz_error_set(err, HZ_ERR_USAGE, HZ_M_INTERNAL, "consolidate_folder", NULL);
+    if (!fs_is_dir(folder))
+        return hz_error_set(err, HZ_ERR_IO, HZ_M_CONSOLIDATE_NOT_A_FOLDER, folder, NULL);
+    fs_listing list;
+    hz_status s = fs_list_dir(folder, &list, err);
+    if (s != HZ_OK)
+        return s;
+    hz_cons_file *files = calloc(list.count ? list.count : 1, sizeof *files);
+    if (!files) {
+        fs_listing_free(&list);
+        return hz_error_set(err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL);
+    }
+    size_t count = 0;
+    bool have_receipts = false;
+    char *receipts_path = NULL;
+    for (size_t i = 0; i < list.count && s == HZ_OK; i++) {
+        const fs_entry *e = &list.items[i];
+        hz_cons_file *f = &files[count++];
+        f->unit = HZ_NONE_INDEX;
+        f->name = strdup(e->name);
+        f->path = path_join(folder, e->name);
+        if (!f->name || !f->path) {
+            s = hz_error_set(err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL);
+            break;
+        }
+        hz_msg_id why = consolidate_classify_name(e->name, e->kind == FS_DIR,
+                                                  e->kind == FS_FILE);
+        if (why != HZ_M_NONE) {
+            f->status = HZ_FILE_IGNORED;
+            f->reason = why;
+            if (why == HZ_M_CONSOLIDATE_IGNORED_RECEIPTS && !have_receipts) {
+                have_receipts = true;
+                receipts_path = f->path;
+            }
+            continue;
+        }
+        f->status = HZ_FILE_REJECTED; /* until examined */
+        f->check = calloc(1, sizeof *f->check);
+        if (!f->check)
+            s = hz_error_set(err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL);
+    }
+    fs_listing_free(&list);
+    hz_receipts receipts = {0};
+    if (s == HZ_OK && have_receipts)
+        s = consolidate_read_receipts(receipts_path, &receipts, err);
+    if (s == HZ_OK)
+        s = examine_files(config, round, files, count, opt, err);
+    if (s != HZ_OK) {
+        for (size_t i = 0; i < count; i++)
+            cons_file_free(&files[i]);
+        free(files);
+        consolidate_receipts_free(&receipts);
+        return s;
+    }
+    s = consolidate_build(config, round, folder, files, count, &receipts, out, err);
+    if (s != HZ_OK)
+        return s;
+
+    const char *stage_folder = opt && opt->stage_folder ? opt->stage_folder
+                               : config->stage_folder && config->stage_folder[0]
+                                   ? config->stage_folder : NULL;
+    const hz_round *stage_round = config_find_round(config, "stage");
+    if (stage_folder && stage_round && stage_round != round) {
+        hz_consolidate_options sopt = {.threads = opt ? opt->threads : 0};
+        s = consolidate_folder(config, stage_round, stage_folder, &sopt, &(*out)->stage, err);
+        if (s != HZ_OK) {
+            consolidation_free(*out);
+            *out = NULL;
+            return s;
+        }
+    }
+    return HZ_OK;
+}

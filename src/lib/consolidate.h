@@ -1,0 +1,235 @@
+/*
+ * consolidate.h - one round's folder of county returns into city figures
+ * (DESIGN §6).
+ *
+ * consolidate_folder() lists the folder (sorted bytewise by name, so the
+ * result never depends on the OS directory order), runs check_file() on
+ * every *.xlsx (two worker threads; results kept in list order), reads the
+ * city's receipts.ini when present, and accounts for EVERY entry:
+ *   accepted    the highest valid 版本号 of its unit;
+ *   superseded  a valid file of a unit whose higher version was accepted;
+ *   rejected    not valid (its issues say why), or one of two files that
+ *               claim the same unit and the same version: both are rejected
+ *               (an error names the other file) and the unit falls back to
+ *               its highest remaining valid version, if any;
+ *   ignored     not a submission: not .xlsx, an office lock file (~$…), a
+ *               hidden file, a subfolder, receipts.ini (read, not a return),
+ *               or anything that is not a regular file; the reason is kept.
+ *
+ * Receipts (receipts.ini, section [receipts], unit code = "YYYY-MM-DD HH:MM"
+ * or "YYYY-MM-DD"): the receipt time of a unit comes from there, else from
+ * the workbook's 填报日期. A malformed receipts.ini is an error naming the
+ * line (it is parsed by hand, not with iniparser, because iniparser can
+ * neither name a bad line nor tell which line a value came from).
+ * Status per expected unit (config units, config order): on time (receipt
+ * date <= config_effective_deadline), late (N days after it) or missing (no
+ * accepted file). completeness = units with an accepted file / expected
+ * units; timeliness = on-time units / expected units (DHIS2's definitions).
+ *
+ * Cross-unit checks: a 案件编号 reported by two units is either a joint case
+ * (one of them names the other in 协查单位代码) - counted once, for the
+ * lead unit (the one naming the other; when both name each other, the lower
+ * unit code) and listed for both - or a duplicate, flagged with a warning
+ * ("cross.duplicate_case") and counted for both, since the city cannot tell
+ * which is right.
+ *
+ * Figures are exact (hz_amount). Indicator values are summed over the units
+ * that entered them; a unit or city total that no unit entered stays
+ * missing (present = false), distinct from 0.
+ *
+ * The consolidation points into the config it was built from: keep the
+ * config alive until consolidation_free().
+ */
+#ifndef HZ_CONSOLIDATE_H
+#define HZ_CONSOLIDATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "check.h"
+#include "config.h"
+#include "hz_amount.h"
+#include "hz_date.h"
+#include "issue.h"
+
+struct json_object;
+
+#define HZ_NONE_INDEX SIZE_MAX
+
+typedef enum hz_file_status {
+    HZ_FILE_ACCEPTED, HZ_FILE_SUPERSEDED, HZ_FILE_REJECTED, HZ_FILE_IGNORED
+} hz_file_status;
+
+/* One entry of the folder. */
+typedef struct hz_cons_file {
+    char *name;                /* base name */
+    char *path;                /* folder/name */
+    hz_file_status status;
+    hz_msg_id reason;          /* why superseded/rejected/ignored (HZ_M_NONE
+                                  for accepted) */
+    char *reason_arg;          /* {1} of reason (e.g. the winning file), "" */
+    hz_check_result *check;    /* NULL for ignored entries; owned */
+    size_t unit;               /* index into consolidation units, or
+                                  HZ_NONE_INDEX */
+    int version;               /* 版本号 (0 when unknown) */
+} hz_cons_file;
+
+/* Case-derived figures of a set of cases. */
+typedef struct hz_case_figures {
+    int64_t filed;             /* 立案: every counted case */
+    int64_t closed;            /* 结案 */
+    int64_t transferred;       /* 移送司法机关 */
+    int64_t key_market;        /* 是否重点实体市场 = 是 */
+    int64_t rural;             /* 是否农村及城乡结合部市场 = 是 */
+    int64_t typical;
+    hz_amount amount;          /* 涉案金额 */
+    hz_amount fine;            /* 罚没金额 */
+} hz_case_figures;
+
+typedef enum hz_receipt_status {
+    HZ_RECEIPT_ON_TIME, HZ_RECEIPT_LATE, HZ_RECEIPT_MISSING
+} hz_receipt_status;
+
+typedef struct hz_cons_unit {
+    const hz_unit *unit;       /* into the config */
+    size_t file;               /* accepted file index, or HZ_NONE_INDEX */
+    size_t files_seen;         /* files of any status naming this unit */
+    hz_receipt_status receipt;
+    bool has_receipt;          /* receipt time known */
+    bool receipt_from_register;/* from receipts.ini (else 填报日期) */
+    hz_date receipt_date;
+    int receipt_minute;        /* minute of the day, -1 when only a date */
+    int days_late;             /* > 0 when late */
+    hz_case_figures cases;     /* counted cases (joint cases for the lead) */
+    int64_t joint_assisted;    /* joint cases counted for another unit */
+    hz_amount *values;         /* per config indicator */
+    bool *present;
+} hz_cons_unit;
+
+/* One case of an accepted file. */
+typedef struct hz_cons_case {
+    const hz_case *c;          /* into files[file].check->sub */
+    size_t file;
+    size_t unit;               /* reporting unit */
+    bool counted;              /* false: a joint case counted for lead_unit */
+    bool joint;                /* another unit reports the same case */
+    size_t lead_unit;          /* == unit unless a joint case led elsewhere */
+    size_t phase;              /* config phase index, or HZ_NONE_INDEX */
+    size_t category, commodity, channel;  /* list indexes or HZ_NONE_INDEX */
+} hz_cons_case;
+
+/* A row of receipts.ini. */
+typedef struct hz_receipt {
+    char code[32];
+    hz_date date;
+    int minute;                /* -1 when only a date was given */
+    unsigned line;
+} hz_receipt;
+
+typedef struct hz_receipts {
+    bool present;              /* receipts.ini was found */
+    hz_receipt *items;
+    size_t count;
+} hz_receipts;
+
+typedef struct hz_consolidation {
+    const hz_config *config;
+    const hz_round *round;
+    char *folder;
+    hz_date deadline;          /* effective deadline */
+
+    hz_cons_file *files;       size_t file_count;     /* folder order */
+    hz_cons_unit *units;       size_t unit_count;     /* config order */
+    hz_cons_case *cases;       size_t case_count;     /* unit order, then row */
+    hz_issue_list issues;      /* consolidation findings (duplicate versions,
+                                  cross-unit cases, receipts) */
+    hz_receipts receipts;
+
+    size_t accepted_units, on_time_units, late_units, missing_units;
+    hz_case_figures total;                 /* city */
+    hz_case_figures *by_category;          /* config case_categories + 1 (其他) */
+    hz_case_figures *by_commodity;         /* config commodities + 1 */
+    hz_case_figures *by_channel;           /* config channels + 1 */
+    hz_case_figures *by_phase;             /* config phases + 1 (outside) */
+    hz_amount *values;                     /* city total per indicator */
+    bool *present;
+
+    struct hz_consolidation *stage;        /* annual: the stage round's
+                                              consolidation, or NULL */
+} hz_consolidation;
+
+typedef void (*hz_progress_fn)(void *user, size_t done, size_t total, const char *name);
+
+typedef struct hz_consolidate_options {
+    int threads;               /* workers for reading; <= 0: 2 */
+    const char *stage_folder;  /* annual only: also consolidate this stage
+                                  folder for the side-by-side figures;
+                                  NULL: config stage_folder when set */
+    hz_progress_fn progress;   /* called after each file (from the workers,
+                                  serialised by a lock); may be NULL */
+    void *progress_user;
+} hz_consolidate_options;
+
+/* Consolidates folder for round. HZ_ERR_IO when the folder cannot be listed,
+ * HZ_ERR_FORMAT for a malformed receipts.ini. An empty folder or one without
+ * any accepted file is not an error: check accepted_units. */
+hz_status consolidate_folder(const hz_config *config, const hz_round *round,
+                             const char *folder, const hz_consolidate_options *opt,
+                             hz_consolidation **out, hz_error *err);
+
+/* The second half of consolidate_folder, for callers that already hold the
+ * check results (and for tests with hand-built submissions): takes ownership
+ * of files[0..count) (the array itself too, malloc'd) and of the receipts;
+ * they are freed even on failure. Each non-ignored file needs check set. */
+hz_status consolidate_build(const hz_config *config, const hz_round *round,
+                            const char *folder, hz_cons_file *files, size_t count,
+                            hz_receipts *receipts, hz_consolidation **out, hz_error *err);
+
+void consolidation_free(hz_consolidation *cons);
+
+/* Parses a receipts.ini file. */
+hz_status consolidate_read_receipts(const char *path, hz_receipts *out, hz_error *err);
+/* The same from text (name is used in messages). */
+hz_status consolidate_parse_receipts(const char *text, const char *name, hz_receipts *out,
+                                     hz_error *err);
+void consolidate_receipts_free(hz_receipts *receipts);
+
+/* Why a folder entry is not a submission (HZ_M_NONE when it is a *.xlsx
+ * candidate). is_dir / is_regular describe the entry. */
+hz_msg_id consolidate_classify_name(const char *name, bool is_dir, bool is_regular);
+
+/* Percent with one decimal, exactly rounded ("85.7%"); "—" when den == 0. */
+const char *consolidate_format_rate(size_t num, size_t den, char *buf, size_t size);
+
+/* Short status text of a unit ("按时报送", "迟报2天", "未报送") in lang. */
+const char *consolidate_unit_status_text(const hz_cons_unit *unit, hz_lang lang, char *buf,
+                                         size_t size);
+/* Receipt time "2022-11-23 16:20" (or the date alone); "" when unknown. */
+const char *consolidate_format_receipt(const hz_cons_unit *unit, char *buf, size_t size);
+/* "2022年6月20日至2022年7月10日" for config phase index (the last index,
+ * phase_count, is the 'outside every phase' bucket: ""). */
+const char *consolidate_phase_period(const hz_config *config, size_t phase, hz_lang lang,
+                                     char *buf, size_t size);
+/* Display name of a measure numeral (一..五, 工作要求). */
+const char *consolidate_measure_name(const char *numeral, hz_lang lang);
+/* Indicator value as text: counts plainly, amounts with decimals; "" when
+ * missing. */
+const char *consolidate_format_value(const hz_indicator *ind, hz_amount value, bool present,
+                                     int decimals, char *buf, size_t size);
+
+/* "accepted" ... for JSON / "已采用" ... for people. */
+const char *consolidate_file_status_name(hz_file_status status);
+const char *consolidate_file_status_text(hz_file_status status, hz_lang lang);
+
+/* The report context of report_template.h (exact shape documented there).
+ * as_of gives report.date; final sets report.final and round.id "final".
+ * Returns NULL on out-of-memory. */
+struct json_object *consolidate_to_json(const hz_consolidation *cons, hz_lang lang,
+                                        hz_date as_of, bool final);
+
+/* Saves the context (consolidate_to_json) atomically as pretty JSON; loads
+ * it back (*out: a new json object the caller puts). */
+hz_status consolidation_save(struct json_object *context, const char *path, hz_error *err);
+hz_status consolidation_load(const char *path, struct json_object **out, hz_error *err);
+
+#endif

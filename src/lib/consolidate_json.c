@@ -1,0 +1,828 @@
+/* consolidate_json.c - the report context (report_template.h's CONTEXT
+ * SHAPE) built from a consolidation, and its save/load. */
+#include "consolidate.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <json-c/json.h>
+#include "fsutil.h"
+
+/* ------------------------------------------------------------ helpers */
+
+const char *consolidate_format_receipt(const hz_cons_unit *unit, char *buf, size_t size)
+{
+    if (!unit->has_receipt || unit->receipt_date == HZ_DATE_NONE) {
+        snprintf(buf, size, "%s", "");
+        return buf;
+    }
+    char d[16];
+    hz_date_format(unit->receipt_date, d, sizeof d);
+    if (unit->receipt_minute >= 0)
+        snprintf(buf, size, "%s %02d:%02d", d, unit->receipt_minute / 60,
+                 unit->receipt_minute % 60);
+    else
+        snprintf(buf, size, "%s", d);
+    return buf;
+}
+
+const char *consolidate_phase_period(const hz_config *config, size_t phase, hz_lang lang,
+                                     char *buf, size_t size)
+{
+    if (phase >= config->phase_count) {
+        snprintf(buf, size, "%s", "");
+        return buf;
+    }
+    char a[32], b[32];
+    const hz_phase *p = &config->phases[phase];
+    if (lang == HZ_LANG_EN) {
+        hz_date_format(p->first, a, sizeof a);
+        hz_date_format(p->last, b, sizeof b);
+    } else {
+        hz_date_format_zh(p->first, a, sizeof a);
+        hz_date_format_zh(p->last, b, sizeof b);
+    }
+    return hz_msg_formatv(lang, HZ_M_CONSOLIDATE_L_PERIOD_RANGE, buf, size, a, b, NULL);
+}
+
+const char *consolidate_measure_name(const char *numeral, hz_lang lang)
+{
+    static const char *const numerals[] = {"一", "二", "三", "四", "五"};
+    static const hz_msg_id ids[] = {HZ_M_CONSOLIDATE_MEASURE_1, HZ_M_CONSOLIDATE_MEASURE_2,
+                                    HZ_M_CONSOLIDATE_MEASURE_3, HZ_M_CONSOLIDATE_MEASURE_4,
+                                    HZ_M_CONSOLIDATE_MEASURE_5};
+    for (size_t i = 0; i < 5; i++)
+        if (numeral && !strcmp(numeral, numerals[i]))
+            return hz_msg_text(lang, ids[i]);
+    return hz_msg_text(lang, HZ_M_CONSOLIDATE_MEASURE_REQ);
+}
+
+const char *consolidate_format_value(const hz_indicator *ind, hz_amount value, bool present,
+                                     int decimals, char *buf, size_t size)
+{
+    if (!present) {
+        snprintf(buf, size, "%s", "");
+        return buf;
+    }
+    if (ind->type == HZ_VALUE_AMOUNT)
+        return hz_amount_format(value, decimals, false, buf, size);
+    if (value % HZ_AMOUNT_SCALE == 0) {
+        snprintf(buf, size, "%lld", (long long)(value / HZ_AMOUNT_SCALE));
+        return buf;
+    }
+    return hz_amount_format(value, 4, false, buf, size);
+}
+
+typedef struct ctx {
+    const hz_consolidation *cons;
+    const hz_config *config;
+    hz_lang lang;
+    int decimals;
+    bool ok;     /* false after any allocation failure */
+} ctx;
+
+static const char *L(const ctx *c, hz_msg_id id)
+{
+    return hz_msg_text(c->lang, id);
+}
+
+static json_object *chk(ctx *c, json_object *o)
+{
+    if (!o)
+        c->ok = false;
+    return o;
+}
+
+static void put(ctx *c, json_object *obj, const char *key, json_object *val)
+{
+    if (!val || !obj) {
+        c->ok = false;
+        json_object_put(val);
+        return;
+    }
+    if (json_object_object_add(obj, key, val) != 0)
+        c->ok = false;
+}
+
+static void push(ctx *c, json_object *arr, json_object *val)
+{
+    if (!val || !arr) {
+        c->ok = false;
+        json_object_put(val);
+        return;
+    }
+    if (json_object_array_add(arr, val) != 0) {
+        c->ok = false;
+        json_object_put(val);
+    }
+}
+
+static json_object *str(ctx *c, const char *s)
+{
+    return chk(c, json_object_new_string(s ? s : ""));
+}
+
+static json_object *i64(ctx *c, int64_t v)
+{
+    return chk(c, json_object_new_int64(v));
+}
+
+static json_object *amount(ctx *c, hz_amount a)
+{
+    char buf[64];
+    return str(c, hz_amount_format(a, c->decimals, false, buf, sizeof buf));
+}
+
+/* A value for a report: integer counts, preformatted amounts, null when
+ * missing. */
+static json_object *indicator_value(ctx *c, const hz_indicator *ind, hz_amount v, bool present)
+{
+    if (!present)
+        return NULL;
+    if (ind->type == HZ_VALUE_COUNT && v % HZ_AMOUNT_SCALE == 0)
+        return i64(c, v / HZ_AMOUNT_SCALE);
+    char buf[64];
+    return str(c, consolidate_format_value(ind, v, present, c->decimals, buf, sizeof buf));
+}
+
+static void put_value(ctx *c, json_object *obj, const char *key, json_object *val)
+{
+    if (!val) { /* a missing value is JSON null, not an allocation failure */
+        json_object_object_add(obj, key, NULL);
+        return;
+    }
+    put(c, obj, key, val);
+}
+
+static json_object *strings(ctx *c, const char *const *items, size_t n)
+{
+    json_object *a = chk(c, json_object_new_array());
+    for (size_t i = 0; i < n; i++)
+        push(c, a, str(c, items[i]));
+    return a;
+}
+
+static json_object *table_new(ctx *c, const char *caption, json_object *header,
+                              const char *const *align, size_t cols, bool total)
+{
+    json_object *t = chk(c, json_object_new_object());
+    put(c, t, "caption", str(c, caption));
+    put(c, t, "header", header);
+    put(c, t, "rows", chk(c, json_object_new_array()));
+    if (align)
+        put(c, t, "align", strings(c, align, cols));
+    put(c, t, "total", chk(c, json_object_new_boolean(total)));
+    return t;
+}
+
+static json_object *table_rows(json_object *t)
+{
+    json_object *rows = NULL;
+    json_object_object_get_ex(t, "rows", &rows);
+    return rows;
+}
+
+/* ------------------------------------------------------------ sections */
+
+static const char *unit_short(const hz_unit *u)
+{
+    return u->short_name && u->short_name[0] ? u->short_name : u->name;
+}
+
+static const hz_submission *unit_sub(const hz_consolidation *cons, size_t u)
+{
+    size_t f = cons->units[u].file;
+    return f == HZ_NONE_INDEX ? NULL : &cons->files[f].check->sub;
+}
+
+static json_object *build_city(ctx *c)
+{
+    const hz_consolidation *cons = c->cons;
+    const hz_config *config = c->config;
+    json_object *city = chk(c, json_object_new_object());
+    char rate[32];
+    put(c, city, "cases_filed", i64(c, cons->total.filed));
+    put(c, city, "cases_closed", i64(c, cons->total.closed));
+    put(c, city, "amount", amount(c, cons->total.amount));
+    put(c, city, "fine", amount(c, cons->total.fine));
+    put(c, city, "transferred", i64(c, cons->total.transferred));
+    put(c, city, "key_market", i64(c, cons->total.key_market));
+    put(c, city, "rural", i64(c, cons->total.rural));
+    put(c, city, "late_count", i64(c, (int64_t)cons->late_units));
+    put(c, city, "missing_count", i64(c, (int64_t)cons->missing_units));
+    put(c, city, "typical_count", i64(c, cons->total.typical));
+    put(c, city, "completeness",
+        str(c, consolidate_format_rate(cons->accepted_units, cons->unit_count, rate,
+                                       sizeof rate)));
+    put(c, city, "timeliness",
+        str(c, consolidate_format_rate(cons->on_time_units, cons->unit_count, rate,
+                                       sizeof rate)));
+    put(c, city, "expected_units", i64(c, (int64_t)cons->unit_count));
+    put(c, city, "accepted_units", i64(c, (int64_t)cons->accepted_units));
+    put(c, city, "on_time_units", i64(c, (int64_t)cons->on_time_units));
+
+    json_object *inds = chk(c, json_object_new_object());
+    json_object *measures = chk(c, json_object_new_array());
+    for (size_t i = 0; i < config->indicator_count; i++) {
+        const hz_indicator *ind = &config->indicators[i];
+        json_object *o = chk(c, json_object_new_object());
+        put(c, o, "name", str(c, ind->name));
+        put(c, o, "uom", str(c, ind->uom));
+        put_value(c, o, "value", indicator_value(c, ind, cons->values[i], cons->present[i]));
+        put(c, o, "measure", str(c, ind->measure));
+        put(c, inds, ind->code, o);
+    }
+    /* measures in order of first appearance; 工作要求 is not a measure */
+    for (size_t i = 0; i < config->indicator_count; i++) {
+        const char *m = config->indicators[i].measure;
+        if (!strcmp(m, "工作要求"))
+            continue;
+        bool seen = false;
+        for (size_t j = 0; j < i && !seen; j++)
+            seen = !strcmp(config->indicators[j].measure, m);
+        if (seen)
+            continue;
+        json_object *mo = chk(c, json_object_new_object());
+        put(c, mo, "numeral", str(c, m));
+        put(c, mo, "name", str(c, consolidate_measure_name(m, c->lang)));
+        json_object *list = chk(c, json_object_new_array());
+        for (size_t j = i; j < config->indicator_count; j++) {
+            const hz_indicator *ind = &config->indicators[j];
+            if (strcmp(ind->measure, m))
+                continue;
+            json_object *o = chk(c, json_object_new_object());
+            put(c, o, "code", str(c, ind->code));
+            put(c, o, "name", str(c, ind->name));
+            put(c, o, "uom", str(c, ind->uom));
+            put_value(c, o, "value", indicator_value(c, ind, cons->values[j], cons->present[j]));
+            push(c, list, o);
+        }
+        put(c, mo, "indicators", list);
+        push(c, measures, mo);
+    }
+    put(c, city, "indicators", inds);
+    put(c, city, "measures", measures);
+    return city;
+}
+
+static json_object *build_units(ctx *c)
+{
+    const hz_consolidation *cons = c->cons;
+    json_object *units = chk(c, json_object_new_array());
+    for (size_t u = 0; u < cons->unit_count; u++) {
+        const hz_cons_unit *cu = &cons->units[u];
+        const hz_submission *sub = unit_sub(cons, u);
+        char status[128], receipt[32];
+        json_object *o = chk(c, json_object_new_object());
+        put(c, o, "code", str(c, cu->unit->code));
+        put(c, o, "name", str(c, cu->unit->name));
+        put(c, o, "short_name", str(c, unit_short(cu->unit)));
+        put(c, o, "status",
+            str(c, cu->receipt == HZ_RECEIPT_ON_TIME ? "on_time"
+                   : cu->receipt == HZ_RECEIPT_LATE ? "late" : "missing"));
+        put(c, o, "status_text",
+            str(c, consolidate_unit_status_text(cu, c->lang, status, sizeof status)));
+        put(c, o, "days_late", i64(c, cu->days_late));
+        put(c, o, "received", str(c, consolidate_format_receipt(cu, receipt, sizeof receipt)));
+        put(c, o, "file", str(c, cu->file == HZ_NONE_INDEX ? "" : cons->files[cu->file].name));
+        put(c, o, "cases_filed", i64(c, cu->cases.filed));
+        put(c, o, "cases_closed", i64(c, cu->cases.closed));
+        put(c, o, "amount", amount(c, cu->cases.amount));
+        put(c, o, "fine", amount(c, cu->cases.fine));
+        put(c, o, "transferred", i64(c, cu->cases.transferred));
+        put(c, o, "joint_assisted", i64(c, cu->joint_assisted));
+        const char *hl = "";
+        if (sub) {
+            hl = sub->narrative[HZ_N_RESULTS] && sub->narrative[HZ_N_RESULTS][0]
+                     ? sub->narrative[HZ_N_RESULTS] : sub->narrative[HZ_N_WORK];
+        }
+        put(c, o, "highlights", str(c, hl ? hl : ""));
+        put(c, o, "problems", str(c, sub && sub->narrative[HZ_N_PROBLEMS]
+                                         ? sub->narrative[HZ_N_PROBLEMS] : ""));
+        put(c, o, "next_steps", str(c, sub && sub->narrative[HZ_N_NEXT]
+                                           ? sub->narrative[HZ_N_NEXT] : ""));
+        push(c, units, o);
+    }
+    return units;
+}
+
+static json_object *build_narrative_list(ctx *c, hz_narrative_section section)
+{
+    const hz_consolidation *cons = c->cons;
+    json_object *list = chk(c, json_object_new_array());
+    for (size_t u = 0; u < cons->unit_count; u++) {
+        const hz_submission *sub = unit_sub(cons, u);
+        if (!sub || !sub->narrative[section] || !sub->narrative[section][0])
+            continue;
+        json_object *o = chk(c, json_object_new_object());
+        put(c, o, "unit", str(c, unit_short(cons->units[u].unit)));
+        put(c, o, "text", str(c, sub->narrative[section]));
+        push(c, list, o);
+    }
+    return list;
+}
+
+static json_object *header_of(ctx *c, const hz_msg_id *ids, size_t n)
+{
+    json_object *a = chk(c, json_object_new_array());
+    for (size_t i = 0; i < n; i++)
+        push(c, a, str(c, L(c, ids[i])));
+    return a;
+}
+
+/* Figures table: first column label, then the chosen figure columns. */
+enum { F_FILED, F_CLOSED, F_AMOUNT, F_FINE, F_TRANSFERRED, F_KEY_MARKET, F_RURAL };
+
+static const hz_msg_id figure_label[] = {
+    HZ_M_CONSOLIDATE_L_FILED, HZ_M_CONSOLIDATE_L_CLOSED, HZ_M_CONSOLIDATE_L_AMOUNT,
+    HZ_M_CONSOLIDATE_L_FINE, HZ_M_CONSOLIDATE_L_TRANSFERRED, HZ_M_CONSOLIDATE_L_KEY_MARKET,
+    HZ_M_CONSOLIDATE_L_RURAL,
+};
+
+static json_object *figure_cell(ctx *c, const hz_case_figures *f, int which)
+{
+    switch (which) {
+    case F_FILED: return i64(c, f->filed);
+    case F_CLOSED: return i64(c, f->closed);
+    case F_AMOUNT: return amount(c, f->amount);
+    case F_FINE: return amount(c, f->fine);
+    case F_TRANSFERRED: return i64(c, f->transferred);
+    case F_KEY_MARKET: return i64(c, f->key_market);
+    case F_RURAL: return i64(c, f->rural);
+    }
+    return i64(c, 0);
+}
+
+static json_object *figures_table(ctx *c, hz_msg_id caption, hz_msg_id first,
+                                  const hz_list *labels, const hz_case_figures *figs,
+                                  const int *cols, size_t ncols)
+{
+    json_object *header = chk(c, json_object_new_array());
+    push(c, header, str(c, L(c, first)));
+    const char *align[16];
+    align[0] = "left";
+    for (size_t k = 0; k < ncols; k++) {
+        push(c, header, str(c, L(c, figure_label[cols[k]])));
+        align[k + 1] = "right";
+    }
+    json_object *t = table_new(c, L(c, caption), header, align, ncols + 1, true);
+    json_object *rows = table_rows(t);
+    for (size_t i = 0; i <= labels->count; i++) {
+        const hz_case_figures *f = &figs[i];
+        if (i == labels->count && f->filed == 0)
+            continue; /* the 'other' bucket only when something fell in it */
+        json_object *row = chk(c, json_object_new_array());
+        push(c, row, str(c, i < labels->count ? labels->items[i] : L(c, HZ_M_CONSOLIDATE_L_OTHER)));
+        for (size_t k = 0; k < ncols; k++)
+            push(c, row, figure_cell(c, f, cols[k]));
+        push(c, rows, row);
+    }
+    json_object *row = chk(c, json_object_new_array());
+    push(c, row, str(c, L(c, HZ_M_CONSOLIDATE_L_TOTAL)));
+    for (size_t k = 0; k < ncols; k++)
+        push(c, row, figure_cell(c, &c->cons->total, cols[k]));
+    push(c, rows, row);
+    return t;
+}
+
+static json_object *chart(ctx *c, hz_msg_id title, hz_msg_id value_label, int decimals)
+{
+    json_object *o = chk(c, json_object_new_object());
+    put(c, o, "title", str(c, L(c, title)));
+    put(c, o, "value_label", str(c, L(c, value_label)));
+    put(c, o, "labels", chk(c, json_object_new_array()));
+    put(c, o, "values", chk(c, json_object_new_array()));
+    put(c, o, "decimals", i64(c, decimals));
+    return o;
+}
+
+/* Amounts go into charts as numbers rounded to the report's decimals,
+ * serialised exactly as formatted (json_object_new_double_s), so the saved
+ * context never shows binary float noise like 38.619999999999997. */
+static void chart_add_amount(ctx *c, json_object *ch, const char *label, hz_amount a)
+{
+    json_object *labels = NULL, *values = NULL;
+    json_object_object_get_ex(ch, "labels", &labels);
+    json_object_object_get_ex(ch, "values", &values);
+    char buf[64];
+    hz_amount_format(a, c->decimals, false, buf, sizeof buf);
+    push(c, labels, str(c, label));
+    push(c, values, chk(c, json_object_new_double_s(strtod(buf, NULL), buf)));
+}
+
+static void chart_add_int(ctx *c, json_object *ch, const char *label, int64_t v)
+{
+    json_object *labels = NULL, *values = NULL;
+    json_object_object_get_ex(ch, "labels", &labels);
+    json_object_object_get_ex(ch, "values", &values);
+    push(c, labels, str(c, label));
+    push(c, values, i64(c, v));
+}
+
+static json_object *build_tables(ctx *c, json_object **charts_out)
+{
+    const hz_consolidation *cons = c->cons;
+    const hz_config *config = c->config;
+    json_object *tables = chk(c, json_object_new_object());
+    char buf[256];
+
+    /* units */
+    static const hz_msg_id units_head[] = {
+        HZ_M_CONSOLIDATE_L_SEQ, HZ_M_CONSOLIDATE_L_UNIT, HZ_M_CONSOLIDATE_L_STATUS,
+        HZ_M_CONSOLIDATE_L_FILED, HZ_M_CONSOLIDATE_L_CLOSED, HZ_M_CONSOLIDATE_L_AMOUNT,
+        HZ_M_CONSOLIDATE_L_FINE, HZ_M_CONSOLIDATE_L_TRANSFERRED};
+    static const char *const units_align[] = {"center", "left", "center", "right",
+                                              "right", "right", "right", "right"};
+    json_object *t = table_new(c, L(c, HZ_M_CONSOLIDATE_CAP_UNITS), header_of(c, units_head, 8),
+                               units_align, 8, true);
+    json_object *rows = table_rows(t);
+    for (size_t u = 0; u < cons->unit_count; u++) {
+        const hz_cons_unit *cu = &cons->units[u];
+        json_object *row = chk(c, json_object_new_array());
+        push(c, row, i64(c, (int64_t)u + 1));
+        push(c, row, str(c, unit_short(cu->unit)));
+        push(c, row, str(c, consolidate_unit_status_text(cu, c->lang, buf, sizeof buf)));
+        push(c, row, i64(c, cu->cases.filed));
+        push(c, row, i64(c, cu->cases.closed));
+        push(c, row, amount(c, cu->cases.amount));
+        push(c, row, amount(c, cu->cases.fine));
+        push(c, row, i64(c, cu->cases.transferred));
+        push(c, rows, row);
+    }
+    json_object *row = chk(c, json_object_new_array());
+    push(c, row, str(c, ""));
+    push(c, row, str(c, L(c, HZ_M_CONSOLIDATE_L_TOTAL)));
+    push(c, row, str(c, ""));
+    push(c, row, i64(c, cons->total.filed));
+    push(c, row, i64(c, cons->total.closed));
+    push(c, row, amount(c, cons->total.amount));
+    push(c, row, amount(c, cons->total.fine));
+    push(c, row, i64(c, cons->total.transferred));
+    push(c, rows, row);
+    put(c, tables, "units", t);
+
+    static const int cat_cols[] = {F_FILED, F_CLOSED, F_AMOUNT, F_FINE, F_TRANSFERRED};
+    put(c, tables, "by_category",
+        figures_table(c, HZ_M_CONSOLIDATE_CAP_CATEGORY, HZ_M_CONSOLIDATE_L_CATEGORY,
+                      &config->case_categories, cons->by_category, cat_cols, 5));
+    static const int com_cols[] = {F_FILED, F_AMOUNT, F_FINE};
+    put(c, tables, "by_commodity",
+        figures_table(c, HZ_M_CONSOLIDATE_CAP_COMMODITY, HZ_M_CONSOLIDATE_L_COMMODITY,
+                      &config->commodities, cons->by_commodity, com_cols, 3));
+    static const int ch_cols[] = {F_FILED, F_KEY_MARKET, F_RURAL, F_AMOUNT};
+    put(c, tables, "by_channel",
+        figures_table(c, HZ_M_CONSOLIDATE_CAP_CHANNEL, HZ_M_CONSOLIDATE_L_CHANNEL,
+                      &config->channels, cons->by_channel, ch_cols, 4));
+
+    /* by_phase */
+    static const hz_msg_id phase_head[] = {HZ_M_CONSOLIDATE_L_PHASE, HZ_M_CONSOLIDATE_L_PERIOD,
+                                           HZ_M_CONSOLIDATE_L_FILED, HZ_M_CONSOLIDATE_L_AMOUNT};
+    static const char *const phase_align[] = {"left", "center", "right", "right"};
+    t = table_new(c, L(c, HZ_M_CONSOLIDATE_CAP_PHASE), header_of(c, phase_head, 4), phase_align,
+                  4, true);
+    rows = table_rows(t);
+    json_object *ch_phase = chart(c, HZ_M_CONSOLIDATE_CHART_CASES_BY_PHASE,
+                                  HZ_M_CONSOLIDATE_L_FILED, 0);
+    for (size_t p = 0; p <= config->phase_count; p++) {
+        const hz_case_figures *f = &cons->by_phase[p];
+        if (p == config->phase_count && f->filed == 0)
+            continue;
+        const char *name = p < config->phase_count ? config->phases[p].name
+                                                   : L(c, HZ_M_CONSOLIDATE_L_OUTSIDE_PHASE);
+        row = chk(c, json_object_new_array());
+        push(c, row, str(c, name));
+        push(c, row, str(c, consolidate_phase_period(config, p, c->lang, buf, sizeof buf)));
+        push(c, row, i64(c, f->filed));
+        push(c, row, amount(c, f->amount));
+        push(c, rows, row);
+        chart_add_int(c, ch_phase, name, f->filed);
+    }
+    row = chk(c, json_object_new_array());
+    push(c, row, str(c, L(c, HZ_M_CONSOLIDATE_L_TOTAL)));
+    push(c, row, str(c, ""));
+    push(c, row, i64(c, cons->total.filed));
+    push(c, row, amount(c, cons->total.amount));
+    push(c, rows, row);
+    put(c, tables, "by_phase", t);
+
+    /* indicators */
+    static const hz_msg_id ind_head[] = {HZ_M_CONSOLIDATE_L_IND_CODE, HZ_M_CONSOLIDATE_L_IND_NAME,
+                                         HZ_M_CONSOLIDATE_L_UOM, HZ_M_CONSOLIDATE_L_MEASURE,
+                                         HZ_M_CONSOLIDATE_L_VALUE};
+    static const char *const ind_align[] = {"center", "left", "center", "center", "right"};
+    t = table_new(c, L(c, HZ_M_CONSOLIDATE_CAP_INDICATORS), header_of(c, ind_head, 5),
+                  ind_align, 5, false);
+    rows = table_rows(t);
+    for (size_t i = 0; i < config->indicator_count; i++) {
+        const hz_indicator *ind = &config->indicators[i];
+        row = chk(c, json_object_new_array());
+        push(c, row, str(c, ind->code));
+        push(c, row, str(c, ind->name));
+        push(c, row, str(c, ind->uom));
+        push(c, row, str(c, ind->measure));
+        json_object *v = indicator_value(c, ind, cons->values[i], cons->present[i]);
+        push(c, row, v ? v : str(c, L(c, HZ_M_CONSOLIDATE_L_MISSING_VALUE)));
+        push(c, rows, row);
+    }
+    put(c, tables, "indicators", t);
+
+    /* receipts */
+    static const hz_msg_id rec_head[] = {HZ_M_CONSOLIDATE_L_UNIT, HZ_M_CONSOLIDATE_L_RECEIPT_TIME,
+                                         HZ_M_CONSOLIDATE_L_STATUS, HZ_M_CONSOLIDATE_L_VERSION,
+                                         HZ_M_CONSOLIDATE_L_FILE};
+    static const char *const rec_align[] = {"left", "center", "center", "right", "left"};
+    char cap[256];
+    hz_msg_formatv(c->lang, HZ_M_CONSOLIDATE_CAP_RECEIPTS, cap, sizeof cap, cons->round->name,
+                   NULL);
+    t = table_new(c, cap, header_of(c, rec_head, 5), rec_align, 5, false);
+    rows = table_rows(t);
+    for (size_t u = 0; u < cons->unit_count; u++) {
+        const hz_cons_unit *cu = &cons->units[u];
+        row = chk(c, json_object_new_array());
+        push(c, row, str(c, unit_short(cu->unit)));
+        push(c, row, str(c, consolidate_format_receipt(cu, buf, sizeof buf)));
+        push(c, row, str(c, consolidate_unit_status_text(cu, c->lang, buf, sizeof buf)));
+        if (cu->file != HZ_NONE_INDEX) {
+            push(c, row, i64(c, cons->files[cu->file].version));
+            push(c, row, str(c, cons->files[cu->file].name));
+        } else {
+            push(c, row, str(c, ""));
+            push(c, row, str(c, ""));
+        }
+        push(c, rows, row);
+    }
+    put(c, tables, "receipts", t);
+
+    /* rounds: stage vs this round, two header rows */
+    const hz_consolidation *st = cons->stage;
+    json_object *header = chk(c, json_object_new_array());
+    json_object *h1 = chk(c, json_object_new_array()), *h2 = chk(c, json_object_new_array());
+    const char *stage_name = st ? st->round->name : "";
+    push(c, h1, str(c, L(c, HZ_M_CONSOLIDATE_L_UNIT)));
+    push(c, h1, str(c, L(c, HZ_M_CONSOLIDATE_L_FILED)));
+    push(c, h1, str(c, ""));
+    push(c, h1, str(c, ""));
+    push(c, h1, str(c, L(c, HZ_M_CONSOLIDATE_L_AMOUNT)));
+    push(c, h1, str(c, ""));
+    push(c, h1, str(c, ""));
+    push(c, h2, str(c, ""));
+    for (int k = 0; k < 2; k++) {
+        push(c, h2, str(c, stage_name));
+        push(c, h2, str(c, cons->round->name));
+        push(c, h2, str(c, L(c, HZ_M_CONSOLIDATE_L_INCREMENT)));
+    }
+    push(c, header, h1);
+    push(c, header, h2);
+    hz_msg_formatv(c->lang, HZ_M_CONSOLIDATE_CAP_ROUNDS, cap, sizeof cap, stage_name,
+                   cons->round->name, NULL);
+    t = table_new(c, cap, header, NULL, 7, true);
+    rows = table_rows(t);
+    if (st) {
+        for (size_t u = 0; u <= cons->unit_count; u++) {
+            bool tot = u == cons->unit_count;
+            const hz_case_figures *a = tot ? &st->total : &st->units[u].cases;
+            const hz_case_figures *b = tot ? &cons->total : &cons->units[u].cases;
+            row = chk(c, json_object_new_array());
+            push(c, row, str(c, tot ? L(c, HZ_M_CONSOLIDATE_L_TOTAL)
+                                    : unit_short(cons->units[u].unit)));
+            push(c, row, i64(c, a->filed));
+            push(c, row, i64(c, b->filed));
+            push(c, row, i64(c, b->filed - a->filed));
+            push(c, row, amount(c, a->amount));
+            push(c, row, amount(c, b->amount));
+            push(c, row, amount(c, b->amount - a->amount));
+            push(c, rows, row);
+        }
+    }
+    put(c, tables, "rounds", t);
+
+    static const hz_msg_id as_head[] = {HZ_M_CONSOLIDATE_L_RANK, HZ_M_CONSOLIDATE_L_UNIT,
+                                        HZ_M_CONSOLIDATE_L_SCORE, HZ_M_CONSOLIDATE_L_GRADE};
+    static const char *const as_align[] = {"center", "left", "right", "center"};
+    put(c, tables, "assessment",
+        table_new(c, L(c, HZ_M_CONSOLIDATE_CAP_ASSESSMENT), header_of(c, as_head, 4), as_align,
+                  4, false));
+
+    /* charts by unit */
+    json_object *charts = chk(c, json_object_new_object());
+    json_object *cu_chart = chart(c, HZ_M_CONSOLIDATE_CHART_CASES_BY_UNIT,
+                                  HZ_M_CONSOLIDATE_L_FILED, 0);
+    json_object *am_chart = chart(c, HZ_M_CONSOLIDATE_CHART_AMOUNT_BY_UNIT,
+                                  HZ_M_CONSOLIDATE_L_AMOUNT, c->decimals);
+    for (size_t u = 0; u < cons->unit_count; u++) {
+        const hz_cons_unit *cu = &cons->units[u];
+        chart_add_int(c, cu_chart, unit_short(cu->unit), cu->cases.filed);
+        chart_add_amount(c, am_chart, unit_short(cu->unit), cu->cases.amount);
+    }
+    put(c, charts, "cases_by_unit", cu_chart);
+    put(c, charts, "amount_by_unit", am_chart);
+    put(c, charts, "cases_by_phase", ch_phase);
+    *charts_out = charts;
+    return tables;
+}
+
+static json_object *build_files(ctx *c)
+{
+    const hz_consolidation *cons = c->cons;
+    json_object *files = chk(c, json_object_new_array());
+    for (size_t i = 0; i < cons->file_count; i++) {
+        const hz_cons_file *f = &cons->files[i];
+        json_object *o = chk(c, json_object_new_object());
+        char reason[512] = "";
+        if (f->reason != HZ_M_NONE)
+            hz_msg_formatv(c->lang, f->reason, reason, sizeof reason,
+                           f->reason_arg ? f->reason_arg : "", NULL);
+        put(c, o, "file", str(c, f->name));
+        put(c, o, "status", str(c, consolidate_file_status_name(f->status)));
+        put(c, o, "status_text", str(c, consolidate_file_status_text(f->status, c->lang)));
+        put(c, o, "reason", str(c, reason));
+        put(c, o, "unit", str(c, f->unit != HZ_NONE_INDEX ? cons->units[f->unit].unit->code : ""));
+        put(c, o, "version", i64(c, f->version));
+        put(c, o, "sha256", str(c, f->check ? f->check->sub.sha256 : ""));
+        put(c, o, "errors", i64(c, f->check ? (int64_t)f->check->counts.errors : 0));
+        put(c, o, "warnings", i64(c, f->check ? (int64_t)f->check->counts.warnings : 0));
+        push(c, files, o);
+    }
+    return files;
+}
+
+json_object *consolidate_to_json(const hz_consolidation *cons, hz_lang lang, hz_date as_of,
+                                 bool final)
+{
+    const hz_config *config = cons->config;
+    ctx c = {.cons = cons, .config = config, .lang = lang,
+             .decimals = config->report.amount_decimals, .ok = true};
+    if (c.decimals < 0 || c.decimals > 4)
+        c.decimals = 2;
+    char buf[256];
+    json_object *root = chk(&c, json_object_new_object());
+
+    json_object *campaign = chk(&c, json_object_new_object());
+    put(&c, campaign, "name", str(&c, config->name));
+    put(&c, campaign, "authority", str(&c, config->authority));
+    put(&c, campaign, "year", i64(&c, config->year));
+    put(&c, campaign, "section", str(&c, config->section));
+    put(&c, root, "campaign", campaign);
+
+    json_object *report = chk(&c, json_object_new_object());
+    put(&c, report, "title", str(&c, config->report.title));
+    put(&c, report, "recipient", str(&c, config->report.recipient));
+    put(&c, report, "signature", str(&c, config->report.signature));
+    put(&c, report, "date", str(&c, hz_date_format(as_of, buf, sizeof buf)));
+    put(&c, report, "date_zh", str(&c, hz_date_format_zh(as_of, buf, sizeof buf)));
+    put(&c, report, "round_name", str(&c, cons->round->name));
+    put(&c, report, "final", chk(&c, json_object_new_boolean(final)));
+    put(&c, root, "report", report);
+
+    json_object *round = chk(&c, json_object_new_object());
+    put(&c, round, "id", str(&c, final ? "final" : cons->round->id));
+    put(&c, round, "round_id", str(&c, cons->round->id));
+    put(&c, round, "name", str(&c, cons->round->name));
+    put(&c, round, "deadline", str(&c, hz_date_format(cons->round->deadline, buf, sizeof buf)));
+    put(&c, round, "deadline_zh",
+        str(&c, hz_date_format_zh(cons->round->deadline, buf, sizeof buf)));
+    put(&c, round, "effective_deadline",
+        str(&c, hz_date_format(cons->deadline, buf, sizeof buf)));
+    put(&c, root, "round", round);
+
+    put(&c, root, "city", build_city(&c));
+    put(&c, root, "units", build_units(&c));
+
+    json_object *late = chk(&c, json_object_new_array());
+    json_object *missing = chk(&c, json_object_new_array());
+    for (size_t u = 0; u < cons->unit_count; u++) {
+        const hz_cons_unit *cu = &cons->units[u];
+        if (cu->receipt == HZ_RECEIPT_LATE) {
+            json_object *o = chk(&c, json_object_new_object());
+            put(&c, o, "short_name", str(&c, unit_short(cu->unit)));
+            put(&c, o, "days_late", i64(&c, cu->days_late));
+            push(&c, late, o);
+        } else if (cu->receipt == HZ_RECEIPT_MISSING) {
+            json_object *o = chk(&c, json_object_new_object());
+            put(&c, o, "short_name", str(&c, unit_short(cu->unit)));
+            push(&c, missing, o);
+        }
+    }
+    put(&c, root, "late_units", late);
+    put(&c, root, "missing_units", missing);
+
+    json_object *sup = chk(&c, json_object_new_array());
+    for (size_t i = 0; i < cons->file_count; i++) {
+        const hz_cons_file *f = &cons->files[i];
+        if (f->status != HZ_FILE_SUPERSEDED || f->unit == HZ_NONE_INDEX)
+            continue;
+        json_object *o = chk(&c, json_object_new_object());
+        put(&c, o, "short_name", str(&c, unit_short(cons->units[f->unit].unit)));
+        put(&c, o, "file", str(&c, f->name));
+        put(&c, o, "version", i64(&c, f->version));
+        push(&c, sup, o);
+    }
+    put(&c, root, "superseded", sup);
+
+    json_object *typical = chk(&c, json_object_new_array());
+    for (size_t i = 0; i < cons->case_count; i++) {
+        const hz_cons_case *cc = &cons->cases[i];
+        if (!cc->counted || cc->c->typical != HZ_YES)
+            continue;
+        json_object *o = chk(&c, json_object_new_object());
+        put(&c, o, "unit", str(&c, unit_short(cons->units[cc->unit].unit)));
+        put(&c, o, "case_no", str(&c, cc->c->case_no));
+        put(&c, o, "name", str(&c, cc->c->name));
+        put(&c, o, "summary", str(&c, cc->c->typical_summary));
+        push(&c, typical, o);
+    }
+    put(&c, root, "typical_cases", typical);
+    put(&c, root, "problems", build_narrative_list(&c, HZ_N_PROBLEMS));
+    put(&c, root, "next_steps", build_narrative_list(&c, HZ_N_NEXT));
+
+    json_object *phases = chk(&c, json_object_new_array());
+    for (size_t p = 0; p <= config->phase_count; p++) {
+        const hz_case_figures *f = &cons->by_phase[p];
+        if (p == config->phase_count && f->filed == 0)
+            continue;
+        json_object *o = chk(&c, json_object_new_object());
+        put(&c, o, "name", str(&c, p < config->phase_count ? config->phases[p].name
+                                      : L(&c, HZ_M_CONSOLIDATE_L_OUTSIDE_PHASE)));
+        put(&c, o, "period", str(&c, consolidate_phase_period(config, p, lang, buf, sizeof buf)));
+        put(&c, o, "cases_filed", i64(&c, f->filed));
+        put(&c, o, "amount", amount(&c, f->amount));
+        push(&c, phases, o);
+    }
+    put(&c, root, "phases", phases);
+
+    const hz_consolidation *st = cons->stage;
+    put(&c, root, "has_stage", chk(&c, json_object_new_boolean(st != NULL)));
+    json_object *stage = chk(&c, json_object_new_object());
+    put(&c, stage, "round_name", str(&c, st ? st->round->name : ""));
+    put(&c, stage, "cases_filed", i64(&c, st ? st->total.filed : 0));
+    put(&c, stage, "amount", amount(&c, st ? st->total.amount : 0));
+    put(&c, stage, "cases_increment", i64(&c, st ? cons->total.filed - st->total.filed : 0));
+    put(&c, stage, "amount_increment",
+        amount(&c, st ? cons->total.amount - st->total.amount : 0));
+    put(&c, root, "stage", stage);
+    put(&c, root, "has_assessment", chk(&c, json_object_new_boolean(false)));
+    put(&c, root, "assessment", chk(&c, json_object_new_array()));
+
+    json_object *charts = NULL;
+    put(&c, root, "tables", build_tables(&c, &charts));
+    put(&c, root, "charts", charts);
+    put(&c, root, "files", build_files(&c));
+
+    if (!c.ok) {
+        json_object_put(root);
+        return NULL;
+    }
+    return root;
+}
+
+hz_status consolidation_save(json_object *context, const char *path, hz_error *err)
+{
+    const char *text = json_object_to_json_string_ext(
+        context, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE);
+    if (!text)
+        return hz_error_set(err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL);
+    size_t n = strlen(text);
+    char *buf = malloc(n + 2);
+    if (!buf)
+        return hz_error_set(err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL);
+    memcpy(buf, text, n);
+    buf[n] = '\n';
+    hz_status s = fs_write_atomic(path, buf, n + 1, err);
+    free(buf);
+    return s;
+}
+
+hz_status consolidation_load(const char *path, json_object **out, hz_error *err)
+{
+    *out = NULL;
+    char *text = NULL;
+    size_t len = 0;
+    hz_status s = fs_read_file(path, &text, &len, err);
+    if (s != HZ_OK)
+        return s;
+    json_tokener *tok = json_tokener_new();
+    if (!tok) {
+        free(text);
+        return hz_error_set(err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL);
+    }
+    json_object *obj = json_tokener_parse_ex(tok, text, (int)len);
+    enum json_tokener_error jerr = json_tokener_get_error(tok);
+    size_t used = json_tokener_get_parse_end(tok);
+    json_tokener_free(tok);
+    bool trailing_ok = true;
+    for (size_t i = used; i < len; i++)
+        if (text[i] != ' ' && text[i] != '\n' && text[i] != '\r' && text[i] != '\t')
+            trailing_ok = false;
+    free(text);
+    json_object *campaign = NULL, *city = NULL;
+    if (!obj || jerr != json_tokener_success || !trailing_ok ||
+        !json_object_is_type(obj, json_type_object) ||
+        !json_object_object_get_ex(obj, "campaign", &campaign) ||
+        !json_object_object_get_ex(obj, "city", &city)) {
+        json_object_put(obj);
+        return hz_error_set(err, HZ_ERR_FORMAT, HZ_M_CONSOLIDATE_JSON_BAD, fs_base_name(path),
+                            NULL);
+    }
+    *out = obj;
+    return HZ_OK;
+}

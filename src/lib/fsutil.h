@@ -1,0 +1,64 @@
+/*
+ * fsutil.h - filesystem helpers for atomic, deterministic output.
+ *
+ * Outputs are never written in place: a temporary file is written in the
+ * same folder as the target and renamed over it, so a reader sees either the
+ * old file or the whole new one, and a failed run leaves no half-written
+ * output (DESIGN §8). Folder listings are sorted bytewise by name so that
+ * nothing depends on the OS directory order.
+ */
+#ifndef HZ_FSUTIL_H
+#define HZ_FSUTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "hz_status.h"
+
+typedef enum fs_entry_kind { FS_FILE, FS_DIR, FS_OTHER } fs_entry_kind;
+
+typedef struct fs_entry {
+    char *name;            /* base name */
+    fs_entry_kind kind;    /* from lstat: a symlink is FS_OTHER */
+} fs_entry;
+
+typedef struct fs_listing {
+    fs_entry *items;
+    size_t count;
+} fs_listing;
+
+/* Lists dir (without "." and ".."), sorted by strcmp of the names. */
+hz_status fs_list_dir(const char *dir, fs_listing *out, hz_error *err);
+void fs_listing_free(fs_listing *listing);
+
+/* Writes len bytes to path atomically (temp file beside it, fsync, rename). */
+hz_status fs_write_atomic(const char *path, const void *data, size_t len, hz_error *err);
+
+/* A new unique temporary path beside target ("DIR/.NAME.tmp-XXXXXX"), created
+ * empty with mode 0600 so nobody else takes it; the caller writes it and then
+ * calls fs_commit (or removes it). buf receives the path. */
+hz_status fs_temp_beside(const char *target, char *buf, size_t size, hz_error *err);
+/* Renames tmp over target (the final step of an atomic write). On failure
+ * tmp is removed. */
+hz_status fs_commit(const char *tmp, const char *target, hz_error *err);
+
+/* A new empty folder beside target ("DIR/.NAME.tmp-XXXXXX") into buf. */
+hz_status fs_temp_dir_beside(const char *target, char *buf, size_t size, hz_error *err);
+
+/* Creates dir and its missing parents (like mkdir -p). */
+hz_status fs_mkdir_p(const char *dir, hz_error *err);
+
+/* Removes path and everything below it (does not follow symlinks). A missing
+ * path is not an error. */
+hz_status fs_remove_tree(const char *path, hz_error *err);
+
+/* Reads a whole file into a new NUL-terminated buffer. */
+hz_status fs_read_file(const char *path, char **data, size_t *len, hz_error *err);
+
+/* true when path exists (any kind). */
+bool fs_exists(const char *path);
+bool fs_is_dir(const char *path);
+
+/* Base name of path (pointer into path). */
+const char *fs_base_name(const char *path);
+
+#endif

@@ -1,0 +1,1073 @@
+/* pdf_render.c - GB/T 9704 style layout of an hz_doc with libharu. */
+#include "pdf_render.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <hpdf.h>
+#include "hz_text.h"
+#include "pdf_fonts.h"
+#include "pdf_linebreak.h"
+
+#define MM (72.0 / 25.4)
+#define A4_W 595.276
+#define A4_H 841.89
+#define BODY_SIZE 16.0
+#define TITLE_SIZE 22.0
+#define PAGENO_SIZE 14.0
+#define LINES_PER_PAGE 22
+#define CHARS_PER_LINE 28
+#define EPS 0.01
+
+typedef struct face {
+    HPDF_Font font;
+    float *cache; /* advance per 1000 em for the BMP; < 0 = not measured yet */
+} face;
+
+typedef struct measure {
+    face *f;
+    double size;
+    double track; /* extra advance after every character (points) */
+} measure;
+
+typedef struct render {
+    HPDF_Doc pdf;
+    HPDF_STATUS haru_error;  /* first error libharu reported */
+    HPDF_STATUS haru_detail;
+    hz_status st;            /* first error of ours (err already filled) */
+    hz_error *err;
+    face song, hei, kai;
+    HPDF_Page page;
+    int page_no;
+    bool landscape;          /* orientation of the current page */
+    bool want_landscape;     /* orientation for the next page */
+    bool force_new;          /* a break asked for a new page */
+    bool page_empty;         /* nothing placed on the current page yet */
+    double pw, ph;           /* page size */
+    double left, top;        /* text block left x and top y */
+    double bw, bh;           /* text block width and height */
+    double y;                /* height of the block used so far */
+    double pitch;            /* body line pitch */
+    double body_track;       /* tracking that makes 28 characters fill a line */
+    const hz_doc *doc;
+    pdf_lines lines;         /* scratch */
+} render;
+
+static void on_haru_error(HPDF_STATUS error, HPDF_STATUS detail, void *user)
+{
+    render *r = user;
+    if (!r->haru_error) {
+        r->haru_error = error;
+        r->haru_detail = detail;
+    }
+}
+
+static bool failed(const render *r)
+{
+    return r->st != HZ_OK || r->haru_error != 0;
+}
+
+static void fail_nomem(render *r)
+{
+    if (r->st == HZ_OK)
+        r->st = hz_error_set(r->err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL);
+}
+
+/* ---- measuring ------------------------------------------------------- */
+
+static double face_units(face *f, uint32_t cp)
+{
+    if (cp < 0x20)
+        return 0;
+    if (cp < 0x10000 && f->cache && f->cache[cp] >= 0)
+        return f->cache[cp];
+    char buf[8];
+    int n = hz_utf8_encode((int32_t)cp, buf);
+    if (n <= 0)
+        return 0;
+    buf[n] = '\0';
+    HPDF_TextWidth tw = HPDF_Font_TextWidth(f->font, (const HPDF_BYTE *)buf, (HPDF_UINT)n);
+    double units = tw.width;
+    if (cp < 0x10000 && f->cache)
+        f->cache[cp] = (float)units;
+    return units;
+}
+
+static double measure_cp(void *ctx, uint32_t cp)
+{
+    measure *m = ctx;
+    return face_units(m->f, cp) * m->size / 1000.0 + m->track;
+}
+
+static double measure_text(measure *m, const char *text, size_t len)
+{
+    double w = 0;
+    size_t pos = 0;
+    while (pos < len)
+        w += measure_cp(m, pdf_utf8_decode(text, len, &pos));
+    return w;
+}
+
+static bool break_text(render *r, measure *m, const char *text, double max_width,
+                       double indent)
+{
+    if (failed(r))
+        return false;
+    hz_status st = pdf_linebreak(text, strlen(text), measure_cp, m, max_width, indent,
+                                 &r->lines, r->err);
+    if (st != HZ_OK) {
+        r->st = st;
+        return false;
+    }
+    return true;
+}
+
+/* ---- drawing primitives ---------------------------------------------- */
+
+/* Draws text[0, len) with its left end at x and baseline y. Invalid UTF-8
+ * and control characters are replaced, so libharu only sees clean text. */
+static void draw_text(render *r, face *f, double size, double char_space, double x,
+                      double y, const char *text, size_t len)
+{
+    if (failed(r) || len == 0)
+        return;
+    char *buf = malloc(len * 3 + 4);
+    if (!buf) {
+        fail_nomem(r);
+        return;
+    }
+    size_t pos = 0, n = 0;
+    while (pos < len) {
+        uint32_t cp = pdf_utf8_decode(text, len, &pos);
+        if (cp < 0x20)
+            cp = ' ';
+        n += (size_t)hz_utf8_encode((int32_t)cp, buf + n);
+    }
+    buf[n] = '\0';
+    HPDF_Page_BeginText(r->page);
+    HPDF_Page_SetFontAndSize(r->page, f->font, (HPDF_REAL)size);
+    HPDF_Page_SetCharSpace(r->page, (HPDF_REAL)char_space);
+    HPDF_Page_TextOut(r->page, (HPDF_REAL)x, (HPDF_REAL)y, buf);
+    HPDF_Page_EndText(r->page);
+    free(buf);
+}
+
+static void draw_page_furniture(render *r)
+{
+    if (r->doc->draft) {
+        static const char mark[] = "征求意见稿";
+        double size = r->landscape ? 90.0 : 100.0;
+        measure m = {&r->hei, size, 0};
+        double w = measure_text(&m, mark, strlen(mark));
+        double angle = atan2(r->ph, r->pw);
+        double c = cos(angle), s = sin(angle);
+        double x = r->pw / 2 - c * w / 2 + s * size * 0.35;
+        double y = r->ph / 2 - s * w / 2 - c * size * 0.35;
+        HPDF_Page_GSave(r->page);
+        HPDF_Page_SetGrayFill(r->page, 0.85f);
+        HPDF_Page_BeginText(r->page);
+        HPDF_Page_SetFontAndSize(r->page, r->hei.font, (HPDF_REAL)size);
+        HPDF_Page_SetTextMatrix(r->page, (HPDF_REAL)c, (HPDF_REAL)s, (HPDF_REAL)-s,
+                                (HPDF_REAL)c, (HPDF_REAL)x, (HPDF_REAL)y);
+        HPDF_Page_ShowText(r->page, mark);
+        HPDF_Page_EndText(r->page);
+        HPDF_Page_GRestore(r->page);
+    }
+    /* "— N —": its top 7 mm below the text block, one character in from the
+     * outer edge of the block. */
+    char num[64];
+    snprintf(num, sizeof num, "— %d —", r->page_no);
+    measure m = {&r->song, PAGENO_SIZE, 0};
+    double w = measure_text(&m, num, strlen(num));
+    double base = r->top - r->bh - 7 * MM - PAGENO_SIZE * 0.85;
+    double x = (r->page_no % 2 == 1) ? r->left + r->bw - PAGENO_SIZE - w
+                                     : r->left + PAGENO_SIZE;
+    draw_text(r, &r->song, PAGENO_SIZE, 0, x, base, num, strlen(num));
+}
+
+static void new_page(render *r, bool landscape)
+{
+    if (failed(r))
+        return;
+    r->page = HPDF_AddPage(r->pdf);
+    if (!r->page)
+        return;
+    r->landscape = landscape;
+    r->want_landscape = landscape;
+    r->force_new = false;
+    r->page_no++;
+    if (landscape) {
+        r->pw = A4_H;
+        r->ph = A4_W;
+        r->bw = 225 * MM;
+        r->bh = 156 * MM;
+        r->left = (r->pw - r->bw) / 2;
+        r->top = r->ph - (r->ph - r->bh) / 2;
+    } else {
+        r->pw = A4_W;
+        r->ph = A4_H;
+        r->bw = 156 * MM;
+        r->bh = 225 * MM;
+        r->left = 28 * MM;
+        r->top = r->ph - 37 * MM;
+    }
+    HPDF_Page_SetWidth(r->page, (HPDF_REAL)r->pw);
+    HPDF_Page_SetHeight(r->page, (HPDF_REAL)r->ph);
+    r->y = 0;
+    r->page_empty = true;
+    draw_page_furniture(r);
+}
+
+/* Makes sure h points of the block are free, starting a page if needed. */
+static void ensure_room(render *r, double h)
+{
+    if (failed(r))
+        return;
+    if (!r->page || (r->force_new && !(r->page_empty && r->landscape == r->want_landscape)))
+        new_page(r, r->want_landscape);
+    else if (r->force_new)
+        r->force_new = false;
+    else if (r->y + h > r->bh + EPS && !r->page_empty)
+        new_page(r, r->landscape);
+}
+
+static double remaining(const render *r)
+{
+    return r->page ? r->bh - r->y : 0;
+}
+
+/* Baseline of a line of the given height whose top is at block offset y. */
+static double baseline_at(const render *r, double y, double line_h, double size)
+{
+    return r->top - y - line_h / 2 - size * 0.35;
+}
+
+/* ---- text blocks ----------------------------------------------------- */
+
+typedef enum text_align { TA_JUSTIFY, TA_LEFT, TA_CENTER, TA_RIGHT } text_align;
+
+typedef struct text_style {
+    face *f;
+    double size;
+    double track;
+    double indent;      /* first-line indent */
+    double right_inset; /* space kept free at the right */
+    double line_h;
+    text_align align;
+} text_style;
+
+static void draw_line(render *r, const text_style *s, const char *text, const pdf_line *ln,
+                      double x0, double avail, double baseline)
+{
+    double cs = s->track;
+    double visible = ln->width - s->track; /* no tracking after the last glyph */
+    double x = x0;
+    switch (s->align) {
+    case TA_JUSTIFY:
+        if (!ln->hard && ln->chars > 1) {
+            double glyphs = ln->width - (double)ln->chars * s->track;
+            cs = (avail - glyphs) / (double)(ln->chars - 1);
+        }
+        break;
+    case TA_LEFT:
+        break;
+    case TA_CENTER:
+        x = x0 + (avail - visible) / 2;
+        break;
+    case TA_RIGHT:
+        x = x0 + avail - visible;
+        break;
+    }
+    draw_text(r, s->f, s->size, cs, x, baseline, text + ln->start, ln->end - ln->start);
+}
+
+/* Places already broken lines (r->lines) of text; keep_extra is the height
+ * that must fit below the first `keep_lines` lines on the same page. */
+static void place_lines(render *r, const text_style *s, const char *text, size_t keep_lines,
+                        double keep_extra)
+{
+    size_t count = r->lines.count;
+    pdf_line *copy = NULL;
+    if (count) {
+        /* r->lines is scratch that draw calls do not touch, but copy anyway
+         * so nested use stays safe. */
+        copy = malloc(count * sizeof *copy);
+        if (!copy) {
+            fail_nomem(r);
+            return;
+        }
+        memcpy(copy, r->lines.items, count * sizeof *copy);
+    }
+    for (size_t i = 0; i < count && !failed(r); i++) {
+        if (i == 0) {
+            size_t k = keep_lines < count ? keep_lines : count;
+            double need = (double)(k ? k : 1) * s->line_h + keep_extra;
+            /* Only keep together what can fit on one page at all. */
+            if (need > r->bh)
+                need = s->line_h;
+            ensure_room(r, need);
+        } else {
+            ensure_room(r, s->line_h);
+        }
+        if (failed(r))
+            break;
+        double avail = r->bw - s->right_inset;
+        double x0 = r->left;
+        double a = avail;
+        if (i == 0) {
+            x0 += s->indent;
+            a -= s->indent;
+        }
+        draw_line(r, s, text, &copy[i], x0, a, baseline_at(r, r->y, s->line_h, s->size));
+        r->y += s->line_h;
+        r->page_empty = false;
+    }
+    free(copy);
+}
+
+static void layout_text(render *r, const text_style *s, const char *text, size_t keep_lines,
+                        double keep_extra)
+{
+    measure m = {s->f, s->size, s->track};
+    ensure_room(r, 0); /* the page decides the block width */
+    if (!break_text(r, &m, text, r->bw - s->right_inset, s->indent))
+        return;
+    place_lines(r, s, text, keep_lines, keep_extra);
+}
+
+/* Title: centred, broken into lines of similar length. */
+static void layout_title(render *r, const char *text)
+{
+    text_style s = {&r->song, TITLE_SIZE, 0, 0, 0, TITLE_SIZE * 1.5, TA_CENTER};
+    measure m = {s.f, s.size, 0};
+    ensure_room(r, 0);
+    double maxw = r->bw - 2 * TITLE_SIZE; /* a title does not run edge to edge */
+    if (!break_text(r, &m, text, maxw, 0))
+        return;
+    size_t n = r->lines.count;
+    if (n > 1) {
+        /* Narrowest width that still gives n lines: balances their lengths. */
+        double lo = maxw / (double)n, hi = maxw;
+        for (int it = 0; it < 30 && !failed(r); it++) {
+            double mid = (lo + hi) / 2;
+            if (!break_text(r, &m, text, mid, 0))
+                return;
+            if (r->lines.count > n)
+                lo = mid;
+            else
+                hi = mid;
+        }
+        if (!break_text(r, &m, text, hi, 0))
+            return;
+    }
+    place_lines(r, &s, text, r->lines.count, 0);
+}
+
+/* ---- tables ---------------------------------------------------------- */
+
+typedef struct table_layout {
+    double size, line_h, pad_x, pad_y;
+    double *w;      /* column widths */
+    double *row_h;  /* row heights */
+    double total_w;
+} table_layout;
+
+static face *cell_face(render *r, const doc_table *t, size_t row)
+{
+    if (row < t->header_rows)
+        return &r->hei;
+    if (t->last_row_total && row + 1 == t->rows && row >= t->header_rows)
+        return &r->hei;
+    return &r->song;
+}
+
+static const char *cell_text(const doc_table *t, size_t row, size_t col)
+{
+    const char *s = t->cells ? t->cells[row * t->cols + col] : NULL;
+    return s ? s : "";
+}
+
+/* Widest line of text (split at '\n') at size. */
+static double natural_width(measure *m, const char *text)
+{
+    double best = 0, cur = 0;
+    size_t len = strlen(text), pos = 0;
+    while (pos < len) {
+        uint32_t cp = pdf_utf8_decode(text, len, &pos);
+        if (cp == '\n') {
+            cur = 0;
+            continue;
+        }
+        cur += measure_cp(m, cp);
+        if (cur > best)
+            best = cur;
+    }
+    return best;
+}
+
+/* Widest piece of text that the line breaker will not split (a Latin word,
+ * a number, or one CJK character). */
+static double widest_word(measure *m, const char *text)
+{
+    double best = 0, cur = 0;
+    size_t len = strlen(text), pos = 0;
+    while (pos < len) {
+        uint32_t cp = pdf_utf8_decode(text, len, &pos);
+        double w = measure_cp(m, cp);
+        if (cp <= ' ') {
+            cur = 0;
+        } else if (pdf_linebreak_is_wide(cp)) {
+            cur = 0;
+            if (w > best)
+                best = w;
+        } else {
+            cur += w;
+            if (cur > best)
+                best = cur;
+        }
+    }
+    return best;
+}
+
+static bool table_measure(render *r, const doc_table *t, table_layout *tl)
+{
+    size_t cols = t->cols;
+    double *nat = calloc(cols, sizeof *nat);
+    double *minw = calloc(cols, sizeof *minw);
+    tl->w = calloc(cols, sizeof *tl->w);
+    tl->row_h = calloc(t->rows ? t->rows : 1, sizeof *tl->row_h);
+    if (!nat || !minw || !tl->w || !tl->row_h) {
+        free(nat);
+        free(minw);
+        fail_nomem(r);
+        return false;
+    }
+    static const double sizes[] = {12.0, 10.5};
+    double sum = 0;
+    for (size_t k = 0; k < 2; k++) {
+        tl->size = sizes[k];
+        tl->pad_x = tl->size * 0.35;
+        tl->pad_y = tl->size * 0.3;
+        tl->line_h = tl->size * 1.35;
+        sum = 0;
+        for (size_t c = 0; c < cols; c++) {
+            nat[c] = 2 * tl->size; /* room for at least two characters */
+            minw[c] = 2 * tl->size;
+            for (size_t row = 0; row < t->rows; row++) {
+                measure m = {cell_face(r, t, row), tl->size, 0};
+                double w = natural_width(&m, cell_text(t, row, c));
+                if (w > nat[c])
+                    nat[c] = w;
+                /* Numbers in data rows should not be split when shrinking. */
+                if (row >= t->header_rows) {
+                    w = widest_word(&m, cell_text(t, row, c));
+                    if (w > minw[c])
+                        minw[c] = w;
+                }
+            }
+            nat[c] += 2 * tl->pad_x + 0.5;
+            minw[c] += 2 * tl->pad_x + 0.5;
+            sum += nat[c];
+        }
+        if (sum <= r->bw)
+            break;
+    }
+    if (sum <= r->bw) {
+        /* Spread the spare width so the table spans the text block. */
+        for (size_t c = 0; c < cols; c++)
+            tl->w[c] = nat[c] + (r->bw - sum) * nat[c] / sum;
+    } else {
+        /* Shrink proportionally, but keep every column at least as wide as
+         * its longest number (or two characters when even that is too
+         * much). */
+        double min_sum = 0;
+        for (size_t c = 0; c < cols; c++)
+            min_sum += minw[c];
+        if (min_sum > r->bw)
+            for (size_t c = 0; c < cols; c++)
+                minw[c] = 2 * tl->size + 2 * tl->pad_x + 0.5;
+        bool *fixed = calloc(cols, sizeof *fixed);
+        if (!fixed) {
+            free(nat);
+            free(minw);
+            fail_nomem(r);
+            return false;
+        }
+        for (size_t pass = 0; pass <= cols; pass++) {
+            double fixed_w = 0, free_nat = 0;
+            for (size_t c = 0; c < cols; c++) {
+                if (fixed[c])
+                    fixed_w += minw[c];
+                else
+                    free_nat += nat[c];
+            }
+            bool changed = false;
+            for (size_t c = 0; c < cols; c++) {
+                if (fixed[c]) {
+                    tl->w[c] = minw[c];
+                    continue;
+                }
+                double left = r->bw - fixed_w;
+                tl->w[c] = free_nat > 0 && left > 0 ? nat[c] * left / free_nat : minw[c];
+                if (tl->w[c] < minw[c]) {
+                    fixed[c] = true;
+                    changed = true;
+                }
+            }
+            if (!changed)
+                break;
+        }
+        free(fixed);
+    }
+    free(nat);
+    free(minw);
+    tl->total_w = 0;
+    for (size_t c = 0; c < cols; c++)
+        tl->total_w += tl->w[c];
+    for (size_t row = 0; row < t->rows && !failed(r); row++) {
+        size_t max_lines = 1;
+        for (size_t c = 0; c < cols; c++) {
+            measure m = {cell_face(r, t, row), tl->size, 0};
+            if (!break_text(r, &m, cell_text(t, row, c), tl->w[c] - 2 * tl->pad_x, 0))
+                return false;
+            if (r->lines.count > max_lines)
+                max_lines = r->lines.count;
+        }
+        tl->row_h[row] = (double)max_lines * tl->line_h + 2 * tl->pad_y;
+    }
+    return !failed(r);
+}
+
+static void draw_table_row(render *r, const doc_table *t, const table_layout *tl, size_t row)
+{
+    double x = r->left + (r->bw - tl->total_w) / 2;
+    double top = r->top - r->y;
+    double h = tl->row_h[row];
+    HPDF_Page_SetLineWidth(r->page, 0.6f);
+    HPDF_Page_SetGrayStroke(r->page, 0);
+    for (size_t c = 0; c < t->cols && !failed(r); c++) {
+        HPDF_Page_Rectangle(r->page, (HPDF_REAL)x, (HPDF_REAL)(top - h), (HPDF_REAL)tl->w[c],
+                            (HPDF_REAL)h);
+        HPDF_Page_Stroke(r->page);
+        const char *text = cell_text(t, row, c);
+        face *f = cell_face(r, t, row);
+        measure m = {f, tl->size, 0};
+        if (!break_text(r, &m, text, tl->w[c] - 2 * tl->pad_x, 0))
+            return;
+        text_align al = TA_CENTER;
+        if (row >= t->header_rows && t->align) {
+            al = t->align[c] == DOC_ALIGN_RIGHT    ? TA_RIGHT
+                 : t->align[c] == DOC_ALIGN_CENTER ? TA_CENTER
+                                                   : TA_LEFT;
+        }
+        text_style s = {f, tl->size, 0, 0, 0, tl->line_h, al};
+        double block = (double)r->lines.count * tl->line_h;
+        double ytop = top - (h - block) / 2;
+        for (size_t i = 0; i < r->lines.count; i++) {
+            double base = ytop - (double)i * tl->line_h - tl->line_h / 2 - tl->size * 0.35;
+            draw_line(r, &s, text, &r->lines.items[i], x + tl->pad_x, tl->w[c] - 2 * tl->pad_x,
+                      base);
+        }
+        x += tl->w[c];
+    }
+    r->y += h;
+    r->page_empty = false;
+}
+
+static void layout_table(render *r, const doc_table *t)
+{
+    if (!t || t->cols == 0 || t->rows == 0)
+        return;
+    ensure_room(r, 0);
+    table_layout tl = {0};
+    if (!table_measure(r, t, &tl)) {
+        free(tl.w);
+        free(tl.row_h);
+        return;
+    }
+    size_t hdr = t->header_rows < t->rows ? t->header_rows : t->rows;
+    double header_h = 0;
+    for (size_t i = 0; i < hdr; i++)
+        header_h += tl.row_h[i];
+    text_style cap = {&r->hei, 14.0, 0, 0, 0, r->pitch, TA_CENTER};
+    double cap_h = 0;
+    if (t->caption && *t->caption) {
+        measure m = {cap.f, cap.size, 0};
+        if (break_text(r, &m, t->caption, r->bw, 0))
+            cap_h = (double)r->lines.count * cap.line_h;
+    }
+    double first = hdr < t->rows ? tl.row_h[hdr] : 0;
+    double keep = cap_h + header_h + first;
+    if (keep > r->bh)
+        keep = 0;
+    ensure_room(r, keep);
+    if (cap_h > 0)
+        layout_text(r, &cap, t->caption, (size_t)-1, header_h + first);
+    for (size_t i = 0; i < hdr && !failed(r); i++)
+        draw_table_row(r, t, &tl, i);
+    for (size_t row = hdr; row < t->rows && !failed(r); row++) {
+        if (r->y + tl.row_h[row] > r->bh + EPS && r->y > header_h + EPS) {
+            new_page(r, r->landscape);
+            for (size_t i = 0; i < hdr && !failed(r); i++)
+                draw_table_row(r, t, &tl, i);
+        }
+        draw_table_row(r, t, &tl, row);
+    }
+    r->y += r->pitch / 2;
+    free(tl.w);
+    free(tl.row_h);
+}
+
+/* ---- charts ---------------------------------------------------------- */
+
+static void format_number(char *buf, size_t size, double v, int decimals)
+{
+    if (decimals < 0)
+        decimals = 0;
+    if (decimals > 6)
+        decimals = 6;
+    if (!isfinite(v))
+        v = 0;
+    snprintf(buf, size, "%.*f", decimals, v);
+    if (strcmp(buf, "-0") == 0 || strspn(buf, "-0.") == strlen(buf))
+        if (buf[0] == '-')
+            memmove(buf, buf + 1, strlen(buf));
+}
+
+static void fill_rect(render *r, double x, double y, double w, double h)
+{
+    HPDF_Page_Rectangle(r->page, (HPDF_REAL)x, (HPDF_REAL)y, (HPDF_REAL)w, (HPDF_REAL)h);
+    HPDF_Page_Fill(r->page);
+}
+
+static void stroke_line(render *r, double x1, double y1, double x2, double y2)
+{
+    HPDF_Page_MoveTo(r->page, (HPDF_REAL)x1, (HPDF_REAL)y1);
+    HPDF_Page_LineTo(r->page, (HPDF_REAL)x2, (HPDF_REAL)y2);
+    HPDF_Page_Stroke(r->page);
+}
+
+static void draw_centered(render *r, face *f, double size, double cx, double base,
+                          const char *text)
+{
+    measure m = {f, size, 0};
+    double w = measure_text(&m, text, strlen(text));
+    draw_text(r, f, size, 0, cx - w / 2, base, text, strlen(text));
+}
+
+static void layout_chart(render *r, const doc_chart *ch)
+{
+    if (!ch || ch->count == 0 || !ch->values || !ch->labels)
+        return;
+    ensure_room(r, 0);
+    double h = r->bh / 3 < 150 ? 150 : r->bh / 3;
+    if (h > remaining(r) && !r->page_empty)
+        new_page(r, r->landscape);
+    if (failed(r))
+        return;
+    const double small = 9.0;
+    double top = r->top - r->y;
+    double bottom = top - h;
+    double x0 = r->left, w = r->bw;
+    size_t n = ch->count;
+
+    /* Value range and "nice" ticks (1, 2, 5 x 10^k). */
+    double vmin = 0, vmax = 0;
+    for (size_t i = 0; i < n; i++) {
+        double v = isfinite(ch->values[i]) ? ch->values[i] : 0;
+        if (v > vmax) vmax = v;
+        if (v < vmin) vmin = v;
+    }
+    if (vmax - vmin <= 0)
+        vmax = 1;
+    double rough = (vmax - vmin) / 4;
+    double mag = pow(10, floor(log10(rough)));
+    double norm = rough / mag;
+    double step = (norm <= 1 ? 1 : norm <= 2 ? 2 : norm <= 5 ? 5 : 10) * mag;
+    double tmax = ceil(vmax / step - 1e-9) * step;
+    double tmin = floor(vmin / step + 1e-9) * step;
+    int tick_dec = step >= 1 ? 0 : (int)ceil(-log10(step) - 1e-9);
+
+    measure ms = {&r->song, small, 0};
+    double tick_w = 0;
+    char buf[64];
+    for (double t = tmin; t <= tmax + step / 2; t += step) {
+        format_number(buf, sizeof buf, t, tick_dec);
+        double tw = measure_text(&ms, buf, strlen(buf));
+        if (tw > tick_w)
+            tick_w = tw;
+    }
+    double title_h = (ch->title && *ch->title) ? 22 : 0;
+    double vlabel_h = (ch->value_label && *ch->value_label) ? 14 : 0;
+    double axis_x = x0 + tick_w + 8;
+    double plot_w = x0 + w - 6 - axis_x;
+    double slot = n ? plot_w / (double)n : plot_w;
+
+    /* Category labels: wrapped under each bar, rotated when slots are narrow. */
+    bool rotate = slot < 2 * small + 4;
+    size_t max_lines = 1;
+    double max_label_w = 0;
+    for (size_t i = 0; i < n && !failed(r); i++) {
+        const char *label = ch->labels[i] ? ch->labels[i] : "";
+        double lw = measure_text(&ms, label, strlen(label));
+        if (lw > max_label_w)
+            max_label_w = lw;
+        if (!rotate) {
+            if (!break_text(r, &ms, label, slot - 4, 0))
+                return;
+            if (r->lines.count > max_lines)
+                max_lines = r->lines.count;
+        }
+    }
+    if (!rotate && max_lines > 3)
+        rotate = true;
+    double label_h = rotate ? fmin(max_label_w * 0.71 + 8, h / 3) : (double)max_lines * 11 + 6;
+
+    double plot_top = top - title_h - vlabel_h - 14; /* 14: room for value texts */
+    double plot_bottom = bottom + label_h;
+    if (plot_top - plot_bottom < 30)
+        plot_bottom = plot_top - 30;
+    double scale = (plot_top - plot_bottom) / (tmax - tmin);
+    double zero_y = plot_bottom + (0 - tmin) * scale;
+
+    if (title_h > 0)
+        draw_centered(r, &r->hei, 14.0, x0 + w / 2, top - 16, ch->title);
+    if (vlabel_h > 0)
+        draw_text(r, &r->song, small, 0, x0, top - title_h - 10, ch->value_label,
+                  strlen(ch->value_label));
+
+    /* Grid and ticks. */
+    HPDF_Page_SetLineWidth(r->page, 0.4f);
+    for (double t = tmin; t <= tmax + step / 2; t += step) {
+        double y = plot_bottom + (t - tmin) * scale;
+        HPDF_Page_SetGrayStroke(r->page, 0.8f);
+        stroke_line(r, axis_x, y, axis_x + plot_w, y);
+        HPDF_Page_SetGrayStroke(r->page, 0);
+        stroke_line(r, axis_x - 3, y, axis_x, y);
+        format_number(buf, sizeof buf, t, tick_dec);
+        double tw = measure_text(&ms, buf, strlen(buf));
+        draw_text(r, &r->song, small, 0, axis_x - 5 - tw, y - small * 0.35, buf, strlen(buf));
+    }
+    HPDF_Page_SetLineWidth(r->page, 0.8f);
+    HPDF_Page_SetGrayStroke(r->page, 0);
+    stroke_line(r, axis_x, plot_bottom, axis_x, plot_top);
+    stroke_line(r, axis_x, zero_y, axis_x + plot_w, zero_y);
+
+    for (size_t i = 0; i < n && !failed(r); i++) {
+        double v = isfinite(ch->values[i]) ? ch->values[i] : 0;
+        double cx = axis_x + slot * ((double)i + 0.5);
+        double bar_w = slot * 0.6;
+        double y1 = zero_y, y2 = zero_y + v * scale;
+        HPDF_Page_SetRGBFill(r->page, 0.27f, 0.45f, 0.70f);
+        fill_rect(r, cx - bar_w / 2, fmin(y1, y2), bar_w, fabs(y2 - y1));
+        HPDF_Page_SetGrayFill(r->page, 0);
+        format_number(buf, sizeof buf, v, ch->decimals);
+        /* Narrow bars get smaller value texts rather than overlapping ones. */
+        double vsize = small;
+        double vw = measure_text(&ms, buf, strlen(buf));
+        if (vw > slot - 2 && vw > 0)
+            vsize = fmax(4.5, small * (slot - 2) / vw);
+        double vb = v >= 0 ? y2 + 3 : y2 - vsize - 1;
+        draw_centered(r, &r->song, vsize, cx, vb, buf);
+
+        const char *label = ch->labels[i] ? ch->labels[i] : "";
+        if (rotate) {
+            double lw = measure_text(&ms, label, strlen(label));
+            double c = sqrt(0.5), s = sqrt(0.5);
+            double ex = cx + small * 0.3, ey = plot_bottom - 4; /* label's end point */
+            double sx = ex - c * lw, sy = ey - s * lw;
+            char *clean = hz_strdup(label);
+            if (!clean) {
+                fail_nomem(r);
+                return;
+            }
+            for (char *p = clean; *p; p++)
+                if ((unsigned char)*p < 0x20)
+                    *p = ' ';
+            HPDF_Page_BeginText(r->page);
+            HPDF_Page_SetFontAndSize(r->page, r->song.font, (HPDF_REAL)small);
+            HPDF_Page_SetCharSpace(r->page, 0);
+            HPDF_Page_SetTextMatrix(r->page, (HPDF_REAL)c, (HPDF_REAL)s, (HPDF_REAL)-s,
+                                    (HPDF_REAL)c, (HPDF_REAL)sx, (HPDF_REAL)sy);
+            HPDF_Page_ShowText(r->page, clean);
+            HPDF_Page_EndText(r->page);
+            free(clean);
+        } else {
+            if (!break_text(r, &ms, label, slot - 4, 0))
+                return;
+            text_style s = {&r->song, small, 0, 0, 0, 11, TA_CENTER};
+            for (size_t k = 0; k < r->lines.count; k++)
+                draw_line(r, &s, label, &r->lines.items[k], cx - slot / 2 + 2, slot - 4,
+                          plot_bottom - 4 - (double)(k + 1) * 11 + 2.5);
+        }
+    }
+    r->y += h + r->pitch / 2;
+    r->page_empty = false;
+}
+
+/* ---- document -------------------------------------------------------- */
+
+static const char *block_text(const doc_block *b)
+{
+    return b->text ? b->text : "";
+}
+
+static void layout_blocks(render *r)
+{
+    const hz_doc *doc = r->doc;
+    text_style body = {&r->song, BODY_SIZE, r->body_track, 0, 0, r->pitch, TA_JUSTIFY};
+    double two_chars = 2 * (BODY_SIZE + r->body_track);
+    for (size_t i = 0; i < doc->count && !failed(r); i++) {
+        const doc_block *b = &doc->blocks[i];
+        const doc_block *next = i + 1 < doc->count ? &doc->blocks[i + 1] : NULL;
+        bool after_title = i > 0 && (doc->blocks[i - 1].kind == DOC_TITLE ||
+                                     doc->blocks[i - 1].kind == DOC_SUBTITLE);
+        if (after_title && b->kind != DOC_SUBTITLE && b->kind != DOC_TITLE && r->page &&
+            !r->page_empty && b->kind != DOC_PAGE_BREAK && b->kind != DOC_ANNEX_BREAK)
+            r->y += r->pitch; /* one empty line under the title */
+        /* Headings need the next line (or a table/chart start) below them. */
+        double keep_extra = r->pitch;
+        if (next && (next->kind == DOC_TABLE || next->kind == DOC_CHART))
+            keep_extra = 3 * r->pitch;
+        text_style s = body;
+        switch (b->kind) {
+        case DOC_TITLE:
+            layout_title(r, block_text(b));
+            break;
+        case DOC_SUBTITLE:
+            s.f = &r->kai;
+            s.track = 0;
+            s.align = TA_CENTER;
+            layout_text(r, &s, block_text(b), 0, 0);
+            break;
+        case DOC_HEADING1:
+        case DOC_HEADING2:
+        case DOC_HEADING3:
+            s.f = b->kind == DOC_HEADING1 ? &r->hei : b->kind == DOC_HEADING2 ? &r->kai
+                                                                               : &r->song;
+            s.indent = two_chars;
+            layout_text(r, &s, block_text(b), (size_t)-1, next ? keep_extra : 0);
+            break;
+        case DOC_PARAGRAPH:
+        case DOC_LIST_ITEM:
+            s.indent = two_chars;
+            layout_text(r, &s, block_text(b), 2, 0);
+            break;
+        case DOC_PLAIN:
+            layout_text(r, &s, block_text(b), 1, 0);
+            break;
+        case DOC_SIGNATURE:
+            s.align = TA_RIGHT;
+            s.right_inset = two_chars;
+            if (r->page && !r->page_empty)
+                r->y += r->pitch; /* an empty line before the signature */
+            layout_text(r, &s, block_text(b), (size_t)-1, 0);
+            break;
+        case DOC_TABLE:
+            layout_table(r, b->table);
+            break;
+        case DOC_CHART:
+            layout_chart(r, b->chart);
+            break;
+        case DOC_PAGE_BREAK:
+            r->force_new = true;
+            r->want_landscape = false;
+            break;
+        case DOC_ANNEX_BREAK:
+            r->force_new = true;
+            r->want_landscape = true;
+            break;
+        }
+    }
+    if (!failed(r) && !r->page)
+        new_page(r, false);
+}
+
+static hz_status load_fonts(render *r, const pdf_fonts_spec *spec)
+{
+    const char *names[3] = {PDF_FONT_DEFAULT_SONG, PDF_FONT_DEFAULT_HEI, PDF_FONT_DEFAULT_KAI};
+    const char *const *fallbacks = NULL;
+    size_t nfallbacks = 0;
+    if (spec) {
+        if (spec->song) names[0] = spec->song;
+        if (spec->hei) names[1] = spec->hei;
+        if (spec->kai) names[2] = spec->kai;
+        fallbacks = spec->fallbacks;
+        nfallbacks = spec->fallbacks ? spec->fallback_count : 0;
+    }
+    face *faces[3] = {&r->song, &r->hei, &r->kai};
+    pdf_font_file files[3];
+    for (int i = 0; i < 3; i++) {
+        hz_status st = pdf_fonts_find(names[i], fallbacks, nfallbacks, &files[i], r->err);
+        if (st != HZ_OK)
+            return st;
+    }
+    for (int i = 0; i < 3; i++) {
+        /* The same file twice (e.g. one fallback for all) is loaded once. */
+        for (int j = 0; j < i; j++)
+            if (strcmp(files[i].path, files[j].path) == 0 && files[i].index == files[j].index)
+                faces[i]->font = faces[j]->font;
+        if (!faces[i]->font) {
+            hz_status st = pdf_fonts_load(r->pdf, &files[i], &faces[i]->font, r->err);
+            if (st != HZ_OK)
+                return st;
+        }
+        faces[i]->cache = malloc(0x10000 * sizeof(float));
+        if (!faces[i]->cache)
+            return hz_error_set(r->err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL);
+        for (size_t k = 0; k < 0x10000; k++)
+            faces[i]->cache[k] = -1.0f;
+    }
+    return HZ_OK;
+}
+
+static void set_info(render *r)
+{
+    const hz_doc *doc = r->doc;
+    if (doc->title && *doc->title)
+        HPDF_SetInfoAttr(r->pdf, HPDF_INFO_TITLE, doc->title);
+    if (doc->author && *doc->author)
+        HPDF_SetInfoAttr(r->pdf, HPDF_INFO_AUTHOR, doc->author);
+    HPDF_SetInfoAttr(r->pdf, HPDF_INFO_CREATOR, "huizong");
+    HPDF_SetInfoAttr(r->pdf, HPDF_INFO_PRODUCER, "huizong " HZ_VERSION " (libharu)");
+    if (doc->created != HZ_DATE_NONE) {
+        int y, m, d;
+        hz_date_to_ymd(doc->created, &y, &m, &d);
+        HPDF_Date date = {y, m, d, 0, 0, 0, 'Z', 0, 0};
+        HPDF_SetInfoDateAttr(r->pdf, HPDF_INFO_CREATION_DATE, date);
+    }
+}
+
+static hz_status haru_status(render *r)
+{
+    char code[32], detail[32];
+    snprintf(code, sizeof code, "%04lX", (unsigned long)r->haru_error);
+    snprintf(detail, sizeof detail, "%lu", (unsigned long)r->haru_detail);
+    return hz_error_set(r->err, HZ_ERR_INTERNAL, HZ_M_PDF_LIBHARU, code, detail, NULL);
+}
+
+hz_status pdf_render_memory(const hz_doc *doc, const pdf_fonts_spec *fonts,
+                            unsigned char **out, size_t *out_len, hz_error *err)
+{
+    *out = NULL;
+    *out_len = 0;
+    if (!doc)
+        return hz_error_set(err, HZ_ERR_USAGE, HZ_M_PDF_BAD_DOC, "NULL", NULL);
+    render *r = calloc(1, sizeof *r);
+    if (!r)
+        return hz_error_set(err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL);
+    r->err = err;
+    r->doc = doc;
+    r->pitch = 225 * MM / LINES_PER_PAGE;
+    r->body_track = (156 * MM - CHARS_PER_LINE * BODY_SIZE) / CHARS_PER_LINE;
+    if (r->body_track > 0)
+        r->body_track = 0;
+    hz_status st = HZ_OK;
+    r->pdf = HPDF_New(on_haru_error, r);
+    if (!r->pdf) {
+        st = hz_error_set(err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL);
+        goto done;
+    }
+    /* Order matters: compression is fixed per font/page at creation. */
+    HPDF_SetCompressionMode(r->pdf, HPDF_COMP_ALL);
+    HPDF_UseUTFEncodings(r->pdf);
+    HPDF_SetCurrentEncoder(r->pdf, "UTF-8");
+    if (r->haru_error) {
+        st = haru_status(r);
+        goto done;
+    }
+    st = load_fonts(r, fonts);
+    if (st != HZ_OK)
+        goto done;
+    set_info(r);
+    layout_blocks(r);
+    if (r->st != HZ_OK) {
+        st = r->st;
+        goto done;
+    }
+    if (!r->haru_error)
+        HPDF_SaveToStream(r->pdf);
+    if (r->haru_error) {
+        st = haru_status(r);
+        goto done;
+    }
+    HPDF_UINT32 size = HPDF_GetStreamSize(r->pdf);
+    unsigned char *buf = malloc(size ? size : 1);
+    if (!buf) {
+        st = hz_error_set(err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL);
+        goto done;
+    }
+    HPDF_UINT32 got = 0;
+    while (got < size) {
+        HPDF_UINT32 chunk = size - got;
+        HPDF_STATUS rs = HPDF_ReadFromStream(r->pdf, buf + got, &chunk);
+        got += chunk;
+        if (rs != HPDF_OK || chunk == 0)
+            break;
+    }
+    if (got != size) {
+        free(buf);
+        st = haru_status(r);
+        goto done;
+    }
+    *out = buf;
+    *out_len = size;
+done:
+    if (r->pdf)
+        HPDF_Free(r->pdf);
+    free(r->song.cache);
+    if (r->hei.cache != r->song.cache)
+        free(r->hei.cache);
+    if (r->kai.cache != r->song.cache && r->kai.cache != r->hei.cache)
+        free(r->kai.cache);
+    pdf_lines_free(&r->lines);
+    free(r);
+    return st;
+}
+
+hz_status pdf_render(const hz_doc *doc, const pdf_fonts_spec *fonts, const char *path,
+                     hz_error *err)
+{
+    if (!path || !*path)
+        return hz_error_set(err, HZ_ERR_USAGE, HZ_M_PDF_WRITE, "", "empty path", NULL);
+    unsigned char *data = NULL;
+    size_t len = 0;
+    hz_status st = pdf_render_memory(doc, fonts, &data, &len, err);
+    if (st != HZ_OK)
+        return st;
+    size_t plen = strlen(path);
+    char *tmp = malloc(plen + 5);
+    if (!tmp) {
+        free(data);
+        return hz_error_set(err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL);
+    }
+    memcpy(tmp, path, plen);
+    memcpy(tmp + plen, ".tmp", 5);
+    FILE *fp = fopen(tmp, "wb");
+    if (!fp) {
+        st = hz_error_set(err, HZ_ERR_IO, HZ_M_PDF_WRITE, tmp, strerror(errno), NULL);
+        goto out;
+    }
+    bool ok = fwrite(data, 1, len, fp) == len;
+    int saved = errno;
+    if (fclose(fp) != 0 && ok) {
+        ok = false;
+        saved = errno;
+    }
+    if (!ok) {
+        remove(tmp);
+        st = hz_error_set(err, HZ_ERR_IO, HZ_M_PDF_WRITE, tmp, strerror(saved), NULL);
+        goto out;
+    }
+    if (rename(tmp, path) != 0) {
+        saved = errno;
+        remove(tmp);
+        st = hz_error_set(err, HZ_ERR_IO, HZ_M_PDF_WRITE, path, strerror(saved), NULL);
+    }
+out:
+    free(tmp);
+    free(data);
+    return st;
+}

@@ -1,0 +1,741 @@
+/* render_xlsx.c - the city workbook; see render_xlsx.h. */
+#include "render_xlsx.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <xlsxwriter.h>
+#include "fsutil.h"
+#include "hz_text.h"
+
+#define MAX_COLS 64
+#define MAX_WIDTH 60.0
+
+typedef struct writer {
+    lxw_workbook *wb;
+    const hz_consolidation *cons;
+    const hz_config *config;
+    int decimals;
+    lxw_error error;           /* first libxlsxwriter error */
+    lxw_format *title, *head, *text, *wrap, *count, *amount, *date, *percent;
+    lxw_format *total_text, *total_count, *total_amount;
+} writer;
+
+typedef struct sheet {
+    writer *w;
+    lxw_worksheet *ws;
+    const char *name;
+    double width[MAX_COLS];
+} sheet;
+
+static const char *Z(hz_msg_id id)
+{
+    return hz_msg_text(HZ_LANG_ZH, id);
+}
+
+static void note_error(writer *w, lxw_error e)
+{
+    if (e != LXW_NO_ERROR && w->error == LXW_NO_ERROR)
+        w->error = e;
+}
+
+/* Display width of text in Excel character units: CJK and other wide
+ * characters count two. */
+static double text_width(const char *text)
+{
+    double w = 0;
+    const char *p = text, *end = text + strlen(text);
+    while (p < end) {
+        int32_t cp = hz_utf8_next(&p, end);
+        if (cp < 0)
+            break;
+        if (cp == '\n')
+            continue;
+        w += cp >= 0x1100 ? 2.0 : 1.0;
+    }
+    return w;
+}
+
+static void fit(sheet *s, lxw_col_t col, double w)
+{
+    if (col < MAX_COLS && w > s->width[col])
+        s->width[col] = w > MAX_WIDTH ? MAX_WIDTH : w;
+}
+
+static void put_str(sheet *s, lxw_row_t row, lxw_col_t col, const char *text, lxw_format *f)
+{
+    if (!text || !*text) {
+        if (f)
+            note_error(s->w, worksheet_write_blank(s->ws, row, col, f));
+        return;
+    }
+    note_error(s->w, worksheet_write_string(s->ws, row, col, text, f ? f : s->w->text));
+    fit(s, col, text_width(text));
+}
+
+static void put_num(sheet *s, lxw_row_t row, lxw_col_t col, double v, lxw_format *f)
+{
+    note_error(s->w, worksheet_write_number(s->ws, row, col, v, f));
+    char buf[64];
+    snprintf(buf, sizeof buf, "%.2f", v);
+    fit(s, col, text_width(buf) + 2);
+}
+
+static void put_count(sheet *s, lxw_row_t row, lxw_col_t col, int64_t v, bool total)
+{
+    put_num(s, row, col, (double)v, total ? s->w->total_count : s->w->count);
+}
+
+static void put_amount(sheet *s, lxw_row_t row, lxw_col_t col, hz_amount v, bool total)
+{
+    put_num(s, row, col, hz_amount_to_double(v), total ? s->w->total_amount : s->w->amount);
+}
+
+static void put_date(sheet *s, lxw_row_t row, lxw_col_t col, hz_date d)
+{
+    if (d == HZ_DATE_NONE)
+        return;
+    note_error(s->w, worksheet_write_number(s->ws, row, col, hz_date_to_serial(d), s->w->date));
+    fit(s, col, 11);
+}
+
+static void put_head(sheet *s, lxw_row_t row, const char *const *labels, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        note_error(s->w, worksheet_write_string(s->ws, row, (lxw_col_t)i, labels[i], s->w->head));
+        /* headers wrap; count half their width so long labels do not make
+         * every numeric column enormous */
+        double w = text_width(labels[i]);
+        fit(s, (lxw_col_t)i, w > 16 ? w / 2 + 2 : w + 2);
+    }
+}
+
+static bool sheet_open(writer *w, sheet *s, hz_msg_id name_id)
+{
+    memset(s, 0, sizeof *s);
+    s->w = w;
+    s->name = Z(name_id);
+    s->ws = workbook_add_worksheet(w->wb, s->name);
+    if (!s->ws) {
+        note_error(w, LXW_ERROR_MEMORY_MALLOC_FAILED);
+        return false;
+    }
+    worksheet_set_paper(s->ws, 9); /* A4 */
+    worksheet_set_margins(s->ws, 0.6, 0.6, 0.8, 0.8);
+    worksheet_fit_to_pages(s->ws, 1, 0);
+    note_error(w, worksheet_set_footer(s->ws, "&C&P / &N"));
+    return true;
+}
+
+/* Header row hrow frozen and repeated on printed pages; column widths. */
+static void sheet_finish(sheet *s, lxw_row_t hrow, bool landscape)
+{
+    worksheet_freeze_panes(s->ws, hrow + 1, 0);
+    note_error(s->w, worksheet_repeat_rows(s->ws, hrow, hrow));
+    if (landscape)
+        worksheet_set_landscape(s->ws);
+    for (lxw_col_t c = 0; c < MAX_COLS; c++)
+        if (s->width[c] > 0)
+            note_error(s->w, worksheet_set_column(s->ws, c, c, s->width[c] + 1.5, NULL));
+}
+
+static const char *unit_short(const hz_unit *u)
+{
+    return u->short_name && u->short_name[0] ? u->short_name : u->name;
+}
+
+static void figures_cols(sheet *s, lxw_row_t row, lxw_col_t col, const hz_case_figures *f,
+                         bool total)
+{
+    put_count(s, row, col++, f->filed, total);
+    put_count(s, row, col++, f->closed, total);
+    put_amount(s, row, col++, f->amount, total);
+    put_amount(s, row, col++, f->fine, total);
+    put_count(s, row, col++, f->transferred, total);
+    put_count(s, row, col++, f->key_market, total);
+    put_count(s, row, col++, f->rural, total);
+    put_count(s, row, col, f->typical, total);
+}
+
+#define FIGURE_COLS 8
+static const hz_msg_id figure_heads[FIGURE_COLS] = {
+    HZ_M_CONSOLIDATE_L_FILED, HZ_M_CONSOLIDATE_L_CLOSED, HZ_M_CONSOLIDATE_L_AMOUNT,
+    HZ_M_CONSOLIDATE_L_FINE, HZ_M_CONSOLIDATE_L_TRANSFERRED, HZ_M_CONSOLIDATE_L_KEY_MARKET,
+    HZ_M_CONSOLIDATE_L_RURAL, HZ_M_CONSOLIDATE_L_TYPICAL,
+};
+
+/* ------------------------------------------------------------- 汇总 */
+
+static void sheet_summary(writer *w, hz_date as_of)
+{
+    const hz_consolidation *cons = w->cons;
+    const hz_config *config = w->config;
+    sheet s;
+    if (!sheet_open(w, &s, HZ_M_CONSOLIDATE_SHEET_SUMMARY))
+        return;
+    char buf[512];
+    snprintf(buf, sizeof buf, "%s（%s）", config->report.title, cons->round->name);
+    note_error(w, worksheet_write_string(s.ws, 0, 0, buf, w->title));
+    const char *head[] = {Z(HZ_M_CONSOLIDATE_L_ITEM), Z(HZ_M_CONSOLIDATE_L_VALUE),
+                          Z(HZ_M_CONSOLIDATE_L_UOM), Z(HZ_M_CONSOLIDATE_L_IND_CODE),
+                          Z(HZ_M_CONSOLIDATE_L_MEASURE), Z(HZ_M_CONSOLIDATE_L_UNITS_ENTERED)};
+    lxw_row_t r = 2;
+    put_head(&s, r, head, 6);
+    r++;
+    put_str(&s, r, 0, Z(HZ_M_CONSOLIDATE_L_AS_OF), NULL);
+    put_date(&s, r++, 1, as_of);
+    put_str(&s, r, 0, Z(HZ_M_CONSOLIDATE_L_DEADLINE), NULL);
+    put_date(&s, r++, 1, cons->deadline);
+    struct { hz_msg_id label; size_t v; } units[] = {
+        {HZ_M_CONSOLIDATE_L_EXPECTED_UNITS, cons->unit_count},
+        {HZ_M_CONSOLIDATE_L_ACCEPTED_UNITS, cons->accepted_units},
+        {HZ_M_CONSOLIDATE_L_LATE_UNITS, cons->late_units},
+        {HZ_M_CONSOLIDATE_L_MISSING_UNITS, cons->missing_units},
+    };
+    for (size_t i = 0; i < 4; i++) {
+        put_str(&s, r, 0, Z(units[i].label), NULL);
+        put_count(&s, r++, 1, (int64_t)units[i].v, false);
+    }
+    put_str(&s, r, 0, Z(HZ_M_CONSOLIDATE_L_COMPLETENESS), NULL);
+    if (cons->unit_count)
+        put_num(&s, r, 1, (double)cons->accepted_units / (double)cons->unit_count, w->percent);
+    r++;
+    put_str(&s, r, 0, Z(HZ_M_CONSOLIDATE_L_TIMELINESS), NULL);
+    if (cons->unit_count)
+        put_num(&s, r, 1, (double)cons->on_time_units / (double)cons->unit_count, w->percent);
+    r++;
+    for (size_t i = 0; i < FIGURE_COLS; i++) {
+        put_str(&s, r, 0, Z(figure_heads[i]), NULL);
+        const hz_case_figures *f = &cons->total;
+        switch (i) {
+        case 0: put_count(&s, r, 1, f->filed, false); break;
+        case 1: put_count(&s, r, 1, f->closed, false); break;
+        case 2: put_amount(&s, r, 1, f->amount, false); break;
+        case 3: put_amount(&s, r, 1, f->fine, false); break;
+        case 4: put_count(&s, r, 1, f->transferred, false); break;
+        case 5: put_count(&s, r, 1, f->key_market, false); break;
+        case 6: put_count(&s, r, 1, f->rural, false); break;
+        default: put_count(&s, r, 1, f->typical, false); break;
+        }
+        r++;
+    }
+    /* indicators, grouped by measure in config order */
+    for (size_t i = 0; i < config->indicator_count; i++) {
+        const hz_indicator *ind = &config->indicators[i];
+        size_t entered = 0;
+        for (size_t u = 0; u < cons->unit_count; u++)
+            entered += cons->units[u].present[i];
+        put_str(&s, r, 0, ind->name, NULL);
+        if (cons->present[i]) {
+            if (ind->type == HZ_VALUE_AMOUNT)
+                put_amount(&s, r, 1, cons->values[i], false);
+            else
+                put_num(&s, r, 1, hz_amount_to_double(cons->values[i]), w->count);
+        }
+        put_str(&s, r, 2, ind->uom, NULL);
+        put_str(&s, r, 3, ind->code, NULL);
+        snprintf(buf, sizeof buf, "%s %s", ind->measure, consolidate_measure_name(ind->measure,
+                                                                                HZ_LANG_ZH));
+        put_str(&s, r, 4, buf, NULL);
+        put_count(&s, r, 5, (int64_t)entered, false);
+        r++;
+    }
+    sheet_finish(&s, 2, false);
+}
+
+/* ------------------------------------------------------------- 分单位 */
+
+static void sheet_units(writer *w)
+{
+    const hz_consolidation *cons = w->cons;
+    const hz_config *config = w->config;
+    sheet s;
+    if (!sheet_open(w, &s, HZ_M_CONSOLIDATE_SHEET_UNITS))
+        return;
+    size_t fixed = 4 + FIGURE_COLS + 1;
+    size_t ncols = fixed + config->indicator_count;
+    const char **head = calloc(ncols, sizeof *head);
+    char **ind_labels = calloc(config->indicator_count + 1, sizeof *ind_labels);
+    if (!head || !ind_labels) {
+        free(head);
+        free(ind_labels);
+        note_error(w, LXW_ERROR_MEMORY_MALLOC_FAILED);
+        return;
+    }
+    head[0] = Z(HZ_M_CONSOLIDATE_L_SEQ);
+    head[1] = Z(HZ_M_CONSOLIDATE_L_UNIT_CODE);
+    head[2] = Z(HZ_M_CONSOLIDATE_L_UNIT);
+    head[3] = Z(HZ_M_CONSOLIDATE_L_STATUS);
+    for (size_t i = 0; i < FIGURE_COLS; i++)
+        head[4 + i] = Z(figure_heads[i]);
+    head[4 + FIGURE_COLS] = Z(HZ_M_CONSOLIDATE_L_JOINT_ASSISTED);
+    for (size_t i = 0; i < config->indicator_count; i++) {
+        const hz_indicator *ind = &config->indicators[i];
+        size_t n = strlen(ind->code) + strlen(ind->name) + strlen(ind->uom) + 16;
+        ind_labels[i] = malloc(n);
+        if (ind_labels[i])
+            snprintf(ind_labels[i], n, "%s %s（%s）", ind->code, ind->name, ind->uom);
+        head[fixed + i] = ind_labels[i] ? ind_labels[i] : ind->code;
+    }
+    put_head(&s, 0, head, ncols);
+    char buf[128];
+    lxw_row_t r = 1;
+    for (size_t u = 0; u < cons->unit_count; u++, r++) {
+        const hz_cons_unit *cu = &cons->units[u];
+        put_count(&s, r, 0, (int64_t)u + 1, false);
+        put_str(&s, r, 1, cu->unit->code, NULL);
+        put_str(&s, r, 2, unit_short(cu->unit), NULL);
+        put_str(&s, r, 3, consolidate_unit_status_text(cu, HZ_LANG_ZH, buf, sizeof buf), NULL);
+        figures_cols(&s, r, 4, &cu->cases, false);
+        put_count(&s, r, (lxw_col_t)(4 + FIGURE_COLS), cu->joint_assisted, false);
+        for (size_t i = 0; i < config->indicator_count; i++) {
+            if (!cu->present[i])
+                continue;
+            lxw_col_t c = (lxw_col_t)(fixed + i);
+            if (config->indicators[i].type == HZ_VALUE_AMOUNT)
+                put_amount(&s, r, c, cu->values[i], false);
+            else
+                put_num(&s, r, c, hz_amount_to_double(cu->values[i]), w->count);
+        }
+    }
+    lxw_row_t total_row = r;
+    put_str(&s, r, 0, "", w->total_text);
+    put_str(&s, r, 1, "", w->total_text);
+    put_str(&s, r, 2, Z(HZ_M_CONSOLIDATE_L_TOTAL), w->total_text);
+    put_str(&s, r, 3, "", w->total_text);
+    figures_cols(&s, r, 4, &cons->total, true);
+    int64_t joint = 0;
+    for (size_t u = 0; u < cons->unit_count; u++)
+        joint += cons->units[u].joint_assisted;
+    put_count(&s, r, (lxw_col_t)(4 + FIGURE_COLS), joint, true);
+    for (size_t i = 0; i < config->indicator_count; i++) {
+        lxw_col_t c = (lxw_col_t)(fixed + i);
+        if (!cons->present[i]) {
+            put_str(&s, r, c, "", w->total_text);
+            continue;
+        }
+        if (config->indicators[i].type == HZ_VALUE_AMOUNT)
+            put_amount(&s, r, c, cons->values[i], true);
+        else
+            put_num(&s, r, c, hz_amount_to_double(cons->values[i]), w->total_count);
+    }
+    sheet_finish(&s, 0, true);
+    /* indicator columns: narrower, their headers wrap */
+    for (size_t i = 0; i < config->indicator_count && fixed + i < MAX_COLS; i++)
+        note_error(w, worksheet_set_column(s.ws, (lxw_col_t)(fixed + i),
+                                           (lxw_col_t)(fixed + i), 14, NULL));
+    note_error(w, worksheet_set_row(s.ws, 0, 48, NULL));
+
+    /* charts of cases and amounts by unit, below the table */
+    if (cons->unit_count > 0) {
+        struct { hz_msg_id title, axis; lxw_col_t col; } spec[2] = {
+            {HZ_M_CONSOLIDATE_CHART_CASES_BY_UNIT, HZ_M_CONSOLIDATE_L_FILED, 4},
+            {HZ_M_CONSOLIDATE_CHART_AMOUNT_BY_UNIT, HZ_M_CONSOLIDATE_L_AMOUNT, 6},
+        };
+        for (int k = 0; k < 2; k++) {
+            lxw_chart *chart = workbook_add_chart(w->wb, LXW_CHART_COLUMN);
+            if (!chart) {
+                note_error(w, LXW_ERROR_MEMORY_MALLOC_FAILED);
+                break;
+            }
+            lxw_chart_series *series = chart_add_series(chart, NULL, NULL);
+            if (!series) {
+                note_error(w, LXW_ERROR_MEMORY_MALLOC_FAILED);
+                break;
+            }
+            chart_series_set_categories(series, s.name, 1, 2, total_row - 1, 2);
+            chart_series_set_values(series, s.name, 1, spec[k].col, total_row - 1, spec[k].col);
+            chart_series_set_labels(series);
+            chart_title_set_name(chart, Z(spec[k].title));
+            chart_axis_set_name(chart->y_axis, Z(spec[k].axis));
+            chart_legend_set_position(chart, LXW_CHART_LEGEND_NONE);
+            lxw_chart_options opt = {.x_scale = 1.2, .y_scale = 1.1};
+            note_error(w, worksheet_insert_chart_opt(s.ws, total_row + 2 + (lxw_row_t)k * 18, 1,
+                                                     chart, &opt));
+        }
+    }
+    for (size_t i = 0; i < config->indicator_count; i++)
+        free(ind_labels[i]);
+    free(ind_labels);
+    free(head);
+}
+
+/* ------------------------------------------------------------- 分类别 */
+
+static lxw_row_t figures_block(writer *w, sheet *s, lxw_row_t r, hz_msg_id first,
+                               const hz_list *labels, const hz_case_figures *figs)
+{
+    const char *head[1 + FIGURE_COLS];
+    head[0] = Z(first);
+    for (size_t i = 0; i < FIGURE_COLS; i++)
+        head[1 + i] = Z(figure_heads[i]);
+    put_head(s, r++, head, 1 + FIGURE_COLS);
+    for (size_t i = 0; i <= labels->count; i++) {
+        if (i == labels->count && figs[i].filed == 0)
+            continue;
+        put_str(s, r, 0, i < labels->count ? labels->items[i] : Z(HZ_M_CONSOLIDATE_L_OTHER),
+                NULL);
+        figures_cols(s, r++, 1, &figs[i], false);
+    }
+    put_str(s, r, 0, Z(HZ_M_CONSOLIDATE_L_TOTAL), w->total_text);
+    figures_cols(s, r++, 1, &w->cons->total, true);
+    return r;
+}
+
+static void sheet_category(writer *w)
+{
+    sheet s;
+    if (!sheet_open(w, &s, HZ_M_CONSOLIDATE_SHEET_CATEGORY))
+        return;
+    const hz_config *config = w->config;
+    lxw_row_t r = figures_block(w, &s, 0, HZ_M_CONSOLIDATE_L_CATEGORY,
+                                &config->case_categories, w->cons->by_category);
+    r = figures_block(w, &s, r + 1, HZ_M_CONSOLIDATE_L_COMMODITY, &config->commodities,
+                      w->cons->by_commodity);
+    figures_block(w, &s, r + 1, HZ_M_CONSOLIDATE_L_CHANNEL, &config->channels,
+                  w->cons->by_channel);
+    sheet_finish(&s, 0, true);
+    note_error(w, worksheet_set_row(s.ws, 0, 36, NULL));
+}
+
+/* ------------------------------------------------------------- 分阶段 */
+
+static void sheet_phase(writer *w)
+{
+    sheet s;
+    if (!sheet_open(w, &s, HZ_M_CONSOLIDATE_SHEET_PHASE))
+        return;
+    const hz_config *config = w->config;
+    const char *head[3 + FIGURE_COLS];
+    head[0] = Z(HZ_M_CONSOLIDATE_L_PHASE);
+    head[1] = Z(HZ_M_CONSOLIDATE_L_PERIOD);
+    head[2] = "";
+    for (size_t i = 0; i < FIGURE_COLS; i++)
+        head[3 + i] = Z(figure_heads[i]);
+    put_head(&s, 0, head, 3 + FIGURE_COLS);
+    lxw_row_t r = 1;
+    for (size_t p = 0; p <= config->phase_count; p++) {
+        const hz_case_figures *f = &w->cons->by_phase[p];
+        if (p == config->phase_count && f->filed == 0)
+            continue;
+        if (p < config->phase_count) {
+            put_str(&s, r, 0, config->phases[p].name, NULL);
+            put_date(&s, r, 1, config->phases[p].first);
+            put_date(&s, r, 2, config->phases[p].last);
+        } else {
+            put_str(&s, r, 0, Z(HZ_M_CONSOLIDATE_L_OUTSIDE_PHASE), NULL);
+        }
+        figures_cols(&s, r++, 3, f, false);
+    }
+    put_str(&s, r, 0, Z(HZ_M_CONSOLIDATE_L_TOTAL), w->total_text);
+    put_str(&s, r, 1, "", w->total_text);
+    put_str(&s, r, 2, "", w->total_text);
+    figures_cols(&s, r, 3, &w->cons->total, true);
+    sheet_finish(&s, 0, true);
+    note_error(w, worksheet_set_row(s.ws, 0, 36, NULL));
+}
+
+/* ------------------------------------------------------------- 案件明细 */
+
+static const char *yes_no(const hz_config *config, hz_tristate t)
+{
+    return t == HZ_YES ? config->yes_word : t == HZ_NO ? config->no_word : "";
+}
+
+static void sheet_cases(writer *w)
+{
+    const hz_consolidation *cons = w->cons;
+    const hz_config *config = w->config;
+    sheet s;
+    if (!sheet_open(w, &s, HZ_M_CONSOLIDATE_SHEET_CASES))
+        return;
+    enum { PRE = 4 };
+    const char *head[PRE + HZ_C__COUNT + 2];
+    head[0] = Z(HZ_M_CONSOLIDATE_L_UNIT_CODE);
+    head[1] = Z(HZ_M_CONSOLIDATE_L_UNIT);
+    head[2] = Z(HZ_M_CONSOLIDATE_L_COUNTED_FOR);
+    head[3] = Z(HZ_M_CONSOLIDATE_L_PHASE);
+    for (int f = 0; f < HZ_C__COUNT; f++)
+        head[PRE + f] = submission_case_column((hz_case_field)f);
+    head[PRE + HZ_C__COUNT] = Z(HZ_M_CONSOLIDATE_L_FILE);
+    head[PRE + HZ_C__COUNT + 1] = "";
+    size_t ncols = PRE + HZ_C__COUNT + 1;
+    put_head(&s, 0, head, ncols);
+    lxw_row_t r = 1;
+    for (size_t i = 0; i < cons->case_count; i++, r++) {
+        const hz_cons_case *cc = &cons->cases[i];
+        const hz_case *c = cc->c;
+        put_str(&s, r, 0, cons->units[cc->unit].unit->code, NULL);
+        put_str(&s, r, 1, unit_short(cons->units[cc->unit].unit), NULL);
+        put_str(&s, r, 2, cc->counted ? unit_short(cons->units[cc->unit].unit)
+                                      : unit_short(cons->units[cc->lead_unit].unit), NULL);
+        put_str(&s, r, 3, cc->phase != HZ_NONE_INDEX ? config->phases[cc->phase].name
+                                                     : Z(HZ_M_CONSOLIDATE_L_OUTSIDE_PHASE),
+                NULL);
+        lxw_col_t b = PRE;
+        put_str(&s, r, b + HZ_C_CASE_NO, c->case_no, NULL);
+        put_str(&s, r, b + HZ_C_NAME, c->name, NULL);
+        put_date(&s, r, b + HZ_C_FILED, c->filed);
+        put_date(&s, r, b + HZ_C_CLOSED, c->closed);
+        put_str(&s, r, b + HZ_C_STATUS, c->status, NULL);
+        put_str(&s, r, b + HZ_C_CATEGORY, c->category, NULL);
+        put_str(&s, r, b + HZ_C_COMMODITY, c->commodity, NULL);
+        put_str(&s, r, b + HZ_C_CHANNEL, c->channel, NULL);
+        put_str(&s, r, b + HZ_C_KEY_MARKET, yes_no(config, c->key_market), NULL);
+        put_str(&s, r, b + HZ_C_RURAL, yes_no(config, c->rural), NULL);
+        if (c->has_amount)
+            put_amount(&s, r, b + HZ_C_AMOUNT, c->amount, false);
+        if (c->has_fine)
+            put_amount(&s, r, b + HZ_C_FINE, c->fine, false);
+        put_str(&s, r, b + HZ_C_TRANSFERRED, yes_no(config, c->transferred), NULL);
+        put_str(&s, r, b + HZ_C_CROSS_REGION, yes_no(config, c->cross_region), NULL);
+        put_str(&s, r, b + HZ_C_ASSIST_UNITS, c->assist_units, NULL);
+        put_str(&s, r, b + HZ_C_LEAD_SOURCE, c->lead_source, NULL);
+        put_str(&s, r, b + HZ_C_TYPICAL, yes_no(config, c->typical), NULL);
+        put_str(&s, r, b + HZ_C_TYPICAL_SUMMARY, c->typical_summary, NULL);
+        put_str(&s, r, b + HZ_C_NOTE, c->note, NULL);
+        put_str(&s, r, b + HZ_C__COUNT, cons->files[cc->file].name, NULL);
+    }
+    note_error(w, worksheet_autofilter(s.ws, 0, 0, r > 1 ? r - 1 : 1, (lxw_col_t)(ncols - 1)));
+    sheet_finish(&s, 0, true);
+    note_error(w, worksheet_set_row(s.ws, 0, 36, NULL));
+}
+
+/* ------------------------------------------------------------- 典型案例 */
+
+static void sheet_typical(writer *w)
+{
+    const hz_consolidation *cons = w->cons;
+    sheet s;
+    if (!sheet_open(w, &s, HZ_M_CONSOLIDATE_SHEET_TYPICAL))
+        return;
+    const char *head[] = {Z(HZ_M_CONSOLIDATE_L_SEQ), Z(HZ_M_CONSOLIDATE_L_UNIT),
+                          submission_case_column(HZ_C_CASE_NO), submission_case_column(HZ_C_NAME),
+                          submission_case_column(HZ_C_FILED), Z(HZ_M_CONSOLIDATE_L_AMOUNT),
+                          Z(HZ_M_CONSOLIDATE_L_FINE), Z(HZ_M_CONSOLIDATE_L_SUMMARY)};
+    put_head(&s, 0, head, 8);
+    lxw_row_t r = 1;
+    for (size_t i = 0; i < cons->case_count; i++) {
+        const hz_cons_case *cc = &cons->cases[i];
+        if (!cc->counted || cc->c->typical != HZ_YES)
+            continue;
+        put_count(&s, r, 0, (int64_t)r, false);
+        put_str(&s, r, 1, unit_short(cons->units[cc->unit].unit), NULL);
+        put_str(&s, r, 2, cc->c->case_no, NULL);
+        put_str(&s, r, 3, cc->c->name, w->wrap);
+        put_date(&s, r, 4, cc->c->filed);
+        put_amount(&s, r, 5, cc->c->amount, false);
+        put_amount(&s, r, 6, cc->c->fine, false);
+        put_str(&s, r, 7, cc->c->typical_summary, w->wrap);
+        r++;
+    }
+    sheet_finish(&s, 0, true);
+}
+
+/* ------------------------------------------------------------- 报送情况 */
+
+static void file_cols(writer *w, sheet *s, lxw_row_t r, const hz_cons_file *f)
+{
+    char reason[512] = "";
+    if (f->reason != HZ_M_NONE)
+        hz_msg_formatv(HZ_LANG_ZH, f->reason, reason, sizeof reason,
+                       f->reason_arg ? f->reason_arg : "", NULL);
+    put_str(s, r, 6, f->name, NULL);
+    if (f->version > 0)
+        put_count(s, r, 7, f->version, false);
+    put_str(s, r, 8, consolidate_file_status_text(f->status, HZ_LANG_ZH), NULL);
+    if (f->check) {
+        put_str(s, r, 9, f->check->sub.sha256, NULL);
+        put_count(s, r, 10, (int64_t)f->check->counts.errors, false);
+        put_count(s, r, 11, (int64_t)f->check->counts.warnings, false);
+    }
+    put_str(s, r, 12, reason, NULL);
+    (void)w;
+}
+
+static void sheet_receipts(writer *w)
+{
+    const hz_consolidation *cons = w->cons;
+    sheet s;
+    if (!sheet_open(w, &s, HZ_M_CONSOLIDATE_SHEET_RECEIPTS))
+        return;
+    const char *head[] = {
+        Z(HZ_M_CONSOLIDATE_L_UNIT_CODE), Z(HZ_M_CONSOLIDATE_L_UNIT), Z(HZ_M_CONSOLIDATE_L_STATUS),
+        Z(HZ_M_CONSOLIDATE_L_RECEIPT_TIME), Z(HZ_M_CONSOLIDATE_L_RECEIPT_SOURCE),
+        Z(HZ_M_CONSOLIDATE_L_DAYS_LATE), Z(HZ_M_CONSOLIDATE_L_FILE),
+        Z(HZ_M_CONSOLIDATE_L_VERSION), Z(HZ_M_CONSOLIDATE_L_FILE_STATUS),
+        Z(HZ_M_CONSOLIDATE_L_SHA256), Z(HZ_M_CONSOLIDATE_L_ERRORS),
+        Z(HZ_M_CONSOLIDATE_L_WARNINGS), Z(HZ_M_CONSOLIDATE_L_REASON)};
+    put_head(&s, 0, head, 13);
+    char buf[128];
+    lxw_row_t r = 1;
+    for (size_t u = 0; u < cons->unit_count; u++, r++) {
+        const hz_cons_unit *cu = &cons->units[u];
+        put_str(&s, r, 0, cu->unit->code, NULL);
+        put_str(&s, r, 1, unit_short(cu->unit), NULL);
+        put_str(&s, r, 2, consolidate_unit_status_text(cu, HZ_LANG_ZH, buf, sizeof buf), NULL);
+        put_str(&s, r, 3, consolidate_format_receipt(cu, buf, sizeof buf), NULL);
+        if (cu->has_receipt)
+            put_str(&s, r, 4, Z(cu->receipt_from_register ? HZ_M_CONSOLIDATE_SOURCE_REGISTER
+                                                          : HZ_M_CONSOLIDATE_SOURCE_FILL_DATE),
+                    NULL);
+        if (cu->receipt != HZ_RECEIPT_MISSING)
+            put_count(&s, r, 5, cu->days_late, false);
+        if (cu->file != HZ_NONE_INDEX)
+            file_cols(w, &s, r, &cons->files[cu->file]);
+    }
+    /* every other entry of the folder */
+    for (size_t i = 0; i < cons->file_count; i++) {
+        const hz_cons_file *f = &cons->files[i];
+        if (f->status == HZ_FILE_ACCEPTED)
+            continue;
+        if (f->unit != HZ_NONE_INDEX) {
+            put_str(&s, r, 0, cons->units[f->unit].unit->code, NULL);
+            put_str(&s, r, 1, unit_short(cons->units[f->unit].unit), NULL);
+        }
+        file_cols(w, &s, r, f);
+        r++;
+    }
+    sheet_finish(&s, 0, true);
+    note_error(w, worksheet_set_column(s.ws, 9, 9, 20, NULL)); /* sha256: long, rarely read */
+}
+
+/* ------------------------------------------------------------- 校验问题 */
+
+static void issue_row(sheet *s, lxw_row_t r, const hz_issue *is, const char *unit)
+{
+    char loc[256], msg[2048];
+    put_str(s, r, 0, is->file, NULL);
+    put_str(s, r, 1, unit, NULL);
+    put_str(s, r, 2, issue_severity_name(is->severity), NULL);
+    put_str(s, r, 3, issue_location(is, loc, sizeof loc), NULL);
+    put_str(s, r, 4, is->field, NULL);
+    put_str(s, r, 5, is->rule, NULL);
+    put_str(s, r, 6, is->found, NULL);
+    put_str(s, r, 7, is->expected, NULL);
+    put_str(s, r, 8, issue_render(is, HZ_LANG_ZH, msg, sizeof msg), s->w->wrap);
+    put_str(s, r, 9, is->explained ? s->w->config->yes_word : "", NULL);
+}
+
+static void sheet_issues(writer *w)
+{
+    const hz_consolidation *cons = w->cons;
+    sheet s;
+    if (!sheet_open(w, &s, HZ_M_CONSOLIDATE_SHEET_ISSUES))
+        return;
+    const char *head[] = {Z(HZ_M_CONSOLIDATE_L_FILE), Z(HZ_M_CONSOLIDATE_L_UNIT),
+                          Z(HZ_M_CONSOLIDATE_L_SEVERITY), Z(HZ_M_CONSOLIDATE_L_LOCATION),
+                          Z(HZ_M_CONSOLIDATE_L_FIELD), Z(HZ_M_CONSOLIDATE_L_RULE),
+                          Z(HZ_M_CONSOLIDATE_L_FOUND), Z(HZ_M_CONSOLIDATE_L_EXPECTED),
+                          Z(HZ_M_CONSOLIDATE_L_MESSAGE), Z(HZ_M_CONSOLIDATE_L_EXPLAINED)};
+    put_head(&s, 0, head, 10);
+    lxw_row_t r = 1;
+    for (size_t i = 0; i < cons->issues.count; i++)
+        issue_row(&s, r++, &cons->issues.items[i], "");
+    for (size_t i = 0; i < cons->file_count; i++) {
+        const hz_cons_file *f = &cons->files[i];
+        if (!f->check)
+            continue;
+        const char *unit = f->unit != HZ_NONE_INDEX ? unit_short(cons->units[f->unit].unit) : "";
+        for (size_t k = 0; k < f->check->issues.count; k++)
+            issue_row(&s, r++, &f->check->issues.items[k], unit);
+    }
+    note_error(w, worksheet_autofilter(s.ws, 0, 0, r > 1 ? r - 1 : 1, 9));
+    sheet_finish(&s, 0, true);
+}
+
+/* ------------------------------------------------------------- workbook */
+
+static lxw_format *fmt(writer *w, const char *num, bool bold, bool border)
+{
+    lxw_format *f = workbook_add_format(w->wb);
+    if (!f)
+        return NULL;
+    format_set_font_name(f, "宋体");
+    format_set_font_size(f, 11);
+    if (num)
+        format_set_num_format(f, num);
+    if (bold)
+        format_set_bold(f);
+    if (border)
+        format_set_border(f, LXW_BORDER_THIN);
+    format_set_align(f, LXW_ALIGN_VERTICAL_CENTER);
+    return f;
+}
+
+hz_status render_xlsx_write(const hz_consolidation *cons, const hz_config *config,
+                            hz_date as_of, const char *path, hz_error *err)
+{
+    char tmp[4200];
+    hz_status s = fs_temp_beside(path, tmp, sizeof tmp, err);
+    if (s != HZ_OK)
+        return s;
+    writer w = {.cons = cons, .config = config, .decimals = config->report.amount_decimals};
+    if (w.decimals < 0 || w.decimals > 4)
+        w.decimals = 2;
+    w.wb = workbook_new(tmp);
+    if (!w.wb) {
+        unlink(tmp);
+        return hz_error_set(err, HZ_ERR_IO, HZ_M_CONSOLIDATE_XLSX_FAILED, path,
+                            lxw_strerror(LXW_ERROR_CREATING_XLSX_FILE), NULL);
+    }
+    char amount_fmt[32] = "#,##0";
+    if (w.decimals > 0) {
+        strcat(amount_fmt, ".");
+        for (int i = 0; i < w.decimals; i++)
+            strcat(amount_fmt, "0");
+    }
+    w.title = fmt(&w, NULL, true, false);
+    if (w.title)
+        format_set_font_size(w.title, 14);
+    w.head = fmt(&w, NULL, true, true);
+    if (w.head) {
+        format_set_text_wrap(w.head);
+        format_set_align(w.head, LXW_ALIGN_CENTER);
+        format_set_bg_color(w.head, 0xD9E1F2);
+    }
+    w.text = fmt(&w, NULL, false, true);
+    w.wrap = fmt(&w, NULL, false, true);
+    if (w.wrap)
+        format_set_text_wrap(w.wrap);
+    w.count = fmt(&w, "#,##0", false, true);
+    w.amount = fmt(&w, amount_fmt, false, true);
+    w.date = fmt(&w, "yyyy-mm-dd", false, true);
+    w.percent = fmt(&w, "0.0%", false, true);
+    w.total_text = fmt(&w, NULL, true, true);
+    w.total_count = fmt(&w, "#,##0", true, true);
+    w.total_amount = fmt(&w, amount_fmt, true, true);
+
+    char title[512];
+    snprintf(title, sizeof title, "%s（%s）", config->report.title, cons->round->name);
+    time_t created = (time_t)as_of * 86400;
+    lxw_doc_properties props = {
+        .title = title, .author = config->authority, .company = config->authority,
+        .subject = config->name, .manager = config->section,
+        /* 0 would mean "now" to libxlsxwriter: never the clock */
+        .created = created != 0 ? created : 1,
+    };
+    note_error(&w, workbook_set_properties(w.wb, &props));
+
+    sheet_summary(&w, as_of);
+    sheet_units(&w);
+    sheet_category(&w);
+    sheet_phase(&w);
+    sheet_cases(&w);
+    sheet_typical(&w);
+    sheet_receipts(&w);
+    sheet_issues(&w);
+
+    lxw_error close_err = workbook_close(w.wb);
+    if (w.error == LXW_NO_ERROR)
+        w.error = close_err;
+    if (w.error != LXW_NO_ERROR) {
+        unlink(tmp);
+        return hz_error_set(err, HZ_ERR_IO, HZ_M_CONSOLIDATE_XLSX_FAILED, path,
+                            lxw_strerror(w.error), NULL);
+    }
+    chmod(tmp, 0644);
+    return fs_commit(tmp, path, err);
+}

@@ -1,0 +1,86 @@
+/*
+ * report_outputs.h - write the outputs of a consolidation: the validation
+ * report (JSON), the report context (JSON), the city workbook (XLSX) and the
+ * city report (PDF).
+ *
+ * Shared by `huizong consolidate` (into its out folder) and `huizong
+ * archive` (into the archive being built), so both produce the same bytes
+ * for the same consolidation, language and as-of date. Every file is written
+ * beside its target under a temporary name and renamed into place.
+ */
+#ifndef HZ_REPORT_OUTPUTS_H
+#define HZ_REPORT_OUTPUTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "consolidate.h"
+#include "hz_date.h"
+#include "hz_status.h"
+
+struct json_object;
+
+/* Where to write each output; NULL skips it. */
+typedef struct report_outputs_paths {
+    const char *validation;   /* check_report_json of every examined file */
+    const char *context;      /* consolidate_to_json */
+    const char *xlsx;         /* render_xlsx_write */
+    const char *pdf;          /* template rendered with pdf_render */
+} report_outputs_paths;
+
+typedef struct report_outputs_spec {
+    hz_lang lang;             /* language of messages inside the outputs */
+    hz_date as_of;            /* report date, document dates */
+    bool final;               /* final report (final.md, no draft mark) */
+    const char *template_dir; /* NULL: report_outputs_template_dir() */
+    bool base_names;          /* validation report names files by their base
+                                 name (so it does not depend on where the
+                                 input folder was) */
+} report_outputs_spec;
+
+/* Which outputs were written. */
+typedef struct report_outputs_done {
+    bool validation, context, xlsx, pdf;
+} report_outputs_done;
+
+/*
+ * Writes the outputs in this order: validation, then - only when at least
+ * one unit has an accepted file - context, xlsx, pdf. Stops at the first
+ * failure (done says what was written before it). *context_out (may be
+ * NULL) receives the report context when it was built (the caller puts it),
+ * else NULL. Errors: HZ_ERR_IO for writes, HZ_ERR_TEMPLATE / HZ_ERR_CONFIG
+ * for a bad template or font setting, HZ_ERR_NOMEM.
+ */
+hz_status report_outputs_write(const hz_consolidation *cons, const report_outputs_spec *spec,
+                               const report_outputs_paths *paths,
+                               struct json_object **context_out, report_outputs_done *done,
+                               hz_error *err);
+
+/* The validation report (check_report_json) of every examined file of cons,
+ * in folder order; NULL on out-of-memory. With base_names, each task's
+ * "file" is the file's base name. */
+struct json_object *report_outputs_validation_json(const hz_consolidation *cons, hz_lang lang,
+                                                   bool base_names);
+
+/* The report base file name: the configured report title for a final
+ * report, else "<campaign>-<round name>"; characters that cannot be in a
+ * file name (/ \ : * ? " < > | and control characters) become '_'. */
+const char *report_outputs_base_name(const hz_config *config, const hz_round *round, bool final,
+                                     char *buf, size_t size);
+
+/* Folder of the report templates: HUIZONG_TEMPLATES when set, else the
+ * source tree's templates/. */
+const char *report_outputs_template_dir(void);
+
+/* Path of the template for a round (or final.md) into buf. */
+const char *report_outputs_template_path(const char *template_dir, const hz_round *round,
+                                         bool final, char *buf, size_t size);
+
+/* The report date: as_of_text (YYYY-MM-DD) when given, else
+ * SOURCE_DATE_EPOCH (seconds, UTC day) when set, else the round's deadline -
+ * never the clock. HZ_ERR_USAGE with HZ_M_CLI_BAD_VALUE ({1} "--as-of",
+ * {2} text, {3} why, already rendered in lang) or HZ_M_CONSOLIDATE_BAD_EPOCH
+ * ({1} value). */
+hz_status report_outputs_as_of(const char *as_of_text, const hz_round *round, hz_lang lang,
+                               hz_date *out, hz_error *err);
+
+#endif

@@ -1,0 +1,1078 @@
+/* submission.c - reading one county workbook into an hz_submission. */
+#include "submission.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cellvalue.h"
+#include "fillin.h"
+#include "fsutil.h"
+#include "hash.h"
+#include "hz_text.h"
+#include "xlsx_reader.h"
+
+/* The template's own texts are the contract; fillin.c holds them once. */
+const char *submission_header_label(hz_header_field field)
+{
+    return fillin_info_label((fillin_info_item)field);
+}
+
+const char *submission_case_column(hz_case_field field)
+{
+    return fillin_case_header((fillin_case_column)field);
+}
+
+const char *submission_narrative_label(hz_narrative_section section)
+{
+    return fillin_text_label((fillin_text_section)section);
+}
+
+bool submission_header_required(hz_header_field field)
+{
+    return fillin_info_required((fillin_info_item)field);
+}
+
+bool submission_case_required(hz_case_field field)
+{
+    return fillin_case_required((fillin_case_column)field);
+}
+
+/* Longest accepted texts, in characters: longer ones are typing accidents
+ * (a whole paragraph pasted into a name) that would break the report's
+ * tables. */
+static size_t case_text_limit(hz_case_field field)
+{
+    switch (field) {
+    case HZ_C_CASE_NO: return 64;
+    case HZ_C_NAME: return 200;
+    case HZ_C_TYPICAL_SUMMARY: return 2000;
+    case HZ_C_NOTE: return 1000;
+    case HZ_C_ASSIST_UNITS: return 200;
+    default: return 100;
+    }
+}
+
+/* Reading state shared by the sheet readers. */
+typedef struct reader {
+    const hz_config *config;
+    hz_submission *sub;
+    hz_issue_list *issues;
+    xlsx_book *book;
+    bool date1904;
+    hz_error *err;
+    hz_status status;    /* first failure of the program itself (no memory) */
+} reader;
+
+static void add(reader *r, const char *sheet, const char *cell, const char *field,
+                const char *rule, hz_severity severity, hz_msg_id msg, const char *found,
+                const char *expected, const char *extra)
+{
+    hz_issue_spec spec = {
+        .file = r->sub->file_name, .sheet = sheet, .cell = cell, .field = field, .rule = rule,
+        .severity = severity, .found = found, .expected = expected, .extra = extra, .msg = msg,
+    };
+    if (!issue_list_add(r->issues, &spec) && r->status == HZ_OK)
+        r->status = hz_error_set(r->err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL);
+}
+
+static char *dup_or_fail(reader *r, const char *text)
+{
+    char *copy = strdup(text ? text : "");
+    if (!copy && r->status == HZ_OK)
+        r->status = hz_error_set(r->err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL);
+    return copy;
+}
+
+/* Header text as compared: blanks and a trailing '*' or colon removed,
+ * ASCII parentheses made full-width (Excel users type either). */
+static void header_key(const char *text, char *out, size_t size)
+{
+    size_t n = 0;
+    for (const char *p = text; *p && n + 4 < size; p++) {
+        if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+            continue;
+        if (*p == '(' || *p == ')') {
+            const char *wide = *p == '(' ? "（" : "）";
+            memcpy(out + n, wide, 3);
+            n += 3;
+            continue;
+        }
+        if (!strncmp(p, "\xe3\x80\x80", 3)) { /* U+3000 */
+            p += 2;
+            continue;
+        }
+        out[n++] = *p;
+    }
+    out[n] = '\0';
+    while (n > 0 && (out[n - 1] == '*' || out[n - 1] == ':'))
+        out[--n] = '\0';
+    if (n >= 3 && (!strcmp(out + n - 3, "：") || !strcmp(out + n - 3, "＊")))
+        out[n - 3] = '\0';
+}
+
+/* true when key (a header_key) names canonical directly or through one of
+ * the configured aliases. */
+static bool header_matches(const hz_config *config, const char *key, const char *canonical)
+{
+    char want[256];
+    header_key(canonical, want, sizeof want);
+    if (!strcmp(key, want))
+        return true;
+    for (size_t i = 0; i < config->alias_count; i++) {
+        char c[256];
+        header_key(config->aliases[i].canonical, c, sizeof c);
+        if (strcmp(c, want))
+            continue;
+        for (size_t k = 0; k < config->aliases[i].alternatives.count; k++) {
+            char alt[256];
+            header_key(config->aliases[i].alternatives.items[k], alt, sizeof alt);
+            if (!strcmp(key, alt))
+                return true;
+        }
+    }
+    return false;
+}
+
+static const xlsx_cell *row_cell(const xlsx_row *row, uint32_t col)
+{
+    if (col == UINT32_MAX)
+        return NULL;
+    for (size_t i = 0; i < row->count; i++)
+        if (row->cells[i].col == col)
+            return &row->cells[i];
+    return NULL;
+}
+
+static bool cell_blank(const xlsx_cell *cell)
+{
+    if (!cell || cell->type == XLSX_CELL_EMPTY)
+        return true;
+    if (cell->type != XLSX_CELL_STRING)
+        return false;
+    for (const unsigned char *p = (const unsigned char *)cell->text; *p; p++) {
+        if (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
+            continue;
+        if (p[0] == 0xe3 && p[1] == 0x80 && p[2] == 0x80) {
+            p += 2;
+            continue;
+        }
+        return false;
+    }
+    return true;
+}
+
+static bool row_blank(const xlsx_row *row)
+{
+    for (size_t i = 0; i < row->count; i++)
+        if (!cell_blank(&row->cells[i]))
+            return false;
+    return true;
+}
+
+static const char *cell_text(reader *r, const xlsx_cell *cell, char *buf, size_t size)
+{
+    if (!cell) {
+        buf[0] = '\0';
+        return buf;
+    }
+    return cellvalue_text(cell, r->date1904, buf, size);
+}
+
+static const char *ref(uint32_t row, uint32_t col, char *buf)
+{
+    return xlsx_ref_format(row, col, buf, 16);
+}
+
+/* Reports a date cell's problems; returns the date or HZ_DATE_NONE. */
+static hz_date read_date(reader *r, const char *sheet, const xlsx_cell *cell, uint32_t row,
+                         uint32_t col, const char *field, bool required)
+{
+    char at[16], text[256], shown[16];
+    ref(row, col, at);
+    hz_date date = HZ_DATE_NONE;
+    switch (cellvalue_date(cell, r->date1904, &date)) {
+    case CELLVALUE_OK:
+        return date;
+    case CELLVALUE_NORMALISED:
+        add(r, sheet, at, field, "cell.date_serial", HZ_SEV_NOTICE, HZ_M_WORKBOOK_DATE_SERIAL,
+            cell_text(r, cell, text, sizeof text), hz_date_format(date, shown, sizeof shown),
+            NULL);
+        return date;
+    case CELLVALUE_EMPTY:
+        if (required)
+            add(r, sheet, at, field, "cell.required", HZ_SEV_ERROR, HZ_M_WORKBOOK_REQUIRED, NULL,
+                NULL, NULL);
+        return HZ_DATE_NONE;
+    default:
+        add(r, sheet, at, field, "cell.date", HZ_SEV_ERROR, HZ_M_WORKBOOK_BAD_DATE,
+            cell_text(r, cell, text, sizeof text), "YYYY-MM-DD", NULL);
+        return HZ_DATE_NONE;
+    }
+}
+
+/* Reads an amount or count cell; returns true when *out holds a value. */
+static bool read_amount(reader *r, const char *sheet, const xlsx_cell *cell, uint32_t row,
+                        uint32_t col, const char *field, int decimals, bool required,
+                        bool *invalid, hz_amount *out)
+{
+    char at[16], text[256], shown[64];
+    ref(row, col, at);
+    const char *expected = decimals ? "最多 4 位小数的金额（万元）" : "不小于 0 的整数";
+    hz_amount value = 0;
+    cellvalue_result res = cellvalue_amount(cell, decimals, &value);
+    *invalid = false;
+    switch (res) {
+    case CELLVALUE_EMPTY:
+        if (required)
+            add(r, sheet, at, field, "cell.required", HZ_SEV_ERROR, HZ_M_WORKBOOK_REQUIRED, NULL,
+                NULL, NULL);
+        return false;
+    case CELLVALUE_BAD_DECIMALS:
+        add(r, sheet, at, field, "cell.decimals", HZ_SEV_ERROR, HZ_M_WORKBOOK_DECIMALS,
+            cell_text(r, cell, text, sizeof text), expected, NULL);
+        *invalid = true;
+        return false;
+    case CELLVALUE_OK:
+    case CELLVALUE_NORMALISED:
+        if (value < 0) {
+            add(r, sheet, at, field, "cell.range", HZ_SEV_ERROR, HZ_M_WORKBOOK_NEGATIVE,
+                cell_text(r, cell, text, sizeof text), "≥ 0", NULL);
+            *invalid = true;
+            return false;
+        }
+        if (res == CELLVALUE_NORMALISED)
+            add(r, sheet, at, field, "cell.normalised", HZ_SEV_NOTICE, HZ_M_WORKBOOK_NORMALISED,
+                cell_text(r, cell, text, sizeof text),
+                hz_amount_format(value, decimals, false, shown, sizeof shown), NULL);
+        *out = value;
+        return true;
+    default:
+        add(r, sheet, at, field, "cell.type", HZ_SEV_ERROR, HZ_M_WORKBOOK_NOT_NUMBER,
+            cell_text(r, cell, text, sizeof text), expected, NULL);
+        *invalid = true;
+        return false;
+    }
+}
+
+/* ---- 基本信息 ---------------------------------------------------------- */
+
+static void read_header_sheet(reader *r)
+{
+    const char *sheet = HZ_SHEET_HEADER;
+    hz_header *h = &r->sub->header;
+    h->period_end = h->fill_date = HZ_DATE_NONE;
+    h->version = 1;
+    xlsx_sheet *ws = NULL;
+    hz_error e;
+    if (xlsx_sheet_open(r->book, sheet, &ws, &e) != HZ_OK) {
+        r->status = r->status ? r->status : e.status;
+        if (r->err)
+            *r->err = e;
+        return;
+    }
+    const xlsx_cell *value_cell[HZ_H__COUNT] = {0};
+    xlsx_cell copies[HZ_H__COUNT];
+    char *texts[HZ_H__COUNT] = {0};
+    const xlsx_row *row;
+    hz_status s;
+    while ((s = xlsx_sheet_next_row(ws, &row, &e)) == HZ_OK && row) {
+        const xlsx_cell *label = row_cell(row, 0);
+        if (!label || label->type != XLSX_CELL_STRING)
+            continue;
+        char key[256];
+        header_key(label->text, key, sizeof key);
+        for (int f = 0; f < HZ_H__COUNT; f++) {
+            if (h->row[f] || !header_matches(r->config, key, submission_header_label(f)))
+                continue;
+            h->row[f] = row->row + 1;
+            const xlsx_cell *v = row_cell(row, 1);
+            if (v) {
+                /* the row buffer is reused: keep a copy with its own text */
+                copies[f] = *v;
+                texts[f] = dup_or_fail(r, v->text);
+                copies[f].text = texts[f] ? texts[f] : "";
+                value_cell[f] = &copies[f];
+            }
+            break;
+        }
+    }
+    xlsx_sheet_close(ws);
+    if (s != HZ_OK) {
+        r->status = r->status ? r->status : s;
+        if (r->err)
+            *r->err = e;
+    }
+    for (int f = 0; f < HZ_H__COUNT; f++) {
+        const char *field = submission_header_label(f);
+        char text[512];
+        cell_text(r, value_cell[f], text, sizeof text);
+        hz_trim(text);
+        h->text[f] = dup_or_fail(r, text);
+        if (!h->row[f]) {
+            if (submission_header_required(f))
+                add(r, sheet, "", field, "structure.missing_item", HZ_SEV_ERROR,
+                    HZ_M_WORKBOOK_MISSING_LABEL, NULL, NULL, NULL);
+            continue;
+        }
+        uint32_t row0 = h->row[f] - 1;
+        if (f == HZ_H_PERIOD_END || f == HZ_H_FILL_DATE) {
+            hz_date d = read_date(r, sheet, value_cell[f], row0, 1, field,
+                                  submission_header_required(f));
+            if (f == HZ_H_PERIOD_END)
+                h->period_end = d;
+            else
+                h->fill_date = d;
+            continue;
+        }
+        if (!text[0] && submission_header_required(f)) {
+            char at[16];
+            add(r, sheet, ref(row0, 1, at), field, "cell.required", HZ_SEV_ERROR,
+                HZ_M_WORKBOOK_REQUIRED, NULL, NULL, NULL);
+        }
+        if (f == HZ_H_VERSION && text[0]) {
+            char *end;
+            long v = strtol(text, &end, 10);
+            h->version = (*end || v < 1 || v > 9999) ? 0 : (int)v;
+        }
+    }
+    for (int f = 0; f < HZ_H__COUNT; f++)
+        free(texts[f]);
+}
+
+/* ---- column maps of 统计表 and 案件明细 ---------------------------------- */
+
+typedef struct column_spec {
+    const char *header;
+    bool required;
+} column_spec;
+
+/* Finds the header row among the first rows (the first row naming key
+ * column 0) and maps every column to a spec index. Reports missing,
+ * duplicate and extra columns. Returns false when there is no header row. */
+static bool map_columns(reader *r, xlsx_sheet *ws, const char *sheet, const column_spec *specs,
+                        size_t count, const char *const *known_extra, uint32_t *cols,
+                        uint32_t *header_row)
+{
+    for (size_t i = 0; i < count; i++)
+        cols[i] = UINT32_MAX;
+    const xlsx_row *row;
+    hz_error e;
+    hz_status s;
+    while ((s = xlsx_sheet_next_row(ws, &row, &e)) == HZ_OK && row) {
+        if (row->row >= 20)
+            break;
+        bool is_header = false;
+        for (size_t i = 0; i < row->count && !is_header; i++) {
+            char key[256];
+            if (row->cells[i].type != XLSX_CELL_STRING)
+                continue;
+            header_key(row->cells[i].text, key, sizeof key);
+            is_header = header_matches(r->config, key, specs[0].header);
+        }
+        if (!is_header)
+            continue;
+        *header_row = row->row;
+        for (size_t i = 0; i < row->count; i++) {
+            const xlsx_cell *c = &row->cells[i];
+            if (cell_blank(c))
+                continue;
+            char key[256], at[16], text[256];
+            cell_text(r, c, text, sizeof text);
+            header_key(text, key, sizeof key);
+            ref(row->row, c->col, at);
+            size_t k = 0;
+            while (k < count && !header_matches(r->config, key, specs[k].header))
+                k++;
+            if (k < count) {
+                if (cols[k] != UINT32_MAX) {
+                    char first[16];
+                    add(r, sheet, at, specs[k].header, "structure.duplicate_header",
+                        HZ_SEV_ERROR, HZ_M_WORKBOOK_DUPLICATE_HEADER, text, NULL,
+                        ref(row->row, cols[k], first));
+                } else {
+                    cols[k] = c->col;
+                }
+                continue;
+            }
+            bool known = false;
+            for (size_t j = 0; known_extra && known_extra[j]; j++)
+                known = known || !strcmp(key, known_extra[j]);
+            if (!known)
+                add(r, sheet, at, "", "structure.extra_column", HZ_SEV_NOTICE,
+                    HZ_M_WORKBOOK_EXTRA_COLUMN, text, NULL, NULL);
+        }
+        for (size_t k = 0; k < count; k++) {
+            if (cols[k] != UINT32_MAX)
+                continue;
+            char at[16];
+            add(r, sheet, ref(row->row, 0, at), specs[k].header, "structure.missing_column",
+                specs[k].required ? HZ_SEV_ERROR : HZ_SEV_NOTICE, HZ_M_WORKBOOK_MISSING_COLUMN,
+                NULL, NULL, NULL);
+        }
+        return true;
+    }
+    if (s != HZ_OK) {
+        r->status = r->status ? r->status : s;
+        if (r->err)
+            *r->err = e;
+        return false;
+    }
+    add(r, sheet, "", specs[0].header, "structure.no_header_row", HZ_SEV_ERROR,
+        HZ_M_WORKBOOK_NO_HEADER_ROW, NULL, specs[0].header, NULL);
+    return false;
+}
+
+/* Reports one empty row (or run of them) followed by more data. */
+static void note_gap(reader *r, const char *sheet, uint32_t last_data_row, uint32_t row)
+{
+    if (row > last_data_row + 1) {
+        char at[16];
+        add(r, sheet, ref(last_data_row + 1, 0, at), "", "structure.blank_row", HZ_SEV_NOTICE,
+            HZ_M_WORKBOOK_BLANK_ROW, NULL, NULL, NULL);
+    }
+}
+
+/* ---- 统计表 ------------------------------------------------------------ */
+
+enum { ST_CODE, ST_NAME, ST_UOM, ST_VALUE, ST_NOTE, ST__COUNT };
+
+static void read_values_sheet(reader *r)
+{
+    const char *sheet = HZ_SHEET_VALUES;
+    hz_submission *sub = r->sub;
+    const hz_config *config = r->config;
+    column_spec specs[ST__COUNT];
+    for (int c = 0; c < ST__COUNT; c++) {
+        specs[c].header = fillin_stats_header((fillin_stats_column)c);
+        specs[c].required = c == ST_CODE || c == ST_VALUE;
+    }
+    char extra1[64], extra2[64];
+    header_key(fillin_stats_header(FILLIN_STATS_MEASURE), extra1, sizeof extra1);
+    header_key(fillin_stats_header(FILLIN_STATS_REQUIRED), extra2, sizeof extra2);
+    const char *const known[] = {extra1, extra2, NULL};
+
+    xlsx_sheet *ws = NULL;
+    hz_error e;
+    if (xlsx_sheet_open(r->book, sheet, &ws, &e) != HZ_OK) {
+        r->status = r->status ? r->status : e.status;
+        if (r->err)
+            *r->err = e;
+        return;
+    }
+    uint32_t cols[ST__COUNT], header_row = 0;
+    if (!map_columns(r, ws, sheet, specs, ST__COUNT, known, cols, &header_row) ||
+        cols[ST_CODE] == UINT32_MAX || cols[ST_VALUE] == UINT32_MAX) {
+        xlsx_sheet_close(ws);
+        return;
+    }
+    sub->value_col = cols[ST_VALUE];
+    const xlsx_row *row;
+    hz_status s;
+    while ((s = xlsx_sheet_next_row(ws, &row, &e)) == HZ_OK && row && r->status == HZ_OK) {
+        if (row_blank(row))
+            continue;
+        const xlsx_cell *code_cell = row_cell(row, cols[ST_CODE]);
+        char code[128], at[16];
+        cell_text(r, code_cell, code, sizeof code);
+        hz_trim(code);
+        ref(row->row, cols[ST_CODE], at);
+        if (!code[0])
+            continue; /* a note or a total line under the table */
+        const hz_indicator *ind = config_find_indicator(config, code);
+        if (!ind) {
+            add(r, sheet, at, fillin_stats_header(FILLIN_STATS_CODE),
+                "structure.unknown_indicator", HZ_SEV_WARNING, HZ_M_WORKBOOK_UNKNOWN_INDICATOR,
+                code, NULL, NULL);
+            continue;
+        }
+        hz_value *v = &sub->values[ind - config->indicators];
+        if (v->row) {
+            char first[16];
+            snprintf(first, sizeof first, "%u", v->row);
+            add(r, sheet, at, ind->name, "structure.duplicate_indicator", HZ_SEV_ERROR,
+                HZ_M_WORKBOOK_DUPLICATE_INDICATOR, code, NULL, first);
+            continue;
+        }
+        v->row = row->row + 1;
+        char note[4096];
+        cell_text(r, row_cell(row, cols[ST_NOTE]), note, sizeof note);
+        hz_trim(note);
+        v->note = dup_or_fail(r, note);
+        bool invalid = false;
+        v->present = read_amount(r, sheet, row_cell(row, cols[ST_VALUE]), row->row,
+                                 cols[ST_VALUE], ind->name, ind->type == HZ_VALUE_AMOUNT ? 4 : 0,
+                                 ind->required, &invalid, &v->value);
+        v->valid = !invalid;
+        if (invalid)
+            v->present = true; /* present but unparsable: not "missing" */
+    }
+    xlsx_sheet_close(ws);
+    if (s != HZ_OK) {
+        r->status = r->status ? r->status : s;
+        if (r->err)
+            *r->err = e;
+        return;
+    }
+    for (size_t i = 0; i < sub->value_count; i++) {
+        hz_value *v = &sub->values[i];
+        if (v->row)
+            continue;
+        char at[16];
+        add(r, sheet, ref(header_row, cols[ST_CODE], at), v->indicator->name,
+            "structure.missing_indicator", v->indicator->required ? HZ_SEV_ERROR : HZ_SEV_WARNING,
+            HZ_M_WORKBOOK_MISSING_INDICATOR, v->indicator->code, NULL, NULL);
+    }
+}
+
+/* ---- 案件明细 ----------------------------------------------------------- */
+
+static hz_tristate read_yesno(reader *r, const char *sheet, const xlsx_cell *cell, uint32_t row,
+                              uint32_t col, const char *field, bool required, bool *invalid)
+{
+    char at[16], text[256];
+    ref(row, col, at);
+    bool yes = false;
+    switch (cellvalue_yesno(cell, r->config, &yes)) {
+    case CELLVALUE_OK:
+        return yes ? HZ_YES : HZ_NO;
+    case CELLVALUE_ALIAS:
+        add(r, sheet, at, field, "cell.yesno_alias", HZ_SEV_NOTICE, HZ_M_WORKBOOK_YESNO_ALIAS,
+            cell_text(r, cell, text, sizeof text), yes ? r->config->yes_word : r->config->no_word,
+            NULL);
+        return yes ? HZ_YES : HZ_NO;
+    case CELLVALUE_EMPTY:
+        if (required)
+            add(r, sheet, at, field, "cell.required", HZ_SEV_ERROR, HZ_M_WORKBOOK_REQUIRED, NULL,
+                NULL, NULL);
+        return HZ_UNSET;
+    default:
+        add(r, sheet, at, field, "cell.type", HZ_SEV_ERROR, HZ_M_WORKBOOK_BAD_YESNO,
+            cell_text(r, cell, text, sizeof text), NULL, NULL);
+        *invalid = true;
+        return HZ_UNSET;
+    }
+}
+
+/* A text cell checked against a list (empty list: free text) and the
+ * length limit; returns a new string ("" when empty). */
+static char *read_text(reader *r, const char *sheet, const xlsx_cell *cell, uint32_t row,
+                       hz_case_field field, const hz_list *allowed, bool *invalid)
+{
+    const char *name = submission_case_column(field);
+    char at[16], number[64];
+    /* strings are copied as they are (any length up to the reader's
+     * limit); numbers typed into a text column render as the user sees them */
+    const char *source = "";
+    if (cell && (cell->type == XLSX_CELL_STRING))
+        source = cell->text;
+    else if (cell && cell->type != XLSX_CELL_EMPTY)
+        source = cell_text(r, cell, number, sizeof number);
+    char *text = dup_or_fail(r, source);
+    if (!text)
+        return NULL;
+    hz_trim(text);
+    ref(row, r->sub->case_col[field], at);
+    if (!text[0]) {
+        if (submission_case_required(field))
+            add(r, sheet, at, name, "cell.required", HZ_SEV_ERROR, HZ_M_WORKBOOK_REQUIRED, NULL,
+                NULL, NULL);
+        return text;
+    }
+    if (allowed && !config_list_contains(allowed, text)) {
+        char expected[1024] = "";
+        size_t used = 0;
+        for (size_t i = 0; i < allowed->count && used + 64 < sizeof expected; i++)
+            used += (size_t)snprintf(expected + used, sizeof expected - used, "%s%s",
+                                     i ? "、" : "", allowed->items[i]);
+        add(r, sheet, at, name, "cell.enum", HZ_SEV_ERROR, HZ_M_WORKBOOK_BAD_ENUM, text, expected,
+            NULL);
+        *invalid = true;
+        return text;
+    }
+    size_t length = hz_utf8_length(text), limit = case_text_limit(field);
+    if (length > limit) {
+        char found[32], max[32];
+        snprintf(found, sizeof found, "%zu", length);
+        snprintf(max, sizeof max, "%zu", limit);
+        add(r, sheet, at, name, "cell.too_long", HZ_SEV_ERROR, HZ_M_WORKBOOK_TOO_LONG, found, max,
+            NULL);
+        *invalid = true;
+    }
+    return text;
+}
+
+static bool case_same(const hz_case *a, const hz_case *b)
+{
+    const char *const sa[] = {a->case_no, a->name, a->status, a->category, a->commodity,
+                              a->channel, a->lead_source, a->assist_units,
+                              a->typical_summary, a->note};
+    const char *const sb[] = {b->case_no, b->name, b->status, b->category, b->commodity,
+                              b->channel, b->lead_source, b->assist_units,
+                              b->typical_summary, b->note};
+    for (size_t i = 0; i < sizeof sa / sizeof sa[0]; i++)
+        if (strcmp(sa[i] ? sa[i] : "", sb[i] ? sb[i] : ""))
+            return false;
+    return a->filed == b->filed && a->closed == b->closed && a->key_market == b->key_market &&
+           a->rural == b->rural && a->transferred == b->transferred &&
+           a->cross_region == b->cross_region && a->typical == b->typical &&
+           a->amount == b->amount && a->fine == b->fine && a->invalid == b->invalid;
+}
+
+static uint64_t case_hash(const hz_case *c)
+{
+    uint64_t h = 1469598103934665603ull;
+    const char *const parts[] = {c->case_no, c->name, c->category, c->status};
+    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+        for (const unsigned char *p = (const unsigned char *)(parts[i] ? parts[i] : ""); *p; p++)
+            h = (h ^ *p) * 1099511628211ull;
+        h = (h ^ 0xff) * 1099511628211ull;
+    }
+    h ^= (uint64_t)(uint32_t)c->filed * 31u + (uint64_t)c->amount;
+    return h;
+}
+
+typedef struct hashed_case {
+    uint64_t hash;
+    size_t index;
+} hashed_case;
+
+static int hashed_compare(const void *a, const void *b)
+{
+    const hashed_case *x = a, *y = b;
+    if (x->hash != y->hash)
+        return x->hash < y->hash ? -1 : 1;
+    return x->index < y->index ? -1 : x->index > y->index;
+}
+
+/* A row pasted twice: reported on the later copy. Sorting by a hash keeps
+ * this linear-logarithmic for the 5,000-case files of a province. */
+static void report_duplicate_rows(reader *r, const char *sheet)
+{
+    hz_submission *sub = r->sub;
+    if (sub->case_count < 2)
+        return;
+    hashed_case *keys = malloc(sub->case_count * sizeof *keys);
+    if (!keys) {
+        r->status = hz_error_set(r->err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL);
+        return;
+    }
+    for (size_t i = 0; i < sub->case_count; i++)
+        keys[i] = (hashed_case){case_hash(&sub->cases[i]), i};
+    qsort(keys, sub->case_count, sizeof *keys, hashed_compare);
+    for (size_t i = 1; i < sub->case_count; i++) {
+        for (size_t j = i; j-- > 0 && keys[j].hash == keys[i].hash;) {
+            const hz_case *later = &sub->cases[keys[i].index];
+            const hz_case *first = &sub->cases[keys[j].index];
+            if (!case_same(first, later))
+                continue;
+            char at[16], row[16];
+            snprintf(row, sizeof row, "%u", first->row);
+            add(r, sheet, ref(later->row - 1, 0, at), "", "structure.duplicate_row",
+                HZ_SEV_ERROR, HZ_M_WORKBOOK_DUPLICATE_ROW, NULL, NULL, row);
+            break;
+        }
+    }
+    free(keys);
+}
+
+static void read_case_row(reader *r, const char *sheet, const xlsx_row *row, hz_case *c)
+{
+    const hz_config *config = r->config;
+    uint32_t *col = r->sub->case_col;
+    bool bad;
+    c->row = row->row + 1;
+    c->filed = c->closed = HZ_DATE_NONE;
+#define CELL(f) row_cell(row, col[f])
+#define TEXT(f, list)                                                    \
+    (bad = false, read_text(r, sheet, CELL(f), row->row, f, list, &bad))
+#define MARK(f)              \
+    do {                     \
+        if (bad)             \
+            c->invalid |= 1u << (f); \
+    } while (0)
+    c->case_no = TEXT(HZ_C_CASE_NO, NULL); MARK(HZ_C_CASE_NO);
+    c->name = TEXT(HZ_C_NAME, NULL); MARK(HZ_C_NAME);
+    c->status = TEXT(HZ_C_STATUS, &config->case_statuses); MARK(HZ_C_STATUS);
+    c->category = TEXT(HZ_C_CATEGORY, &config->case_categories); MARK(HZ_C_CATEGORY);
+    c->commodity = TEXT(HZ_C_COMMODITY, &config->commodities); MARK(HZ_C_COMMODITY);
+    c->channel = TEXT(HZ_C_CHANNEL, &config->channels); MARK(HZ_C_CHANNEL);
+    c->lead_source = TEXT(HZ_C_LEAD_SOURCE, &config->lead_sources); MARK(HZ_C_LEAD_SOURCE);
+    c->assist_units = TEXT(HZ_C_ASSIST_UNITS, NULL); MARK(HZ_C_ASSIST_UNITS);
+    c->typical_summary = TEXT(HZ_C_TYPICAL_SUMMARY, NULL); MARK(HZ_C_TYPICAL_SUMMARY);
+    c->note = TEXT(HZ_C_NOTE, NULL); MARK(HZ_C_NOTE);
+#undef TEXT
+    c->is_closed = c->status && config->case_statuses.count >= 2 &&
+                   !strcmp(c->status, config->case_statuses.items[1]);
+
+    static const hz_case_field dates[] = {HZ_C_FILED, HZ_C_CLOSED};
+    for (size_t i = 0; i < 2; i++) {
+        hz_case_field f = dates[i];
+        if (col[f] == UINT32_MAX)
+            continue;
+        size_t before = r->issues->count;
+        hz_date d = read_date(r, sheet, CELL(f), row->row, col[f], submission_case_column(f),
+                              submission_case_required(f));
+        if (r->issues->count > before && r->issues->items[before].severity == HZ_SEV_ERROR &&
+            strcmp(r->issues->items[before].rule, "cell.required"))
+            c->invalid |= 1u << f;
+        if (f == HZ_C_FILED)
+            c->filed = d;
+        else
+            c->closed = d;
+    }
+
+    static const hz_case_field yesno[] = {HZ_C_KEY_MARKET, HZ_C_RURAL, HZ_C_TRANSFERRED,
+                                          HZ_C_CROSS_REGION, HZ_C_TYPICAL};
+    hz_tristate *slots[] = {&c->key_market, &c->rural, &c->transferred, &c->cross_region,
+                            &c->typical};
+    for (size_t i = 0; i < 5; i++) {
+        hz_case_field f = yesno[i];
+        *slots[i] = HZ_UNSET;
+        if (col[f] == UINT32_MAX)
+            continue;
+        bad = false;
+        *slots[i] = read_yesno(r, sheet, CELL(f), row->row, col[f], submission_case_column(f),
+                               submission_case_required(f), &bad);
+        MARK(f);
+    }
+
+    static const hz_case_field amounts[] = {HZ_C_AMOUNT, HZ_C_FINE};
+    for (size_t i = 0; i < 2; i++) {
+        hz_case_field f = amounts[i];
+        if (col[f] == UINT32_MAX)
+            continue;
+        bad = false;
+        hz_amount value = 0;
+        bool has = read_amount(r, sheet, CELL(f), row->row, col[f], submission_case_column(f), 4,
+                               submission_case_required(f), &bad, &value);
+        MARK(f);
+        if (f == HZ_C_AMOUNT) {
+            c->amount = has ? value : 0;
+            c->has_amount = has;
+        } else {
+            c->fine = has ? value : 0;
+            c->has_fine = has;
+        }
+    }
+#undef CELL
+#undef MARK
+}
+
+static void read_cases_sheet(reader *r)
+{
+    const char *sheet = HZ_SHEET_CASES;
+    hz_submission *sub = r->sub;
+    column_spec specs[HZ_C__COUNT];
+    for (int f = 0; f < HZ_C__COUNT; f++) {
+        specs[f].header = submission_case_column(f);
+        /* 结案日期 is required only for closed cases: the column must exist */
+        specs[f].required = submission_case_required(f) || f == HZ_C_CLOSED;
+    }
+    xlsx_sheet *ws = NULL;
+    hz_error e;
+    if (xlsx_sheet_open(r->book, sheet, &ws, &e) != HZ_OK) {
+        r->status = r->status ? r->status : e.status;
+        if (r->err)
+            *r->err = e;
+        return;
+    }
+    uint32_t header_row = 0;
+    if (!map_columns(r, ws, sheet, specs, HZ_C__COUNT, NULL, sub->case_col, &header_row)) {
+        xlsx_sheet_close(ws);
+        return;
+    }
+    size_t cap = 0;
+    uint32_t last_data = header_row;
+    const xlsx_row *row;
+    hz_status s;
+    while ((s = xlsx_sheet_next_row(ws, &row, &e)) == HZ_OK && row && r->status == HZ_OK) {
+        if (row_blank(row))
+            continue;
+        note_gap(r, sheet, last_data, row->row);
+        last_data = row->row;
+        if (sub->case_count == cap) {
+            size_t n = cap ? cap * 2 : 64;
+            hz_case *grown = realloc(sub->cases, n * sizeof *grown);
+            if (!grown) {
+                r->status = hz_error_set(r->err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL);
+                break;
+            }
+            sub->cases = grown;
+            cap = n;
+        }
+        hz_case *c = &sub->cases[sub->case_count++];
+        memset(c, 0, sizeof *c);
+        read_case_row(r, sheet, row, c);
+    }
+    xlsx_sheet_close(ws);
+    if (s != HZ_OK && r->status == HZ_OK) {
+        r->status = s;
+        if (r->err)
+            *r->err = e;
+    }
+    if (r->status == HZ_OK)
+        report_duplicate_rows(r, sheet);
+}
+
+/* ---- 文字材料 ----------------------------------------------------------- */
+
+static void read_narrative_sheet(reader *r)
+{
+    const char *sheet = HZ_SHEET_NARRATIVE;
+    hz_submission *sub = r->sub;
+    xlsx_sheet *ws = NULL;
+    hz_error e;
+    if (xlsx_sheet_open(r->book, sheet, &ws, &e) != HZ_OK) {
+        r->status = r->status ? r->status : e.status;
+        if (r->err)
+            *r->err = e;
+        return;
+    }
+    const xlsx_row *row;
+    hz_status s;
+    size_t size = r->config->limits.max_cell_chars * 4u + 1;
+    char *text = malloc(size);
+    if (!text) {
+        xlsx_sheet_close(ws);
+        r->status = hz_error_set(r->err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL);
+        return;
+    }
+    while ((s = xlsx_sheet_next_row(ws, &row, &e)) == HZ_OK && row && r->status == HZ_OK) {
+        const xlsx_cell *label = row_cell(row, 0);
+        if (cell_blank(label))
+            continue;
+        char key[256], shown[256];
+        cell_text(r, label, shown, sizeof shown);
+        header_key(shown, key, sizeof key);
+        int found = -1;
+        for (int n = 0; n < HZ_N__COUNT && found < 0; n++)
+            if (header_matches(r->config, key, submission_narrative_label(n)))
+                found = n;
+        if (found < 0) {
+            if (row->row == 0)
+                continue; /* a title line above the sections */
+            char at[16];
+            add(r, sheet, ref(row->row, 0, at), "", "structure.unknown_section", HZ_SEV_NOTICE,
+                HZ_M_WORKBOOK_UNKNOWN_SECTION, shown, NULL, NULL);
+            continue;
+        }
+        if (sub->narrative_row[found])
+            continue;
+        sub->narrative_row[found] = row->row + 1;
+        cell_text(r, row_cell(row, 1), text, size);
+        hz_trim(text);
+        free(sub->narrative[found]);
+        sub->narrative[found] = dup_or_fail(r, text);
+    }
+    free(text);
+    xlsx_sheet_close(ws);
+    if (s != HZ_OK && r->status == HZ_OK) {
+        r->status = s;
+        if (r->err)
+            *r->err = e;
+    }
+}
+
+/* ---- the whole file ---------------------------------------------------- */
+
+/* Rule id of a file that cannot be opened as a workbook. */
+static const char *unreadable_rule(const hz_error *e)
+{
+    if (e->msg == HZ_M_XLSX_NOT_ZIP)
+        return "file.not_xlsx";
+    if (e->msg == HZ_M_XLSX_OLD_XLS)
+        return "file.old_xls";
+    if (e->msg == HZ_M_XLSX_ENCRYPTED)
+        return "file.encrypted";
+    if (e->status == HZ_ERR_LIMIT)
+        return "file.limit";
+    if (e->status == HZ_ERR_IO)
+        return "file.unreadable";
+    return "file.damaged";
+}
+
+/* The reader's own message, in both languages, as the issue's text. */
+static void add_file_error(reader *r, const char *rule, const hz_error *e)
+{
+    char zh[1200], en[1200];
+    hz_error_render(e, HZ_LANG_ZH, zh, sizeof zh);
+    hz_error_render(e, HZ_LANG_EN, en, sizeof en);
+    hz_issue_spec spec = {
+        .file = r->sub->file_name, .rule = rule, .severity = HZ_SEV_ERROR,
+        .text_zh = zh, .text_en = en, .msg = HZ_M_NONE,
+    };
+    if (!issue_list_add(r->issues, &spec) && r->status == HZ_OK)
+        r->status = hz_error_set(r->err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL);
+}
+
+static void init_submission(hz_submission *sub)
+{
+    memset(sub, 0, sizeof *sub);
+    for (int f = 0; f < HZ_C__COUNT; f++)
+        sub->case_col[f] = UINT32_MAX;
+    sub->value_col = UINT32_MAX;
+    sub->header.period_end = sub->header.fill_date = HZ_DATE_NONE;
+    sub->header.version = 1;
+}
+
+hz_status submission_read(const char *path, const hz_config *config, hz_submission *sub,
+                          hz_issue_list *issues, hz_error *err)
+{
+    init_submission(sub);
+    if (!path || !config || !issues)
+        return hz_error_set(err, HZ_ERR_USAGE, HZ_M_INTERNAL, "submission_read", NULL);
+    sub->path = strdup(path);
+    sub->file_name = strdup(fs_base_name(path));
+    if (!sub->path || !sub->file_name)
+        return hz_error_set(err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL);
+    reader r = {.config = config, .sub = sub, .issues = issues, .err = err};
+
+    hz_error e;
+    hz_status s = hash_file_sha256(path, sub->sha256, &sub->size, &e);
+    if (s == HZ_OK)
+        s = xlsx_book_open(path, &config->limits, &r.book, &e);
+    if (s != HZ_OK) {
+        if (s == HZ_ERR_NOMEM)
+            return hz_error_set(err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL);
+        add_file_error(&r, unreadable_rule(&e), &e);
+        if (err)
+            *err = e;
+        return r.status ? r.status : s;
+    }
+    r.date1904 = xlsx_book_date1904(r.book);
+
+    static const char *const needed[] = {HZ_SHEET_HEADER, HZ_SHEET_VALUES, HZ_SHEET_CASES,
+                                         HZ_SHEET_NARRATIVE};
+    bool have[4];
+    size_t found = 0;
+    for (size_t i = 0; i < 4; i++) {
+        have[i] = xlsx_book_has_sheet(r.book, needed[i]);
+        found += have[i] && i < 3;
+    }
+    if (found == 0) {
+        add(&r, "", "", "", "file.not_submission", HZ_SEV_ERROR, HZ_M_WORKBOOK_NOT_SUBMISSION,
+            NULL, NULL, NULL);
+        xlsx_book_close(r.book);
+        hz_error_set(err, HZ_ERR_FORMAT, HZ_M_WORKBOOK_NOT_SUBMISSION, sub->file_name, NULL);
+        return r.status ? r.status : HZ_ERR_FORMAT;
+    }
+    sub->readable = true;
+    for (size_t i = 0; i < 4; i++)
+        if (!have[i])
+            add(&r, "", "", needed[i], "structure.missing_sheet", HZ_SEV_ERROR,
+                HZ_M_WORKBOOK_MISSING_SHEET, NULL, NULL, NULL);
+    for (size_t i = 0; i < xlsx_book_sheet_count(r.book); i++) {
+        const char *name = xlsx_book_sheet_name(r.book, i);
+        bool known = !strcmp(name, HZ_SHEET_GUIDE) || !strcmp(name, FILLIN_SHEET_OPTIONS);
+        for (size_t k = 0; k < 4 && !known; k++)
+            known = !strcmp(name, needed[k]);
+        if (!known)
+            add(&r, "", "", name, "structure.extra_sheet", HZ_SEV_NOTICE,
+                HZ_M_WORKBOOK_EXTRA_SHEET, NULL, NULL, NULL);
+    }
+
+    /* one value per indicator even when 统计表 is missing, so later checks
+     * can index by indicator */
+    sub->values = calloc(config->indicator_count ? config->indicator_count : 1,
+                         sizeof *sub->values);
+    if (!sub->values) {
+        xlsx_book_close(r.book);
+        return hz_error_set(err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL);
+    }
+    sub->value_count = config->indicator_count;
+    for (size_t i = 0; i < config->indicator_count; i++)
+        sub->values[i].indicator = &config->indicators[i];
+
+    if (have[0] && r.status == HZ_OK)
+        read_header_sheet(&r);
+    if (have[1] && r.status == HZ_OK)
+        read_values_sheet(&r);
+    for (size_t i = 0; i < sub->value_count && r.status == HZ_OK; i++)
+        if (!sub->values[i].note)
+            sub->values[i].note = dup_or_fail(&r, "");
+    if (have[2] && r.status == HZ_OK)
+        read_cases_sheet(&r);
+    if (have[3] && r.status == HZ_OK)
+        read_narrative_sheet(&r);
+    for (int n = 0; n < HZ_N__COUNT && r.status == HZ_OK; n++)
+        if (!sub->narrative[n])
+            sub->narrative[n] = dup_or_fail(&r, "");
+    for (int f = 0; f < HZ_H__COUNT && r.status == HZ_OK; f++)
+        if (!sub->header.text[f])
+            sub->header.text[f] = dup_or_fail(&r, "");
+    xlsx_book_close(r.book);
+
+    if (r.status == HZ_ERR_NOMEM || r.status == HZ_ERR_INTERNAL)
+        return r.status;
+    if (r.status != HZ_OK) {
+        /* the zip or XML broke in the middle of a sheet: never half a file */
+        sub->readable = false;
+        add_file_error(&r, unreadable_rule(err), err);
+        return err ? err->status : HZ_ERR_FORMAT;
+    }
+    return HZ_OK;
+}
+
+void submission_free(hz_submission *sub)
+{
+    if (!sub)
+        return;
+    free(sub->path);
+    free(sub->file_name);
+    for (int f = 0; f < HZ_H__COUNT; f++)
+        free(sub->header.text[f]);
+    for (size_t i = 0; i < sub->value_count; i++)
+        free(sub->values[i].note);
+    free(sub->values);
+    for (size_t i = 0; i < sub->case_count; i++) {
+        hz_case *c = &sub->cases[i];
+        free(c->case_no);
+        free(c->name);
+        free(c->status);
+        free(c->category);
+        free(c->commodity);
+        free(c->channel);
+        free(c->lead_source);
+        free(c->assist_units);
+        free(c->typical_summary);
+        free(c->note);
+    }
+    free(sub->cases);
+    for (int n = 0; n < HZ_N__COUNT; n++)
+        free(sub->narrative[n]);
+    init_submission(sub);
+}
+
+const char *submission_case_cell(const hz_submission *sub, const hz_case *c,
+                                 hz_case_field field, char *buf, size_t size)
+{
+    if (size < 16 || (unsigned)field >= HZ_C__COUNT || sub->case_col[field] == UINT32_MAX ||
+        !c->row) {
+        if (size)
+            buf[0] = '\0';
+        return buf;
+    }
+    return xlsx_ref_format(c->row - 1, sub->case_col[field], buf, size);
+}
+
+void submission_case_totals(const hz_submission *sub, hz_case_totals *out)
+{
+    memset(out, 0, sizeof *out);
+    for (size_t i = 0; i < sub->case_count; i++) {
+        const hz_case *c = &sub->cases[i];
+        out->filed++;
+        if (c->is_closed)
+            out->closed++;
+        else
+            out->open++;
+        out->transferred += c->transferred == HZ_YES;
+        out->typical += c->typical == HZ_YES;
+        out->key_market += c->key_market == HZ_YES;
+        out->rural += c->rural == HZ_YES;
+        out->cross_region += c->cross_region == HZ_YES;
+        out->online += c->channel && !strcmp(c->channel, HZ_CHANNEL_ONLINE);
+        out->physical += c->channel && !strcmp(c->channel, HZ_CHANNEL_PHYSICAL);
+        out->amount += c->amount;
+        out->fine += c->fine;
+    }
+}

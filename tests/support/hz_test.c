@@ -1,0 +1,107 @@
+/* hz_test.c - helpers shared by the end-to-end tests. */
+#include "hz_test.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+char *hz_test_read_file(const char *path, size_t *size)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    size_t cap = 4096, len = 0;
+    char *data = malloc(cap);
+    size_t n;
+    while (data && (n = fread(data + len, 1, cap - len - 1, f)) > 0) {
+        len += n;
+        if (cap - len - 1 == 0) {
+            cap *= 2;
+            char *bigger = realloc(data, cap);
+            if (!bigger) {
+                free(data);
+                data = NULL;
+            }
+            data = bigger;
+        }
+    }
+    fclose(f);
+    if (!data)
+        return NULL;
+    data[len] = '\0';
+    if (size)
+        *size = len;
+    return data;
+}
+
+hz_run hz_test_run(const char *fmt, ...)
+{
+    hz_run run = {.exit_code = -1};
+    char command[8192];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(command, sizeof command, fmt, ap);
+    va_end(ap);
+    char *dir = hz_test_tempdir("run");
+    char full[16384], out_path[512], err_path[512];
+    snprintf(out_path, sizeof out_path, "%s/out", dir);
+    snprintf(err_path, sizeof err_path, "%s/err", dir);
+    snprintf(full, sizeof full, "( %s ) </dev/null >'%s' 2>'%s'", command, out_path, err_path);
+    int status = system(full);
+    if (status != -1 && WIFEXITED(status))
+        run.exit_code = WEXITSTATUS(status);
+    run.out = hz_test_read_file(out_path, NULL);
+    run.err = hz_test_read_file(err_path, NULL);
+    if (!run.out)
+        run.out = strdup("");
+    if (!run.err)
+        run.err = strdup("");
+    hz_test_rmtree(dir);
+    free(dir);
+    return run;
+}
+
+void hz_run_free(hz_run *run)
+{
+    free(run->out);
+    free(run->err);
+    run->out = run->err = NULL;
+}
+
+char *hz_test_tempdir(const char *tag)
+{
+    const char *base = getenv("TMPDIR");
+    char path[512];
+    snprintf(path, sizeof path, "%s/hz-%s-XXXXXX", base && *base ? base : "/tmp", tag);
+    if (!mkdtemp(path))
+        return NULL;
+    return strdup(path);
+}
+
+void hz_test_rmtree(const char *path)
+{
+    char command[1024];
+    snprintf(command, sizeof command, "rm -rf '%s'", path);
+    if (system(command) != 0)
+        fprintf(stderr, "cannot remove %s\n", path);
+}
+
+bool hz_test_files_equal(const char *a, const char *b)
+{
+    size_t na, nb;
+    char *x = hz_test_read_file(a, &na), *y = hz_test_read_file(b, &nb);
+    bool same = x && y && na == nb && memcmp(x, y, na) == 0;
+    free(x);
+    free(y);
+    return same;
+}
+
+bool hz_test_have(const char *program)
+{
+    char command[512];
+    snprintf(command, sizeof command, "command -v '%s' >/dev/null 2>&1", program);
+    return system(command) == 0;
+}

@@ -1,0 +1,332 @@
+/* test_pdf_render.c - render a hand-built report and inspect it with poppler. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "hz_text.h"
+#include "pdf_fonts.h"
+#include "pdf_render.h"
+#include "report_doc.h"
+
+static const char *const UNITS[] = {"魏都区", "建安区", "鄢陵县", "襄城县",
+                                    "禹州市", "长葛市", "许昌经济技术开发区"};
+
+static hz_doc *build_doc(bool draft)
+{
+    hz_doc *doc = doc_new();
+    cr_assert_not_null(doc);
+    doc->title = strdup("许昌市打击侵犯知识产权犯罪专项治理工作报告");
+    doc->author = strdup("许昌市市场监督管理局");
+    doc->created = hz_date_from_ymd(2022, 12, 20);
+    doc->draft = draft;
+    cr_assert_not_null(doc_add_text(doc, DOC_TITLE,
+                                    "许昌市市场监督管理局关于2022年打击侵犯知识产权"
+                                    "犯罪专项治理工作情况的报告"));
+    cr_assert_not_null(doc_add_text(doc, DOC_SUBTITLE, "（2022年12月20日）"));
+    cr_assert_not_null(doc_add_text(doc, DOC_PLAIN, "河南省市场监督管理局："));
+    cr_assert_not_null(doc_add_text(doc, DOC_HEADING1, "一、工作开展情况"));
+    for (int i = 0; i < 4; i++)
+        cr_assert_not_null(doc_add_text(
+            doc, DOC_PARAGRAPH,
+            "按照省局统一部署，全市各级市场监管部门以“双打”为抓手，聚焦重点商品、"
+            "实体市场、电子商务和申请环节，全年共立案查处侵犯知识产权案件123件，"
+            "涉案金额1,234.56万元，同比增长12.5%；移送司法机关7件（其中跨区域案件3件）。"
+            "Trademark enforcement cases rose to 45 in total."));
+    cr_assert_not_null(doc_add_text(doc, DOC_HEADING2, "（一）重点商品执法"));
+    cr_assert_not_null(doc_add_text(doc, DOC_PARAGRAPH,
+                                    "围绕抗疫防护用品、食品、电子产品等重点商品开展执法检查。"));
+
+    doc_table *t = doc_table_new(62, 4, 1);
+    cr_assert_not_null(t);
+    t->caption = strdup("表1 各单位案件查处情况");
+    doc_table_set(t, 0, 0, "单位");
+    doc_table_set(t, 0, 1, "立案数（件）");
+    doc_table_set(t, 0, 2, "涉案金额（万元）");
+    doc_table_set(t, 0, 3, "罚没金额（万元）");
+    t->align[1] = t->align[2] = t->align[3] = DOC_ALIGN_RIGHT;
+    for (int row = 1; row <= 60; row++) {
+        char name[64], a[32], b[32], c[32];
+        snprintf(name, sizeof name, "%s%03d", UNITS[row % 7], row);
+        snprintf(a, sizeof a, "%d", row * 3);
+        snprintf(b, sizeof b, "%d.%02d", row * 101, row % 100);
+        snprintf(c, sizeof c, "%d.5", row * 7);
+        doc_table_set(t, (size_t)row, 0, name);
+        doc_table_set(t, (size_t)row, 1, a);
+        doc_table_set(t, (size_t)row, 2, b);
+        doc_table_set(t, (size_t)row, 3, c);
+    }
+    doc_table_set(t, 61, 0, "合计");
+    doc_table_set(t, 61, 1, "5490");
+    doc_table_set(t, 61, 2, "184,830.00");
+    doc_table_set(t, 61, 3, "12,840.0");
+    t->last_row_total = true;
+    cr_assert_not_null(doc_add_table(doc, t));
+
+    doc_chart *ch = doc_chart_new(7);
+    cr_assert_not_null(ch);
+    ch->title = strdup("各单位立案数");
+    ch->value_label = strdup("立案数（件）");
+    ch->decimals = 0;
+    for (size_t i = 0; i < 7; i++) {
+        ch->labels[i] = strdup(UNITS[i]);
+        ch->values[i] = (double)(i * 7 + 3);
+    }
+    cr_assert_not_null(doc_add_chart(doc, ch));
+    cr_assert_not_null(doc_add_text(doc, DOC_SIGNATURE, "许昌市市场监督管理局\n2022年12月20日"));
+
+    cr_assert_not_null(doc_add_break(doc, DOC_ANNEX_BREAK));
+    cr_assert_not_null(doc_add_text(doc, DOC_PLAIN, "附件1"));
+    doc_table *w = doc_table_new(3, 9, 1);
+    cr_assert_not_null(w);
+    w->caption = strdup("附表 分类别案件统计");
+    static const char *const heads[] = {"单位", "商标侵权假冒", "地理标志侵权", "假冒专利",
+                                        "专利代理违法", "电子商务", "实体市场",
+                                        "涉案金额（万元）", "罚没金额（万元）"};
+    for (size_t c = 0; c < 9; c++) {
+        doc_table_set(w, 0, c, heads[c]);
+        doc_table_set(w, 1, c, c == 0 ? "魏都区" : "8");
+        doc_table_set(w, 2, c, c == 0 ? "合计" : "77");
+        if (c > 0)
+            w->align[c] = DOC_ALIGN_RIGHT;
+    }
+    w->last_row_total = true;
+    cr_assert_not_null(doc_add_table(doc, w));
+    return doc;
+}
+
+static char *run_capture(const char *cmd)
+{
+    FILE *p = popen(cmd, "r");
+    cr_assert_not_null(p, "cannot run %s", cmd);
+    hz_buf buf = {0};
+    char chunk[4096];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, p)) > 0)
+        cr_assert(hz_buf_append(&buf, chunk, n));
+    pclose(p);
+    cr_assert_not_null(buf.data, "no output from %s", cmd);
+    return buf.data;
+}
+
+static void temp_path(char *buf, size_t size, const char *tag)
+{
+    snprintf(buf, size, "/tmp/hz_test_pdf_%ld_%s.pdf", (long)getpid(), tag);
+}
+
+static void render_ok(const hz_doc *doc, const char *path)
+{
+    hz_error err = {0};
+    hz_status st = pdf_render(doc, NULL, path, &err);
+    char msg[1024];
+    cr_assert_eq(st, HZ_OK, "render failed: %s", hz_error_render(&err, HZ_LANG_EN, msg, sizeof msg));
+}
+
+/* Index of the first page (0-based, pages split by \f) containing needle. */
+static int page_of(char **pages, int npages, const char *needle)
+{
+    for (int i = 0; i < npages; i++)
+        if (strstr(pages[i], needle))
+            return i;
+    return -1;
+}
+
+Test(pdf_render, text_page_numbers_and_repeated_table_header)
+{
+    hz_doc *doc = build_doc(false);
+    char path[256], cmd[512];
+    temp_path(path, sizeof path, "text");
+    render_ok(doc, path);
+    snprintf(cmd, sizeof cmd, "pdftotext -layout '%s' - 2>/dev/null", path);
+    char *text = run_capture(cmd);
+
+    cr_assert_not_null(strstr(text, "许昌市市场监督管理局关于"), "title missing:\n%s", text);
+    cr_assert_not_null(strstr(text, "— 1 —"), "page number 1 missing");
+    cr_assert_not_null(strstr(text, "— 2 —"), "page number 2 missing");
+    cr_assert_not_null(strstr(text, "1,234.56"));
+    cr_assert_not_null(strstr(text, "12.5%"));
+    cr_assert_not_null(strstr(text, "184,830.00"));
+    cr_assert_not_null(strstr(text, "各单位立案数"));
+
+    char *pages[64];
+    int npages = 0;
+    for (char *p = text; p && npages < 64;) {
+        pages[npages++] = p;
+        char *ff = strchr(p, '\f');
+        if (!ff)
+            break;
+        *ff = '\0';
+        p = ff + 1;
+    }
+    while (npages > 0 && strspn(pages[npages - 1], " \n") == strlen(pages[npages - 1]))
+        npages--; /* pdftotext ends every page with \f */
+    cr_assert_geq(npages, 4);
+    cr_assert_null(strstr(text, "稿"), "draft mark on a final document");
+    int first = page_of(pages, npages, "魏都区007");
+    int last = page_of(pages, npages, "长葛市envelope"); /* never present */
+    cr_assert_eq(last, -1);
+    last = page_of(pages, npages, "长葛市054");
+    cr_assert_geq(first, 0);
+    cr_assert_gt(last, first, "the table should span pages");
+    cr_assert_not_null(strstr(pages[last], "涉案金额（万元）"),
+                       "table header not repeated on page %d:\n%s", last + 1, pages[last]);
+    cr_assert_not_null(strstr(pages[last], "— "));
+    /* The annex table is on the last page (landscape). */
+    cr_assert_not_null(strstr(pages[npages - 1], "专利代理违法"));
+    free(text);
+    doc_free(doc);
+    remove(path);
+}
+
+Test(pdf_render, fonts_are_embedded_and_pages_landscape)
+{
+    hz_doc *doc = build_doc(true);
+    char path[256], cmd[512];
+    temp_path(path, sizeof path, "fonts");
+    render_ok(doc, path);
+    snprintf(cmd, sizeof cmd, "pdffonts '%s' 2>/dev/null", path);
+    char *out = run_capture(cmd);
+    char *header = out;
+    char *emb = strstr(header, "emb");
+    cr_assert_not_null(emb, "%s", out);
+    size_t col = (size_t)(emb - header);
+    char *line = strchr(out, '\n');
+    cr_assert_not_null(line);
+    line = strchr(line + 1, '\n'); /* skip the ---- line */
+    cr_assert_not_null(line);
+    int fonts = 0;
+    for (line++; *line;) {
+        char *nl = strchr(line, '\n');
+        size_t len = nl ? (size_t)(nl - line) : strlen(line);
+        if (len > 0) {
+            cr_assert_gt(len, col + 3);
+            cr_assert_eq(strncmp(line + col, "yes", 3), 0, "font not embedded: %.*s", (int)len,
+                         line);
+            fonts++;
+        }
+        if (!nl)
+            break;
+        line = nl + 1;
+    }
+    cr_assert_geq(fonts, 3, "%s", out);
+    free(out);
+
+    snprintf(cmd, sizeof cmd, "pdfinfo -l 99 '%s' 2>/dev/null", path);
+    char *info = run_capture(cmd);
+    cr_assert_not_null(strstr(info, "595.276 x 841.89"), "%s", info);
+    cr_assert_not_null(strstr(info, "841.89 x 595.276"), "no landscape page:\n%s", info);
+    cr_assert_not_null(strstr(info, "Creator:         huizong"), "%s", info);
+    free(info);
+
+    snprintf(cmd, sizeof cmd, "pdftotext '%s' - 2>/dev/null", path);
+    char *text = run_capture(cmd);
+    /* The diagonal mark is extracted character by character. */
+    static const char *const mark[] = {"征", "求", "意", "见", "稿"};
+    for (size_t i = 0; i < 5; i++)
+        cr_assert_not_null(strstr(text, mark[i]), "draft mark character %s missing", mark[i]);
+    free(text);
+    doc_free(doc);
+    remove(path);
+}
+
+Test(pdf_render, two_renders_are_byte_identical)
+{
+    hz_doc *doc = build_doc(true);
+    unsigned char *a = NULL, *b = NULL;
+    size_t alen = 0, blen = 0;
+    hz_error err = {0};
+    cr_assert_eq(pdf_render_memory(doc, NULL, &a, &alen, &err), HZ_OK);
+    cr_assert_eq(pdf_render_memory(doc, NULL, &b, &blen, &err), HZ_OK);
+    cr_assert_gt(alen, 1000);
+    cr_assert_eq(alen, blen);
+    cr_assert_eq(memcmp(a, b, alen), 0);
+    cr_assert_eq(memcmp(a, "%PDF-", 5), 0);
+
+    char p1[256], p2[256];
+    temp_path(p1, sizeof p1, "same1");
+    temp_path(p2, sizeof p2, "same2");
+    render_ok(doc, p1);
+    render_ok(doc, p2);
+    FILE *f1 = fopen(p1, "rb"), *f2 = fopen(p2, "rb");
+    cr_assert_not_null(f1);
+    cr_assert_not_null(f2);
+    unsigned char *c = malloc(alen + 1), *d = malloc(alen + 1);
+    cr_assert_eq(fread(c, 1, alen + 1, f1), alen);
+    cr_assert_eq(fread(d, 1, alen + 1, f2), alen);
+    cr_assert_eq(memcmp(c, a, alen), 0);
+    cr_assert_eq(memcmp(d, a, alen), 0);
+    fclose(f1);
+    fclose(f2);
+    free(a);
+    free(b);
+    free(c);
+    free(d);
+    remove(p1);
+    remove(p2);
+    doc_free(doc);
+}
+
+Test(pdf_render, missing_font_family_is_reported)
+{
+    hz_doc *doc = build_doc(false);
+    pdf_fonts_spec spec = {.song = "No Such Family HZ", .hei = NULL, .kai = NULL};
+    char path[256], tmp[300];
+    temp_path(path, sizeof path, "nofont");
+    hz_error err = {0};
+    cr_assert_eq(pdf_render(doc, &spec, path, &err), HZ_ERR_NOT_FOUND);
+    cr_assert_eq(err.msg, HZ_M_PDF_FONT_NOT_FOUND);
+    cr_assert_str_eq(err.args[0], "No Such Family HZ");
+    cr_assert_neq(access(path, F_OK), 0);
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    cr_assert_neq(access(tmp, F_OK), 0);
+
+    /* A fallback rescues it. */
+    static const char *const fallbacks[] = {"Also Missing HZ", "AR PL UMing CN"};
+    spec.fallbacks = fallbacks;
+    spec.fallback_count = 2;
+    unsigned char *out = NULL;
+    size_t len = 0;
+    cr_assert_eq(pdf_render_memory(doc, &spec, &out, &len, &err), HZ_OK);
+    cr_assert_gt(len, 1000);
+    free(out);
+    doc_free(doc);
+}
+
+Test(pdf_render, incomplete_fonts_are_refused)
+{
+    cr_assert(pdf_fonts_is_refused("WenQuanYi Micro Hei", "/x/wqy-microhei.ttc"));
+    cr_assert(pdf_fonts_is_refused("Droid Sans Fallback", "/x/DroidSansFallbackFull.ttf"));
+    cr_assert(pdf_fonts_is_refused("Noto Sans CJK SC", "/x/NotoSansCJK-Regular.otf"));
+    cr_assert(!pdf_fonts_is_refused("AR PL SungtiL GB", "/x/gbsn00lp.ttf"));
+    pdf_font_file f;
+    hz_error err = {0};
+    cr_assert_eq(pdf_fonts_find("AR PL UMing CN", NULL, 0, &f, &err), HZ_OK);
+    cr_assert_not_null(strstr(f.path, "uming.ttc"));
+    cr_assert_str_eq(f.family, "AR PL UMing CN");
+}
+
+Test(pdf_render, unwritable_path_leaves_nothing)
+{
+    hz_doc *doc = build_doc(false);
+    hz_error err = {0};
+    cr_assert_eq(pdf_render(doc, NULL, "/nonexistent-dir-hz/out.pdf", &err), HZ_ERR_IO);
+    cr_assert_eq(err.msg, HZ_M_PDF_WRITE);
+    cr_assert_neq(access("/nonexistent-dir-hz/out.pdf.tmp", F_OK), 0);
+    doc_free(doc);
+}
+
+Test(pdf_render, empty_document_has_one_page)
+{
+    hz_doc *doc = doc_new();
+    unsigned char *out = NULL;
+    size_t len = 0;
+    hz_error err = {0};
+    cr_assert_eq(pdf_render_memory(doc, NULL, &out, &len, &err), HZ_OK);
+    cr_assert_gt(len, 100);
+    bool found = false;
+    for (size_t i = 0; i + 8 <= len && !found; i++)
+        found = memcmp(out + i, "/Count 1", 8) == 0;
+    cr_assert(found);
+    free(out);
+    doc_free(doc);
+}
