@@ -519,7 +519,7 @@ static void read_values_sheet(reader *r)
             continue;
         char at[16];
         add(r, sheet, ref(header_row, cols[ST_CODE], at), v->indicator->name,
-            "structure.missing_indicator", v->indicator->required ? HZ_SEV_ERROR : HZ_SEV_WARNING,
+            "structure.missing_indicator", HZ_SEV_ERROR,
             HZ_M_WORKBOOK_MISSING_INDICATOR, v->indicator->code, NULL, NULL);
     }
 }
@@ -560,6 +560,8 @@ static char *read_text(reader *r, const char *sheet, const xlsx_cell *cell, uint
 {
     const char *name = submission_case_column(field);
     char at[16], number[64];
+    if (r->sub->case_col[field] == UINT32_MAX)
+        return dup_or_fail(r, ""); /* the missing column was reported once */
     /* strings are copied as they are (any length up to the reader's
      * limit); numbers typed into a text column render as the user sees them */
     const char *source = "";

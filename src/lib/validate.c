@@ -60,7 +60,7 @@ static bool check_header(checker *k, const hz_round *expected_round)
 {
     const hz_config *config = k->config;
     hz_submission *sub = k->sub;
-    const hz_header *h = &sub->header;
+    hz_header *h = &sub->header;
     const char *sheet = HZ_SHEET_HEADER;
     char at[16];
 
@@ -106,13 +106,17 @@ static bool check_header(checker *k, const hz_round *expected_round)
             hz_date_format(round->period_end, b, sizeof b), NULL);
     if (round && h->fill_date != HZ_DATE_NONE &&
         (h->fill_date < round->period_start ||
-         h->fill_date > round->period_end + FILL_DATE_GRACE_DAYS))
+         h->fill_date > round->period_end + FILL_DATE_GRACE_DAYS)) {
+        /* a wrong year would make every case date "after the fill date" */
+        hz_date wrong = h->fill_date;
+        h->fill_date = HZ_DATE_NONE;
         add(k, sheet, header_cell(sub, HZ_H_FILL_DATE, at),
             submission_header_label(HZ_H_FILL_DATE), "header.fill_date", HZ_SEV_ERROR,
-            HZ_M_VALIDATE_FILL_DATE, hz_date_format(h->fill_date, a, sizeof a),
+            HZ_M_VALIDATE_FILL_DATE, hz_date_format(wrong, a, sizeof a),
             period_text(round->period_start, round->period_end + FILL_DATE_GRACE_DAYS, b,
                         sizeof b),
             NULL);
+    }
     if (h->version == 0)
         add(k, sheet, header_cell(sub, HZ_H_VERSION, at), submission_header_label(HZ_H_VERSION),
             "header.version", HZ_SEV_ERROR, HZ_M_VALIDATE_VERSION, h->text[HZ_H_VERSION], NULL,

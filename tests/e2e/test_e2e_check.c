@@ -1,0 +1,120 @@
+/* test_e2e_check.c - `huizong check` as a county officer runs it. */
+#include <criterion/criterion.h>
+#include <json-c/json.h>
+#include <string.h>
+#include "hz_test.h"
+
+#define BAD HZ_SOURCE_DIR "/tests/fixtures/bad"
+#define STAGE HZ_SOURCE_DIR "/input/xuchang-2022/stage"
+
+TestSuite(e2e_check, .timeout = 120);
+
+Test(e2e_check, valid_sample_exits_0)
+{
+    hz_run r = hz_test_run("'" HZ_BIN "' check --lang zh '" STAGE
+                           "/411002-许昌市魏都区市场监督管理局-阶段小结.xlsx'");
+    cr_expect_eq(r.exit_code, 0, "%s%s", r.out, r.err);
+    cr_expect(strstr(r.out, "结果：通过（21 个案件") != NULL, "%s", r.out);
+    hz_run_free(&r);
+}
+
+Test(e2e_check, error_line_names_cell_field_and_rule)
+{
+    hz_run r = hz_test_run("'" HZ_BIN "' check --lang zh '" BAD "/19-close-before-open.xlsx'");
+    cr_expect_eq(r.exit_code, 1);
+    cr_expect(strstr(r.out, "  错误  案件明细!D") != NULL, "%s", r.out);
+    cr_expect(strstr(r.out, "结案日期 2022-08-01 早于立案日期 2022-08-10  [row.close_before_open]") !=
+                  NULL, "%s", r.out);
+    cr_expect(strstr(r.out, "结果：未通过，1 个错误") != NULL, "%s", r.out);
+    hz_run_free(&r);
+
+    r = hz_test_run("'" HZ_BIN "' check --lang en '" BAD "/28-value-text.xlsx'");
+    cr_expect_eq(r.exit_code, 1);
+    cr_expect(strstr(r.out, "'12件' is not a number") != NULL, "%s", r.out);
+    cr_expect(strstr(r.out, "[cell.type]") != NULL, "%s", r.out);
+    hz_run_free(&r);
+}
+
+Test(e2e_check, explained_warning_does_not_block)
+{
+    hz_run r = hz_test_run("'" HZ_BIN "' check --lang zh '" BAD
+                           "/37-rule-warning-explained.xlsx'");
+    cr_expect_eq(r.exit_code, 0, "%s", r.out);
+    cr_expect(strstr(r.out, "[rule.R10，已说明]") != NULL, "%s", r.out);
+    hz_run_free(&r);
+}
+
+Test(e2e_check, json_report_lists_every_file)
+{
+    hz_run r = hz_test_run("'" HZ_BIN "' check --format json '" BAD "/01-date-invalid.xlsx' '" BAD
+                           "/12-amount-thousands.xlsx'");
+    cr_expect_eq(r.exit_code, 1, "%s", r.err);
+    json_object *j = json_tokener_parse(r.out);
+    cr_assert_not_null(j, "%s", r.out);
+    json_object *valid, *tasks;
+    cr_assert(json_object_object_get_ex(j, "valid", &valid));
+    cr_expect_not(json_object_get_boolean(valid));
+    cr_assert(json_object_object_get_ex(j, "tasks", &tasks));
+    cr_assert_eq(json_object_array_length(tasks), 2);
+    json_object *t0 = json_object_array_get_idx(tasks, 0), *issues, *first, *v;
+    cr_assert(json_object_object_get_ex(t0, "issues", &issues));
+    first = json_object_array_get_idx(issues, 0);
+    cr_assert(json_object_object_get_ex(first, "rule", &v));
+    cr_expect_str_eq(json_object_get_string(v), "cell.date");
+    cr_assert(json_object_object_get_ex(first, "found", &v));
+    cr_expect_str_eq(json_object_get_string(v), "2022-13-01");
+    json_object *t1 = json_object_array_get_idx(tasks, 1);
+    cr_assert(json_object_object_get_ex(t1, "valid", &v));
+    cr_expect(json_object_get_boolean(v), "a notice does not block");
+    cr_assert(json_object_object_get_ex(t1, "sha256", &v));
+    cr_expect_eq(strlen(json_object_get_string(v)), 64);
+    json_object_put(j);
+    hz_run_free(&r);
+}
+
+Test(e2e_check, wrong_round_is_one_clear_error)
+{
+    hz_run r = hz_test_run("'" HZ_BIN "' check --lang zh --round stage '" BAD
+                           "/42-wrong-round.xlsx'");
+    cr_expect_eq(r.exit_code, 1);
+    cr_expect(strstr(r.out, "报送类型为「年度总结」，而本次检查的是「阶段小结」") != NULL, "%s",
+              r.out);
+    hz_run_free(&r);
+}
+
+Test(e2e_check, exit_codes_for_usage_and_unreadable_input)
+{
+    hz_run r = hz_test_run("'" HZ_BIN "' check --lang en '" BAD "/does-not-exist.xlsx'");
+    cr_expect_eq(r.exit_code, 3, "%s", r.out);
+    cr_expect(strstr(r.out, "does-not-exist.xlsx") != NULL, "%s", r.out);
+    hz_run_free(&r);
+
+    r = hz_test_run("'" HZ_BIN "' check --lang en '" BAD "/57-old-xls.xlsx'");
+    cr_expect_eq(r.exit_code, 1);
+    cr_expect(strstr(r.out, "[file.old_xls]") != NULL, "%s", r.out);
+    hz_run_free(&r);
+
+    static const char *const usage[] = {
+        "check", "check --bogus x.xlsx", "check --format xml x.xlsx",
+        "check --round quarterly x.xlsx", "check --round",
+    };
+    for (size_t i = 0; i < sizeof usage / sizeof usage[0]; i++) {
+        r = hz_test_run("'" HZ_BIN "' %s", usage[i]);
+        cr_expect_eq(r.exit_code, 2, "%s: %d", usage[i], r.exit_code);
+        cr_expect(strstr(r.err, "huizong check --help") != NULL, "%s: %s", usage[i], r.err);
+        hz_run_free(&r);
+    }
+    r = hz_test_run("'" HZ_BIN "' check --help");
+    cr_expect_eq(r.exit_code, 0);
+    cr_expect(strstr(r.out, "--round") != NULL);
+    hz_run_free(&r);
+}
+
+Test(e2e_check, several_files_summary_line)
+{
+    hz_run r = hz_test_run("'" HZ_BIN "' check --lang zh '" STAGE "'/*.xlsx '" BAD
+                           "/23-duplicate-case.xlsx'");
+    cr_expect_eq(r.exit_code, 1);
+    cr_expect(strstr(r.out, "共检查 8 个文件：7 个通过，1 个未通过") != NULL, "%s", r.out);
+    hz_run_free(&r);
+}
