@@ -1,0 +1,176 @@
+/* test_e2e_pdf.c - the sample city report as the province receives it:
+ * every headline figure in the PDF equals the XLSX workbook's value, every
+ * unit is named, the late and missing units are shown, pages are numbered,
+ * fonts are embedded, the draft mark comes and goes with --final. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "hz_amount.h"
+#include "hz_test.h"
+#include "hz_test_sheet.h"
+
+#define CONFIG_DIR HZ_SOURCE_DIR "/config/xuchang-2022"
+#define SAMPLES HZ_SOURCE_DIR "/input/xuchang-2022"
+
+static hz_config *config;
+static char *tmp;
+
+static void setup(void)
+{
+    hz_config_problems problems = {0};
+    cr_assert_eq(config_load(CONFIG_DIR, &config, &problems), HZ_OK);
+    tmp = hz_test_tempdir("e2e-pdf");
+    cr_assert_not_null(tmp);
+}
+
+static void teardown(void)
+{
+    hz_test_rmtree(tmp);
+    free(tmp);
+    config_free(config);
+}
+
+TestSuite(e2e_pdf, .init = setup, .fini = teardown, .timeout = 300);
+
+/* pdftotext -layout with every blank removed: a sentence wrapped across
+ * lines reads as one string again. */
+static char *pdf_text_mode(const char *pdf, const char *mode)
+{
+    hz_run r = hz_test_run("pdftotext %s '%s' - 2>/dev/null", mode, pdf);
+    cr_assert_eq(r.exit_code, 0);
+    char *out = r.out, *w = out;
+    for (const char *p = out; *p; p++)
+        if (*p != ' ' && *p != '\n' && *p != '\f' && *p != '\r')
+            *w++ = *p;
+    *w = '\0';
+    r.out = NULL;
+    hz_run_free(&r);
+    return out;
+}
+
+static char *pdf_text(const char *pdf)
+{
+    return pdf_text_mode(pdf, "-layout");
+}
+
+static void run_annual(const char *out, const char *extra)
+{
+    hz_run r = hz_test_run("'" HZ_BIN "' consolidate --lang zh --round annual --as-of 2022-11-30 "
+                           "--stage '" SAMPLES "/stage' %s -o '%s' '" SAMPLES "/annual'",
+                           extra, out);
+    cr_assert_eq(r.exit_code, 0, "%s%s", r.out, r.err);
+    hz_run_free(&r);
+}
+
+/* The one file of out ending in ext (names come from the config's title). */
+static void find_output(const char *out, const char *ext, char *buf, size_t size)
+{
+    hz_run r = hz_test_run("ls '%s'/*%s", out, ext);
+    cr_assert_eq(r.exit_code, 0, "no %s in %s", ext, out);
+    r.out[strcspn(r.out, "\n")] = '\0';
+    snprintf(buf, size, "%s", r.out);
+    hz_run_free(&r);
+}
+
+static const char *amount_text(double v, char *buf, size_t size)
+{
+    hz_amount a;
+    cr_assert(hz_amount_from_double(v, &a));
+    return hz_amount_format(a, config->report.amount_decimals, false, buf, size);
+}
+
+Test(e2e_pdf, headline_figures_equal_the_workbook)
+{
+    char out[1024], pdf[2048], xlsx[2048];
+    snprintf(out, sizeof out, "%s/final", tmp);
+    run_annual(out, "--final");
+    find_output(out, ".pdf", pdf, sizeof pdf);
+    find_output(out, ".xlsx", xlsx, sizeof xlsx);
+    char *text = pdf_text(pdf);
+
+    tsheet sum = load_sheet(xlsx, "汇总");
+    char want[256], num[64];
+    static const struct { const char *row, *sentence; bool amount; } figures[] = {
+        {"立案数（件）", "立案查处侵犯知识产权违法案件%s件", false},
+        {"结案数（件）", "结案%s件", false},
+        {"涉案金额（万元）", "涉案金额%s万元", true},
+        {"罚没金额（万元）", "罚没金额%s万元", true},
+        {"移送司法机关（件）", "移送司法机关%s件", false},
+    };
+    for (size_t i = 0; i < sizeof figures / sizeof figures[0]; i++) {
+        double v = number_at(&sum, row_where(&sum, 0, figures[i].row), 1);
+        if (figures[i].amount)
+            amount_text(v, num, sizeof num);
+        else
+            snprintf(num, sizeof num, "%.0f", v);
+        snprintf(want, sizeof want, figures[i].sentence, num);
+        cr_expect(strstr(text, want) != NULL, "PDF lacks '%s'", want);
+    }
+    free_sheet(&sum);
+
+    /* every unit by name; the late and the missing unit as such */
+    for (size_t u = 0; u < config->unit_count; u++)
+        cr_expect(strstr(text, config->units[u].short_name) != NULL, "unit %s not named",
+                  config->units[u].short_name);
+    tsheet rec = load_sheet(xlsx, "报送情况");
+    uint32_t cstatus = col_of(&rec, 0, "报送情况");
+    size_t late = 0, missing = 0;
+    for (uint32_t r = 1; r <= rec.max_row; r++) {
+        const char *status = text_at(&rec, r, cstatus);
+        if (strstr(status, "迟报")) {
+            cr_expect(strstr(text, status) != NULL, "PDF lacks '%s'", status);
+            late++;
+        }
+        if (strstr(status, "未报"))
+            missing++;
+    }
+    free_sheet(&rec);
+    cr_expect_eq(late, 1);
+    cr_expect_eq(missing, 1);
+    cr_expect(strstr(text, "未报送") != NULL);
+    char *raw = pdf_text_mode(pdf, "-raw");
+    cr_expect(strstr(raw, "征求意见稿") == NULL, "--final keeps no draft mark");
+    free(raw);
+
+    /* — N — on every page */
+    hz_run info = hz_test_run("pdfinfo '%s' | sed -n 's/^Pages: *//p'", pdf);
+    int pages = atoi(info.out);
+    hz_run_free(&info);
+    cr_assert_gt(pages, 3);
+    for (int p = 1; p <= pages; p++) {
+        snprintf(want, sizeof want, "—%d—", p);
+        cr_expect(strstr(text, want) != NULL, "no page number %d", p);
+    }
+    free(text);
+
+    hz_run fonts = hz_test_run("pdffonts '%s' | tail -n +3 | awk '{print $(NF-4)}' | sort -u",
+                               pdf);
+    cr_expect_str_eq(fonts.out, "yes\n", "fonts not all embedded");
+    hz_run_free(&fonts);
+}
+
+Test(e2e_pdf, draft_mark_and_stage_report)
+{
+    char out[1024], pdf[2048];
+    snprintf(out, sizeof out, "%s/stage", tmp);
+    hz_run r = hz_test_run("'" HZ_BIN "' consolidate --round stage --as-of 2022-08-31 -o '%s' '"
+                           SAMPLES "/stage'", out);
+    cr_assert_eq(r.exit_code, 0, "%s", r.err);
+    hz_run_free(&r);
+    find_output(out, ".pdf", pdf, sizeof pdf);
+    /* the diagonal mark, one glyph after the other, on every page */
+    char *raw = pdf_text_mode(pdf, "-raw");
+    cr_expect(strstr(raw, "征求意见稿—1—") != NULL, "no draft mark");
+    free(raw);
+    char *text = pdf_text(pdf);
+    cr_expect(strstr(text, "阶段小结") != NULL);
+    cr_expect(strstr(text, "一、") && strstr(text, "二、"), "level-1 headings");
+    free(text);
+    hz_run info = hz_test_run("pdfinfo '%s'", pdf);
+    cr_expect(strstr(info.out, "Author:") && strstr(info.out, config->authority),
+              "author is the bureau: %s", info.out);
+    hz_run_free(&info);
+}
