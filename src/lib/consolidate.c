@@ -568,7 +568,13 @@ static hz_status account_files(hz_consolidation *cons, hz_error *err)
         cons->units[u].file = best;
         for (size_t i = 0; i < cons->file_count; i++) {
             hz_cons_file *f = &cons->files[i];
-            if (f->unit == u && f->status == HZ_FILE_ACCEPTED && i != best) {
+            /* an older version with errors that a newer valid one corrects
+             * is superseded too: the county did what it should; its
+             * errors stay listed in 校验问题 */
+            bool corrected = best != HZ_NONE_INDEX && f->status == HZ_FILE_REJECTED &&
+                             f->reason == HZ_M_CONSOLIDATE_REASON_INVALID &&
+                             f->version > 0 && f->version < cons->files[best].version;
+            if (f->unit == u && i != best && (f->status == HZ_FILE_ACCEPTED || corrected)) {
                 f->status = HZ_FILE_SUPERSEDED;
                 f->reason = HZ_M_CONSOLIDATE_REASON_SUPERSEDED;
                 free(f->reason_arg);

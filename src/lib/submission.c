@@ -240,10 +240,20 @@ static bool read_amount(reader *r, const char *sheet, const xlsx_cell *cell, uin
             *invalid = true;
             return false;
         }
-        if (res == CELLVALUE_NORMALISED)
+        if (res == CELLVALUE_NORMALISED) {
+            /* shown as typed would be: "1234.5", not "1234.5000" */
+            hz_amount_format(value, decimals, false, shown, sizeof shown);
+            char *dot = strchr(shown, '.');
+            if (dot) {
+                char *end = shown + strlen(shown);
+                while (end > dot + 1 && end[-1] == '0')
+                    *--end = '\0';
+                if (end == dot + 1)
+                    *dot = '\0';
+            }
             add(r, sheet, at, field, "cell.normalised", HZ_SEV_NOTICE, HZ_M_WORKBOOK_NORMALISED,
-                cell_text(r, cell, text, sizeof text),
-                hz_amount_format(value, decimals, false, shown, sizeof shown), NULL);
+                cell_text(r, cell, text, sizeof text), shown, NULL);
+        }
         *out = value;
         return true;
     default:
