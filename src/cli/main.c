@@ -9,11 +9,14 @@ static int cmd_help(hz_cli *cli, int argc, char **argv);
 
 /* Sorted by name; `huizong help` lists them in this order. */
 static const hz_command commands[] = {
+    {"archive", cmd_archive, HZ_M_ARCHIVE_SUMMARY, HZ_M_ARCHIVE_USAGE},
     {"check", cmd_check, HZ_M_CLI_SUMMARY_CHECK, HZ_M_CLI_USAGE_CHECK},
     {"consolidate", cmd_consolidate, HZ_M_CONSOLIDATE_SUMMARY, HZ_M_CONSOLIDATE_USAGE},
     {"help", cmd_help, HZ_M_CLI_SUMMARY_HELP, HZ_M_CLI_USAGE_HELP},
+    {"render", cmd_render, HZ_M_CLI_SUMMARY_RENDER, HZ_M_CLI_USAGE_RENDER},
     {"synth", cmd_synth, HZ_M_FILLIN_SUMMARY_SYNTH, HZ_M_FILLIN_USAGE_SYNTH},
     {"template", cmd_template, HZ_M_FILLIN_SUMMARY_TEMPLATE, HZ_M_FILLIN_USAGE_TEMPLATE},
+    {"verify", cmd_verify, HZ_M_ARCHIVE_VERIFY_SUMMARY, HZ_M_ARCHIVE_VERIFY_USAGE},
 };
 static const size_t command_count = sizeof commands / sizeof commands[0];
 

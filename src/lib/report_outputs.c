@@ -103,16 +103,14 @@ json_object *report_outputs_validation_json(const hz_consolidation *cons, hz_lan
     return j;
 }
 
-static hz_status write_pdf(const hz_consolidation *cons, json_object *context,
-                           const report_outputs_spec *spec, const char *path, hz_error *err)
+hz_status report_outputs_render_pdf(const hz_config *config, const char *template_path,
+                                    json_object *context, const char *pdf_path, hz_error *err)
 {
-    char tpl[4096];
-    report_outputs_template_path(spec->template_dir, cons->round, spec->final, tpl, sizeof tpl);
     hz_doc *doc = NULL;
-    hz_status s = report_template_render_file(tpl, context, &doc, err);
+    hz_status s = report_template_render_file(template_path, context, &doc, err);
     if (s != HZ_OK)
         return s;
-    const hz_report_settings *rs = &cons->config->report;
+    const hz_report_settings *rs = &config->report;
     pdf_fonts_spec fonts = {
         .song = rs->font_song && *rs->font_song ? rs->font_song : NULL,
         .hei = rs->font_hei && *rs->font_hei ? rs->font_hei : NULL,
@@ -120,9 +118,17 @@ static hz_status write_pdf(const hz_consolidation *cons, json_object *context,
         .fallbacks = (const char *const *)rs->font_fallbacks.items,
         .fallback_count = rs->font_fallbacks.count,
     };
-    s = pdf_render(doc, &fonts, path, err);
+    s = pdf_render(doc, &fonts, pdf_path, err);
     doc_free(doc);
     return s;
+}
+
+static hz_status write_pdf(const hz_consolidation *cons, json_object *context,
+                           const report_outputs_spec *spec, const char *path, hz_error *err)
+{
+    char tpl[4096];
+    report_outputs_template_path(spec->template_dir, cons->round, spec->final, tpl, sizeof tpl);
+    return report_outputs_render_pdf(cons->config, tpl, context, path, err);
 }
 
 hz_status report_outputs_write(const hz_consolidation *cons, const report_outputs_spec *spec,

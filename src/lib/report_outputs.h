@@ -42,6 +42,13 @@ typedef struct report_outputs_done {
     bool validation, context, xlsx, pdf;
 } report_outputs_done;
 
+/* Renders the template at template_path with context (a consolidation's
+ * context.json) into a PDF at pdf_path with the configuration's fonts. A
+ * template error writes nothing. */
+hz_status report_outputs_render_pdf(const hz_config *config, const char *template_path,
+                                    struct json_object *context, const char *pdf_path,
+                                    hz_error *err);
+
 /*
  * Writes the outputs in this order: validation, then - only when at least
  * one unit has an accepted file - context, xlsx, pdf. Stops at the first

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "config.h"
 #include "hz_amount.h"
@@ -173,4 +174,78 @@ Test(e2e_pdf, draft_mark_and_stage_report)
     cr_expect(strstr(info.out, "Author:") && strstr(info.out, config->authority),
               "author is the bureau: %s", info.out);
     hz_run_free(&info);
+}
+
+/* Page (1-based) whose text contains needle, 0 when none. */
+static int page_with(const char *pdf, int pages, const char *needle)
+{
+    for (int p = 1; p <= pages; p++) {
+        hz_run r = hz_test_run("pdftotext -f %d -l %d '%s' - 2>/dev/null", p, p, pdf);
+        bool found = strstr(r.out, needle) != NULL;
+        hz_run_free(&r);
+        if (found)
+            return p;
+    }
+    return 0;
+}
+
+Test(e2e_pdf, render_custom_template_from_saved_context)
+{
+    char out[1024], tpl[1100], pdf[1100], ctx[1100];
+    snprintf(out, sizeof out, "%s/annual", tmp);
+    run_annual(out, "--xlsx-only");
+    snprintf(ctx, sizeof ctx, "%s/context.json", out);
+    snprintf(tpl, sizeof tpl, "%s/mine.md", tmp);
+    snprintf(pdf, sizeof pdf, "%s/mine.pdf", tmp);
+    FILE *f = fopen(tpl, "w");
+    cr_assert_not_null(f);
+    fputs("# 自拟标题\n\n全市立案{{city.cases_filed}}件。\n\n", f);
+    /* a table longer than one page: its header must be repeated */
+    for (int i = 0; i < 3; i++)
+        fputs("{{table indicators}}\n\n", f);
+    fclose(f);
+    hz_run r = hz_test_run("'" HZ_BIN "' render --template '%s' --context '%s' -o '%s'", tpl, ctx,
+                           pdf);
+    cr_assert_eq(r.exit_code, 0, "%s", r.err);
+    hz_run_free(&r);
+    char *text = pdf_text(pdf);
+    cr_expect(strstr(text, "自拟标题") != NULL);
+    cr_expect(strstr(text, "全市立案277件") != NULL, "figure from the saved context");
+    free(text);
+    hz_run info = hz_test_run("pdfinfo '%s' | sed -n 's/^Pages: *//p'", pdf);
+    int pages = atoi(info.out);
+    hz_run_free(&info);
+    cr_assert_geq(pages, 2);
+    for (int p = 2; p <= pages; p++) {
+        hz_run page = hz_test_run("pdftotext -f %d -l %d '%s' - 2>/dev/null", p, p, pdf);
+        if (strstr(page.out, "A2"))
+            cr_expect(strstr(page.out, "指标代码") != NULL, "page %d lacks the header", p);
+        hz_run_free(&page);
+    }
+    cr_expect_gt(page_with(pdf, pages, "A24"), 1);
+}
+
+Test(e2e_pdf, template_error_names_line_and_writes_nothing)
+{
+    char out[1024], tpl[1100], pdf[1100];
+    snprintf(out, sizeof out, "%s/annual", tmp);
+    run_annual(out, "--xlsx-only");
+    snprintf(tpl, sizeof tpl, "%s/bad.md", tmp);
+    snprintf(pdf, sizeof pdf, "%s/bad.pdf", tmp);
+    FILE *f = fopen(tpl, "w");
+    cr_assert_not_null(f);
+    fputs("# 标题\n\n正文\n\n{{city.no_such_figure}}\n", f);
+    fclose(f);
+    hz_run r = hz_test_run("'" HZ_BIN "' render --lang zh --template '%s' --context '%s/context.json' "
+                           "-o '%s'", tpl, out, pdf);
+    cr_expect_eq(r.exit_code, 2);
+    cr_expect(strstr(r.err, "第 5 行") != NULL, "%s", r.err);
+    cr_expect(strstr(r.err, "city.no_such_figure") != NULL, "%s", r.err);
+    hz_run_free(&r);
+    struct stat st;
+    cr_expect_neq(stat(pdf, &st), 0, "a template error wrote a PDF");
+    r = hz_test_run("'" HZ_BIN "' render --template '%s' --context /nonexistent/context.json -o '%s'",
+                    tpl, pdf);
+    cr_expect_eq(r.exit_code, 3);
+    hz_run_free(&r);
 }
