@@ -20,7 +20,12 @@ Test(e2e_check, valid_sample_exits_0)
 
 Test(e2e_check, error_line_names_cell_field_and_rule)
 {
+    hz_run before = hz_test_run("sha256sum < '" BAD "/19-close-before-open.xlsx'");
     hz_run r = hz_test_run("'" HZ_BIN "' check --lang zh '" BAD "/19-close-before-open.xlsx'");
+    hz_run after = hz_test_run("sha256sum < '" BAD "/19-close-before-open.xlsx'");
+    cr_expect_str_eq(before.out, after.out, "check modified its input");
+    hz_run_free(&before);
+    hz_run_free(&after);
     cr_expect_eq(r.exit_code, 1);
     cr_expect(strstr(r.out, "  错误  案件明细!D") != NULL, "%s", r.out);
     cr_expect(strstr(r.out, "结案日期 2022-08-01 早于立案日期 2022-08-10  [row.close_before_open]") !=
