@@ -387,6 +387,8 @@ static void check_rules(checker *k)
         }
         rule_result res;
         hz_status s = rule_expr_eval(expr, resolve, &rc, rule->missing, &res, &e);
+        bool pair = rule_expr_op(expr) == RULE_OP_COMPULSORY_PAIR ||
+                    rule_expr_op(expr) == RULE_OP_EXCLUSIVE_PAIR;
         rule_expr_free(expr);
         if (s != HZ_OK || res.outcome == RULE_PASS || res.outcome == RULE_SKIPPED)
             continue;
@@ -410,8 +412,6 @@ static void check_rules(checker *k)
                        right, NULL);
         hz_msg_formatv(HZ_LANG_EN, HZ_M_VALIDATE_RULE_DETAIL, detail_en, sizeof detail_en, left,
                        right, NULL);
-        bool pair = rule_expr_op(expr) == RULE_OP_COMPULSORY_PAIR ||
-                    rule_expr_op(expr) == RULE_OP_EXCLUSIVE_PAIR;
         snprintf(zh, sizeof zh, "%s%s", rule->message, pair ? "" : detail_zh);
         snprintf(en, sizeof en, "%s%s", rule->message_en[0] ? rule->message_en : rule->message,
                  pair ? "" : detail_en);
