@@ -14,4 +14,14 @@ if [[ "${1:-}" != "--quick" ]]; then
   echo "== tests (ASan + UBSan build)"
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     ctest --test-dir "$here/build-asan" --output-on-failure -j 2
+  # Fuzzing (issue 8): replay the seed corpora of fuzz/corpus/ and fuzz each
+  # target for 3 s; scripts/fuzz.sh SECONDS runs longer campaigns.
+  echo "== fuzz targets (corpus replay + 3 s each)"
+  fuzz_rc=0
+  "$here/scripts/fuzz.sh" --replay || fuzz_rc=$?
+  if [[ $fuzz_rc -eq 3 ]]; then
+    echo "== fuzz targets SKIPPED: clang with libFuzzer is not available (packages clang and libclang-rt-dev of deps/debian-packages.txt)"
+  elif [[ $fuzz_rc -ne 0 ]]; then
+    exit "$fuzz_rc"
+  fi
 fi

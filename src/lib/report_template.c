@@ -10,6 +10,12 @@
 #include "hz_text.h"
 
 #define TMPL_MAX_DEPTH 32
+/* Bounds on the expansion: nested loop sections multiply (7 units nested
+ * ten deep is 7^10 passes), so a short template could otherwise run for
+ * hours or fill memory. A real report expands to about 100 KB in a few
+ * thousand steps. Found by fuzz/fuzz_template.c. */
+#define TMPL_MAX_OUTPUT (16u * 1024u * 1024u)
+#define TMPL_MAX_STEPS 1000000u
 #define TMPL_MARKER "<!--HZDIRECTIVE:"
 
 /* ------------------------------------------------------------------ */
@@ -65,6 +71,7 @@ typedef struct tmpl {
     hz_buf out;
     directive *dirs;
     size_t ndirs, capdirs;
+    size_t steps;         /* nodes rendered so far (TMPL_MAX_STEPS) */
 } tmpl;
 
 static hz_status tmpl_fail(tmpl *t, hz_status st, hz_msg_id msg, int line,
@@ -878,6 +885,13 @@ static hz_status render_range(tmpl *t, size_t from, size_t to)
 {
     for (size_t i = from; i < to; i++) {
         const tnode *node = &t->nodes.items[i];
+        if (++t->steps > TMPL_MAX_STEPS || t->out.len > TMPL_MAX_OUTPUT) {
+            char bytes[32], steps[32];
+            snprintf(bytes, sizeof bytes, "%u", (unsigned)TMPL_MAX_OUTPUT);
+            snprintf(steps, sizeof steps, "%u", (unsigned)TMPL_MAX_STEPS);
+            return tmpl_fail(t, HZ_ERR_TEMPLATE, HZ_M_REPORT_TEMPLATE_TOO_LARGE, node->line,
+                             bytes, steps);
+        }
         switch (node->kind) {
         case TN_TEXT:
             if (!hz_buf_append(&t->out, node->text, node->len))

@@ -27,6 +27,13 @@
 #define XR_RATIO_FLOOR (1024u * 1024u)
 #define XR_SNIFF (64u * 1024u)
 #define XR_MEMORY_NAME "(memory)"
+/* Longest markup token (tag with its attributes, comment, processing
+ * instruction, declaration) accepted. expat 2.5 rescans an unfinished token
+ * from its start whenever a chunk arrives, so one token of n bytes costs
+ * n^2 / (2 * XR_CHUNK): a 64 MiB attribute takes about a minute. Real
+ * workbooks have tags of a few hundred bytes; text and CDATA content is
+ * streamed by expat and not limited here (max_cell_chars covers it). */
+#define XR_MAX_TOKEN (1024u * 1024u)
 
 /* ------------------------------------------------------------------ */
 /* Small helpers                                                       */
@@ -291,6 +298,11 @@ struct xr_stream {
     bool first_chunk;
     int u8_need;
     unsigned char u8_lo, u8_hi;
+    /* Markup-token scanner state (see xs_scan_markup). */
+    int mk_state;
+    unsigned char mk_quote;
+    unsigned mk_match;
+    uint64_t mk_len;
     unsigned long line;
     bool final_fed, suspended, finished;
     hz_status status;
@@ -443,6 +455,92 @@ static hz_status xs_open(xr_stream *xs, xlsx_book *book, const char *part, bool 
     return HZ_OK;
 }
 
+/* Markup scanner: just enough XML lexing to know how long the current
+ * markup token is. TEXT and CDATA content are streamed by expat and cost
+ * nothing; a tag (quotes may hide '>'), comment, PI or declaration is one
+ * token for expat and must stay below XR_MAX_TOKEN. Malformed markup is
+ * left for expat to report. */
+enum { MK_TEXT, MK_OPEN, MK_TAG, MK_QUOTE, MK_BANG, MK_COMMENT, MK_PI, MK_CDATA };
+
+static bool xs_scan_markup(xr_stream *xs, unsigned char c)
+{
+    static const char cdata[] = "[CDATA[";
+    switch (xs->mk_state) {
+    case MK_TEXT: /* c == '<' */
+        xs->mk_state = MK_OPEN;
+        xs->mk_len = 0;
+        break;
+    case MK_OPEN:
+        xs->mk_state = c == '!' ? MK_BANG : c == '?' ? MK_PI : MK_TAG;
+        xs->mk_match = 0;
+        xs->mk_quote = 0;
+        if (c == '>')
+            xs->mk_state = MK_TEXT;
+        break;
+    case MK_TAG:
+        if (c == '"' || c == '\'') {
+            xs->mk_state = MK_QUOTE;
+            xs->mk_quote = c;
+        } else if (c == '>') {
+            xs->mk_state = MK_TEXT;
+        }
+        break;
+    case MK_QUOTE:
+        if (c == xs->mk_quote)
+            xs->mk_state = MK_TAG;
+        break;
+    case MK_BANG: /* "<!--", "<![CDATA[" or a declaration; mk_match counts
+                     the characters matched so far, mk_quote says of which */
+        if (xs->mk_match < 2 && c == '-' && (xs->mk_match == 0 || xs->mk_quote == '-')) {
+            xs->mk_quote = '-';
+            if (++xs->mk_match == 2) {
+                xs->mk_state = MK_COMMENT;
+                xs->mk_match = 0;
+            }
+        } else if (xs->mk_quote != '-' && xs->mk_match < sizeof cdata - 1 &&
+                   c == (unsigned char)cdata[xs->mk_match]) {
+            xs->mk_quote = '[';
+            if (++xs->mk_match == sizeof cdata - 1) {
+                xs->mk_state = MK_CDATA;
+                xs->mk_match = 0;
+            }
+        } else {
+            xs->mk_state = c == '>' ? MK_TEXT : MK_TAG;
+        }
+        break;
+    case MK_COMMENT: /* ends at "-->" */
+        if (c == '-')
+            xs->mk_match++;
+        else if (c == '>' && xs->mk_match >= 2)
+            xs->mk_state = MK_TEXT;
+        else
+            xs->mk_match = 0;
+        break;
+    case MK_PI: /* ends at "?>" */
+        if (c == '>' && xs->mk_match)
+            xs->mk_state = MK_TEXT;
+        xs->mk_match = c == '?';
+        break;
+    case MK_CDATA: /* ends at "]]>"; the content is streamed */
+        if (c == ']')
+            xs->mk_match++;
+        else if (c == '>' && xs->mk_match >= 2)
+            xs->mk_state = MK_TEXT;
+        else
+            xs->mk_match = 0;
+        xs->mk_len = 0;
+        return true;
+    }
+    if (++xs->mk_len > XR_MAX_TOKEN) {
+        char lim[32], line[32];
+        snprintf(lim, sizeof lim, "%u", (unsigned)XR_MAX_TOKEN);
+        snprintf(line, sizeof line, "%lu", xs->line);
+        xs_fail(xs, HZ_ERR_LIMIT, HZ_M_XLSX_TOKEN_TOO_LONG, lim, line);
+        return false;
+    }
+    return true;
+}
+
 /* Accounts for n freshly inflated bytes: limits, then NUL and UTF-8. */
 static bool xs_account(xr_stream *xs, const unsigned char *p, size_t n)
 {
@@ -469,6 +567,8 @@ static bool xs_account(xr_stream *xs, const unsigned char *p, size_t n)
         return true;
     for (size_t i = 0; i < n; i++) {
         unsigned char c = p[i];
+        if ((xs->mk_state != MK_TEXT || c == '<') && !xs_scan_markup(xs, c))
+            return false;
         if (xs->u8_need) {
             if (c < xs->u8_lo || c > xs->u8_hi)
                 goto bad;
@@ -601,6 +701,13 @@ static void rels_start(xr_stream *xs, const char *name, const char **attrs)
     const char *type = attr_get(attrs, "Type"), *mode = attr_get(attrs, "TargetMode");
     if (!id || !target)
         return;
+    /* Same reasoning as for sheets: each target is a part (entry). */
+    if (rels->count >= xs->book->limits.max_entries) {
+        char lim[32];
+        snprintf(lim, sizeof lim, "%u", (unsigned)xs->book->limits.max_entries);
+        xs_fail(xs, HZ_ERR_LIMIT, HZ_M_XLSX_TOO_MANY_RELS, lim, NULL);
+        return;
+    }
     if (rels->count == rels->cap) {
         size_t cap = rels->cap ? rels->cap * 2 : 16;
         xr_rel *p = realloc(rels->items, cap * sizeof *p);
@@ -739,6 +846,15 @@ static void wb_start(xr_stream *xs, const char *name, const char **attrs)
             xs_fail_line(xs, HZ_ERR_FORMAT, HZ_M_XLSX_SHEET_ENTRY, NULL);
             return;
         }
+        /* Every sheet is a zip entry of its own, so a longer list is not a
+         * real workbook; the bound also keeps the name and relationship
+         * lookups (quadratic in the sheet count) fast. */
+        if (b->sheet_count >= b->limits.max_entries) {
+            char lim[32];
+            snprintf(lim, sizeof lim, "%u", (unsigned)b->limits.max_entries);
+            xs_fail(xs, HZ_ERR_LIMIT, HZ_M_XLSX_TOO_MANY_SHEETS, lim, NULL);
+            return;
+        }
         if (b->sheet_count == b->sheet_cap) {
             size_t cap = b->sheet_cap ? b->sheet_cap * 2 : 8;
             xr_sheet_ref *p = realloc(b->sheets, cap * sizeof *p);
@@ -821,8 +937,17 @@ static bool format_code_is_date(const char *s)
 
 typedef struct st_fmt {
     uint64_t id;
+    size_t seq;       /* document order: a later definition wins */
     bool is_date;
 } st_fmt;
+
+static int st_fmt_cmp(const void *a, const void *b)
+{
+    const st_fmt *x = a, *y = b;
+    if (x->id != y->id)
+        return (x->id > y->id) - (x->id < y->id);
+    return (x->seq > y->seq) - (x->seq < y->seq);
+}
 
 typedef struct st_ctx {
     bool in_numfmts, in_cellxfs;
@@ -854,7 +979,8 @@ static void st_start(xr_stream *xs, const char *name, const char **attrs)
             c->fmts = p;
             c->fmt_cap = cap;
         }
-        c->fmts[c->fmt_count++] = (st_fmt){id, format_code_is_date(code)};
+        c->fmts[c->fmt_count] = (st_fmt){id, c->fmt_count, format_code_is_date(code)};
+        c->fmt_count++;
     } else if (c->in_cellxfs && strcmp(name, "xf") == 0) {
         uint64_t id = 0;
         if (!parse_u64(attr_get(attrs, "numFmtId"), &id))
@@ -893,17 +1019,31 @@ static hz_status load_styles(xlsx_book *b, const char *part, hz_error *err)
         if (!b->xf_date)
             s = hz_error_set(err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL);
         else {
+            /* Sorted by id, keeping only the last definition of each id, so
+             * that hostile styles with many formats stay O(n log n). */
+            size_t nf = 0;
+            if (c.fmt_count)
+                qsort(c.fmts, c.fmt_count, sizeof *c.fmts, st_fmt_cmp);
+            for (size_t k = 0; k < c.fmt_count; k++) {
+                if (nf > 0 && c.fmts[nf - 1].id == c.fmts[k].id)
+                    nf--;
+                c.fmts[nf++] = c.fmts[k];
+            }
             b->xf_count = c.xf_count;
             for (size_t i = 0; i < c.xf_count; i++) {
                 uint64_t id = c.xf_fmt[i];
-                bool custom = false, date = false;
                 /* A custom code with a built-in id overrides the built-in. */
-                for (size_t k = 0; k < c.fmt_count; k++)
-                    if (c.fmts[k].id == id) {
-                        custom = true;
-                        date = c.fmts[k].is_date;
-                    }
-                b->xf_date[i] = custom ? date : builtin_date_format(id);
+                st_fmt key = {id, 0, false};
+                size_t lo = 0, hi = nf;
+                while (lo < hi) {
+                    size_t mid = lo + (hi - lo) / 2;
+                    if (c.fmts[mid].id < key.id)
+                        lo = mid + 1;
+                    else
+                        hi = mid;
+                }
+                b->xf_date[i] = lo < nf && c.fmts[lo].id == id ? c.fmts[lo].is_date
+                                                               : builtin_date_format(id);
             }
         }
     }
@@ -1161,9 +1301,14 @@ static hz_status book_load(xlsx_book *b, hz_error *err)
         if (s != HZ_OK)
             break;
         const xr_rel *r = rels_find_id(&rels, sh->rid);
-        if (!r || r->external) {
+        if (!r) {
             s = hz_error_set(err, HZ_ERR_FORMAT, HZ_M_XLSX_SHEET_REL, b->display, sh->name,
                              sh->rid, wb_rels, NULL);
+            break;
+        }
+        if (r->external) { /* a sheet outside the package is never read */
+            s = hz_error_set(err, HZ_ERR_FORMAT, HZ_M_XLSX_BAD_TARGET, b->display, wb_rels,
+                             r->target, NULL);
             break;
         }
         sh->part = resolve_target(dir, r->target);

@@ -7,7 +7,10 @@
  * XML with expat in chunks: memory does not grow with the sheet beyond the
  * shared strings and one row. Every zip or XML problem is an error with a
  * reason; partial data is never returned as if complete. Safety limits
- * (zip bombs, DOCTYPE, depth, sizes) come from hz_limits.
+ * (zip bombs, DOCTYPE, depth, sizes) come from hz_limits; max_entries also
+ * bounds the sheets of workbook.xml and the relationships of a rels part,
+ * and one XML markup token (tag, comment, PI) may not exceed 1 MiB
+ * (HZ_M_XLSX_TOKEN_TOO_LONG: expat 2.5 is quadratic in a token's length).
  */
 #ifndef HZ_XLSX_READER_H
 #define HZ_XLSX_READER_H
