@@ -16,7 +16,7 @@
 
 enum {
     OPT_ROUND = 256, OPT_CONFIG, OPT_AS_OF, OPT_FORMAT, OPT_LANG, OPT_PDF_ONLY, OPT_XLSX_ONLY,
-    OPT_FINAL, OPT_STAGE
+    OPT_FINAL, OPT_STAGE, OPT_PREVIOUS
 };
 
 static int option_error(hz_cli *cli, int c, char **argv)
@@ -126,11 +126,12 @@ int cmd_consolidate(hz_cli *cli, int argc, char **argv)
         {"xlsx-only", no_argument, NULL, OPT_XLSX_ONLY},
         {"final", no_argument, NULL, OPT_FINAL},
         {"stage", required_argument, NULL, OPT_STAGE},
+        {"previous", required_argument, NULL, OPT_PREVIOUS},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     const char *round_word = NULL, *config_dir = NULL, *as_of_text = NULL, *out_dir = NULL;
-    const char *format = "text", *stage_folder = NULL;
+    const char *format = "text", *stage_folder = NULL, *previous_dir = NULL;
     bool pdf_only = false, xlsx_only = false, final = false;
     int c;
     opterr = 0;
@@ -147,6 +148,7 @@ int cmd_consolidate(hz_cli *cli, int argc, char **argv)
         case OPT_XLSX_ONLY: xlsx_only = true; break;
         case OPT_FINAL: final = true; break;
         case OPT_STAGE: stage_folder = optarg; break;
+        case OPT_PREVIOUS: previous_dir = optarg; break;
         case 'h': return cli_help(cli, HZ_M_CONSOLIDATE_USAGE);
         default: return option_error(cli, c, argv);
         }
@@ -189,7 +191,7 @@ int cmd_consolidate(hz_cli *cli, int argc, char **argv)
     hz_error err = {0};
     progress_state ps = {cli};
     hz_consolidate_options opt = {
-        .threads = 2, .stage_folder = stage_folder,
+        .threads = 2, .stage_folder = stage_folder, .previous_dir = previous_dir,
         .progress = cli->err_is_tty ? show_progress : NULL, .progress_user = &ps,
     };
     hz_consolidation *cons = NULL;

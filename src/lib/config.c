@@ -984,7 +984,8 @@ static void load_outliers_assessment(loader *L, dictionary *d)
     static const char *const okeys[] = { "threshold", "min_units", NULL };
     static const char *const akeys[] = {
         "w_timeliness", "w_quality", "w_completeness", "w_results",
-        "late_deduction_per_day", "error_deduction", "warning_deduction", NULL
+        "late_deduction_per_day", "error_deduction", "warning_deduction",
+        "grade_excellent", "grade_good", "grade_pass", NULL
     };
     hz_config *c = L->cfg;
     if (iniparser_find_entry(d, "outliers"))
@@ -1005,6 +1006,9 @@ static void load_outliers_assessment(loader *L, dictionary *d)
     get_number(L, d, sec, "late_deduction_per_day", 0, 2, &w->late_deduction_per_day);
     get_number(L, d, sec, "error_deduction", 0, 5, &w->error_deduction);
     get_number(L, d, sec, "warning_deduction", 0, 1, &w->warning_deduction);
+    get_number(L, d, sec, "grade_excellent", 0, 90, &w->grade_excellent);
+    get_number(L, d, sec, "grade_good", 0, 80, &w->grade_good);
+    get_number(L, d, sec, "grade_pass", 0, 60, &w->grade_pass);
 }
 
 static void load_campaign(loader *L, const char *dir)

@@ -26,7 +26,9 @@
  *               max_xml_depth (all optional, defaults below)
  *   [outliers]  threshold (robust z), min_units
  *   [assessment] w_timeliness, w_quality, w_completeness, w_results,
- *               late_deduction_per_day, error_deduction, warning_deduction
+ *               late_deduction_per_day, error_deduction, warning_deduction,
+ *               grade_excellent, grade_good, grade_pass (lowest total of
+ *               优秀, 良好, 合格; below: 不合格)
  * units.ini
  *   [any-id]    code (6 characters), name, short, kind
  *               (county | district | zone | branch)
@@ -138,6 +140,7 @@ typedef struct hz_report_settings {
 typedef struct hz_assessment_weights {
     double w_timeliness, w_quality, w_completeness, w_results;
     double late_deduction_per_day, error_deduction, warning_deduction;
+    double grade_excellent, grade_good, grade_pass;
 } hz_assessment_weights;
 
 typedef struct hz_config {

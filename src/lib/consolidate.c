@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include "analysis.h"
 #include "fsutil.h"
 #include "hz_text.h"
 
@@ -312,6 +313,7 @@ void consolidation_free(hz_consolidation *cons)
     free(cons->present);
     free(cons->folder);
     consolidation_free(cons->stage);
+    analysis_free(cons->analysis);
     free(cons);
 }
 
@@ -968,5 +970,11 @@ hz_status consolidate_folder(const hz_config *config, const hz_round *round,
             return s;
         }
     }
-    return HZ_OK;
+    hz_analysis_options aopt = {.previous_dir = opt ? opt->previous_dir : NULL};
+    s = analysis_run(*out, &aopt, err);
+    if (s != HZ_OK) {
+        consolidation_free(*out);
+        *out = NULL;
+    }
+    return s;
 }

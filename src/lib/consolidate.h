@@ -156,6 +156,9 @@ typedef struct hz_consolidation {
 
     struct hz_consolidation *stage;        /* annual: the stage round's
                                               consolidation, or NULL */
+    struct hz_analysis *analysis;          /* continuity, outliers, year on
+                                              year, assessment (analysis.h);
+                                              NULL until analysis_run */
 } hz_consolidation;
 
 typedef void (*hz_progress_fn)(void *user, size_t done, size_t total, const char *name);
@@ -165,13 +168,18 @@ typedef struct hz_consolidate_options {
     const char *stage_folder;  /* annual only: also consolidate this stage
                                   folder for the side-by-side figures;
                                   NULL: config stage_folder when set */
+    const char *previous_dir;  /* last year's archive for year on year
+                                  (analysis.h), or NULL */
     hz_progress_fn progress;   /* called after each file (from the workers,
                                   serialised by a lock); may be NULL */
     void *progress_user;
 } hz_consolidate_options;
 
-/* Consolidates folder for round. HZ_ERR_IO when the folder cannot be listed,
- * HZ_ERR_FORMAT for a malformed receipts.ini. An empty folder or one without
+/* Consolidates folder for round, then runs analysis_run (analysis.h) on the
+ * result (continuity with the stage folder, outliers, year on year with
+ * opt->previous_dir, assessment). HZ_ERR_IO when the folder cannot be listed,
+ * HZ_ERR_FORMAT for a malformed receipts.ini; a missing or damaged previous
+ * archive is an error too (analysis_previous_read). An empty folder or one without
  * any accepted file is not an error: check accepted_units. */
 hz_status consolidate_folder(const hz_config *config, const hz_round *round,
                              const char *folder, const hz_consolidate_options *opt,
@@ -226,6 +234,13 @@ const char *consolidate_file_status_text(hz_file_status status, hz_lang lang);
  * Returns NULL on out-of-memory. */
 struct json_object *consolidate_to_json(const hz_consolidation *cons, hz_lang lang,
                                         hz_date as_of, bool final);
+
+/* The consolidation's own findings (cons->issues: cross-unit cases,
+ * receipts, continuity, outliers) for validation.json:
+ * {"valid": no errors, "counts": {errors, warnings, explained, notices},
+ *  "issues": [{file, sheet, cell, field, rule, severity, explained, found,
+ *              expected, message}]}. NULL on out-of-memory. */
+struct json_object *consolidate_issues_json(const hz_consolidation *cons, hz_lang lang);
 
 /* Saves the context (consolidate_to_json) atomically as pretty JSON; loads
  * it back (*out: a new json object the caller puts). */

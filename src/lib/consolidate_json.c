@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <json-c/json.h>
+#include "analysis.h"
 #include "fsutil.h"
 
 /* ------------------------------------------------------------ helpers */
@@ -419,6 +420,375 @@ static void chart_add_int(ctx *c, json_object *ch, const char *label, int64_t v)
     push(c, values, i64(c, v));
 }
 
+/* ------------------------------------------------------------ analysis */
+
+static json_object *num2(ctx *c, double v)
+{
+    char buf[64];
+    snprintf(buf, sizeof buf, "%.2f", v);
+    return str(c, buf);
+}
+
+static json_object *growth(ctx *c, double cur, double prev)
+{
+    char buf[64];
+    return str(c, analysis_format_growth(cur, prev, buf, sizeof buf));
+}
+
+/* Units in rank order (then config order), for the assessment lists. */
+static size_t *rank_order(const hz_analysis *a)
+{
+    size_t n = a->score_count;
+    size_t *order = malloc((n ? n : 1) * sizeof *order);
+    if (!order)
+        return NULL;
+    for (size_t i = 0; i < n; i++)
+        order[i] = i;
+    for (size_t i = 1; i < n; i++) { /* insertion sort: stable, n is small */
+        size_t x = order[i], j = i;
+        while (j > 0 && a->scores[order[j - 1]].rank > a->scores[x].rank) {
+            order[j] = order[j - 1];
+            j--;
+        }
+        order[j] = x;
+    }
+    return order;
+}
+
+static json_object *label_with_weight(ctx *c, hz_msg_id id, double w)
+{
+    char a[32], buf[128];
+    snprintf(a, sizeof a, "%g", w);
+    return str(c, hz_msg_formatv(c->lang, id, buf, sizeof buf, a, NULL));
+}
+
+/* "同比增长12.5%" / "同比下降3.0%" / "与上年持平" for sentences. */
+static json_object *trend(ctx *c, double cur, double prev)
+{
+    char g[64], buf[128];
+    if (prev > -1e-12 && prev < 1e-12)
+        return str(c, L(c, HZ_M_ANALYSIS_TREND_NONE));
+    analysis_format_growth(cur, prev, g, sizeof g);
+    if (!strcmp(g, "0.0%"))
+        return str(c, L(c, HZ_M_ANALYSIS_TREND_FLAT));
+    if (g[0] == '-')
+        return str(c, hz_msg_formatv(c->lang, HZ_M_ANALYSIS_TREND_DOWN, buf, sizeof buf, g + 1,
+                                     NULL));
+    return str(c, hz_msg_formatv(c->lang, HZ_M_ANALYSIS_TREND_UP, buf, sizeof buf, g, NULL));
+}
+
+static void build_analysis_tables(ctx *c, json_object *tables)
+{
+    const hz_consolidation *cons = c->cons;
+    const hz_config *config = c->config;
+    const hz_analysis *a = cons->analysis;
+    const hz_assessment_weights *w = &config->assessment;
+    char cap[256];
+
+    /* assessment */
+    json_object *header = chk(c, json_object_new_array());
+    push(c, header, str(c, L(c, HZ_M_CONSOLIDATE_L_RANK)));
+    push(c, header, str(c, L(c, HZ_M_CONSOLIDATE_L_UNIT)));
+    push(c, header, label_with_weight(c, HZ_M_ANALYSIS_L_TIMELINESS, w->w_timeliness));
+    push(c, header, label_with_weight(c, HZ_M_ANALYSIS_L_QUALITY, w->w_quality));
+    push(c, header, label_with_weight(c, HZ_M_ANALYSIS_L_COMPLETENESS, w->w_completeness));
+    push(c, header, label_with_weight(c, HZ_M_ANALYSIS_L_RESULTS, w->w_results));
+    push(c, header, str(c, L(c, HZ_M_ANALYSIS_L_TOTAL_SCORE)));
+    push(c, header, str(c, L(c, HZ_M_CONSOLIDATE_L_GRADE)));
+    static const char *const as_align[] = {"center", "left", "right", "right",
+                                           "right", "right", "right", "center"};
+    json_object *t = table_new(c, L(c, HZ_M_CONSOLIDATE_CAP_ASSESSMENT), header, as_align, 8,
+                               false);
+    json_object *rows = table_rows(t);
+    size_t *order = a ? rank_order(a) : NULL;
+    if (a && !order)
+        c->ok = false;
+    for (size_t i = 0; order && i < a->score_count; i++) {
+        const hz_score *sc = &a->scores[order[i]];
+        json_object *row = chk(c, json_object_new_array());
+        push(c, row, i64(c, sc->rank));
+        push(c, row, str(c, unit_short(cons->units[sc->unit].unit)));
+        push(c, row, num2(c, sc->timeliness));
+        push(c, row, num2(c, sc->quality));
+        push(c, row, num2(c, sc->completeness));
+        push(c, row, num2(c, sc->results));
+        push(c, row, num2(c, sc->total));
+        push(c, row, str(c, L(c, analysis_grade(config, sc))));
+        push(c, rows, row);
+    }
+    free(order);
+    put(c, tables, "assessment", t);
+
+    /* indicators: stage, this round, increment */
+    const hz_consolidation *st = cons->stage;
+    const char *stage_name = st ? st->round->name : "";
+    static const char *const ri_align[] = {"center", "left", "center", "right", "right",
+                                           "right"};
+    header = chk(c, json_object_new_array());
+    push(c, header, str(c, L(c, HZ_M_CONSOLIDATE_L_IND_CODE)));
+    push(c, header, str(c, L(c, HZ_M_CONSOLIDATE_L_IND_NAME)));
+    push(c, header, str(c, L(c, HZ_M_CONSOLIDATE_L_UOM)));
+    push(c, header, str(c, stage_name));
+    push(c, header, str(c, cons->round->name));
+    push(c, header, str(c, L(c, HZ_M_CONSOLIDATE_L_INCREMENT)));
+    hz_msg_formatv(c->lang, HZ_M_ANALYSIS_CAP_ROUND_INDICATORS, cap, sizeof cap, stage_name,
+                   cons->round->name, NULL);
+    t = table_new(c, cap, header, ri_align, 6, false);
+    rows = table_rows(t);
+    for (size_t i = 0; st && i < config->indicator_count; i++) {
+        const hz_indicator *ind = &config->indicators[i];
+        char b1[64], b2[64], b3[64];
+        json_object *row = chk(c, json_object_new_array());
+        push(c, row, str(c, ind->code));
+        push(c, row, str(c, ind->name));
+        push(c, row, str(c, ind->uom));
+        push(c, row, str(c, consolidate_format_value(ind, st->values[i], st->present[i],
+                                                     c->decimals, b1, sizeof b1)));
+        push(c, row, str(c, consolidate_format_value(ind, cons->values[i], cons->present[i],
+                                                     c->decimals, b2, sizeof b2)));
+        if (ind->over_rounds == HZ_AGG_STOCK)
+            push(c, row, str(c, L(c, HZ_M_ANALYSIS_L_STOCK_LATEST)));
+        else
+            push(c, row, str(c, consolidate_format_value(ind, cons->values[i] - st->values[i],
+                                                         st->present[i] && cons->present[i],
+                                                         c->decimals, b3, sizeof b3)));
+        push(c, rows, row);
+    }
+    put(c, tables, "rounds_indicators", t);
+
+    /* year on year, per unit */
+    const hz_previous *prev = a ? a->previous : NULL;
+    char y1[16], y2[16];
+    snprintf(y1, sizeof y1, "%d", prev ? prev->year : config->year - 1);
+    snprintf(y2, sizeof y2, "%d", config->year);
+    json_object *h1 = chk(c, json_object_new_array()), *h2 = chk(c, json_object_new_array());
+    push(c, h1, str(c, L(c, HZ_M_CONSOLIDATE_L_UNIT)));
+    push(c, h1, str(c, L(c, HZ_M_CONSOLIDATE_L_FILED)));
+    push(c, h1, str(c, ""));
+    push(c, h1, str(c, ""));
+    push(c, h1, str(c, L(c, HZ_M_CONSOLIDATE_L_AMOUNT)));
+    push(c, h1, str(c, ""));
+    push(c, h1, str(c, ""));
+    push(c, h2, str(c, ""));
+    for (int k = 0; k < 2; k++) {
+        push(c, h2, str(c, L(c, HZ_M_ANALYSIS_L_PREVIOUS)));
+        push(c, h2, str(c, y2));
+        push(c, h2, str(c, L(c, HZ_M_ANALYSIS_L_GROWTH)));
+    }
+    header = chk(c, json_object_new_array());
+    push(c, header, h1);
+    push(c, header, h2);
+    hz_msg_formatv(c->lang, HZ_M_ANALYSIS_CAP_YOY, cap, sizeof cap, y1, y2, NULL);
+    t = table_new(c, cap, header, NULL, 7, true);
+    rows = table_rows(t);
+    for (size_t u = 0; prev && u <= cons->unit_count; u++) {
+        bool tot = u == cons->unit_count;
+        const hz_case_figures *p = tot ? prev->total : &prev->units[u];
+        const hz_case_figures *n = tot ? &cons->total : &cons->units[u].cases;
+        json_object *row = chk(c, json_object_new_array());
+        push(c, row, str(c, tot ? L(c, HZ_M_CONSOLIDATE_L_TOTAL)
+                                : unit_short(cons->units[u].unit)));
+        if (!tot && !prev->unit_found[u]) {
+            push(c, row, str(c, "—"));
+            push(c, row, i64(c, n->filed));
+            push(c, row, str(c, "—"));
+            push(c, row, str(c, "—"));
+            push(c, row, amount(c, n->amount));
+            push(c, row, str(c, "—"));
+        } else {
+            push(c, row, i64(c, p->filed));
+            push(c, row, i64(c, n->filed));
+            push(c, row, growth(c, (double)n->filed, (double)p->filed));
+            push(c, row, amount(c, p->amount));
+            push(c, row, amount(c, n->amount));
+            push(c, row, growth(c, hz_amount_to_double(n->amount),
+                                hz_amount_to_double(p->amount)));
+        }
+        push(c, rows, row);
+    }
+    put(c, tables, "yoy", t);
+}
+
+static void build_analysis(ctx *c, json_object *root, json_object *stage)
+{
+    const hz_consolidation *cons = c->cons;
+    const hz_config *config = c->config;
+    const hz_analysis *a = cons->analysis;
+    const hz_consolidation *st = cons->stage;
+    char buf[1024];
+
+    /* more stage figures and the per-unit increments */
+    put(c, stage, "cases_closed", i64(c, st ? st->total.closed : 0));
+    put(c, stage, "fine", amount(c, st ? st->total.fine : 0));
+    put(c, stage, "transferred", i64(c, st ? st->total.transferred : 0));
+    put(c, stage, "closed_increment", i64(c, st ? cons->total.closed - st->total.closed : 0));
+    put(c, stage, "fine_increment", amount(c, st ? cons->total.fine - st->total.fine : 0));
+    put(c, stage, "transferred_increment",
+        i64(c, st ? cons->total.transferred - st->total.transferred : 0));
+    json_object *inc = chk(c, json_object_new_array());
+    for (size_t u = 0; st && u < cons->unit_count && u < st->unit_count; u++) {
+        if (cons->units[u].file == HZ_NONE_INDEX)
+            continue;
+        const hz_case_figures *x = &st->units[u].cases, *y = &cons->units[u].cases;
+        json_object *o = chk(c, json_object_new_object());
+        put(c, o, "short_name", str(c, unit_short(cons->units[u].unit)));
+        put(c, o, "stage_cases", i64(c, x->filed));
+        put(c, o, "cases", i64(c, y->filed));
+        put(c, o, "cases_increment", i64(c, y->filed - x->filed));
+        put(c, o, "amount_increment", amount(c, y->amount - x->amount));
+        push(c, inc, o);
+    }
+    put(c, root, "unit_increments", inc);
+    put(c, stage, "unit_count", i64(c, inc ? (int64_t)json_object_array_length(inc) : 0));
+
+    /* continuity */
+    json_object *cont = chk(c, json_object_new_object());
+    put(c, cont, "done", chk(c, json_object_new_boolean(a && a->continuity_done)));
+    put(c, cont, "dropped_cases", i64(c, a ? (int64_t)a->dropped_cases : 0));
+    put(c, cont, "dropped_explained", i64(c, a ? (int64_t)a->dropped_explained : 0));
+    put(c, cont, "dropped_unexplained",
+        i64(c, a ? (int64_t)(a->dropped_cases - a->dropped_explained) : 0));
+    put(c, cont, "cumulative_fell", i64(c, a ? (int64_t)a->cumulative_fell : 0));
+    put(c, cont, "stock_changed", i64(c, a ? (int64_t)a->stock_changed : 0));
+    json_object *items = chk(c, json_object_new_array());
+    for (size_t i = 0; i < cons->issues.count; i++) {
+        const hz_issue *is = &cons->issues.items[i];
+        if (strncmp(is->rule, "continuity.", 11) || is->severity == HZ_SEV_NOTICE)
+            continue;
+        const char *unit = "";
+        for (size_t u = 0; u < cons->unit_count; u++)
+            if (cons->units[u].file != HZ_NONE_INDEX &&
+                !strcmp(cons->files[cons->units[u].file].name, is->file))
+                unit = unit_short(cons->units[u].unit);
+        json_object *o = chk(c, json_object_new_object());
+        put(c, o, "unit", str(c, unit));
+        put(c, o, "rule", str(c, is->rule));
+        put(c, o, "explained", chk(c, json_object_new_boolean(is->explained)));
+        put(c, o, "text", str(c, issue_render(is, c->lang, buf, sizeof buf)));
+        push(c, items, o);
+    }
+    put(c, cont, "items", items);
+    put(c, root, "continuity", cont);
+
+    /* outliers */
+    json_object *outl = chk(c, json_object_new_array());
+    size_t explained = 0;
+    for (size_t i = 0; a && i < a->outlier_count; i++) {
+        const hz_outlier *o = &a->outliers[i];
+        bool is_amount = o->is_indicator
+                             ? config->indicators[o->indicator].type == HZ_VALUE_AMOUNT
+                             : o->figure == HZ_FIG_AMOUNT || o->figure == HZ_FIG_FINE;
+        json_object *j = chk(c, json_object_new_object());
+        char v[64], m[64], z[32];
+        if (is_amount) {
+            snprintf(v, sizeof v, "%.2f", o->value);
+            snprintf(m, sizeof m, "%.2f", o->median);
+        } else {
+            snprintf(v, sizeof v, "%.0f", o->value);
+            snprintf(m, sizeof m, "%g", o->median);
+        }
+        snprintf(z, sizeof z, "%.1f", o->z);
+        /* "立案数（件）" -> figure "立案数", uom "件", for sentences */
+        char fig[256], uom[64] = "";
+        if (o->is_indicator) {
+            snprintf(fig, sizeof fig, "%s", config->indicators[o->indicator].name);
+            snprintf(uom, sizeof uom, "%s", config->indicators[o->indicator].uom);
+        } else {
+            hz_msg_id lid = o->figure == HZ_FIG_FILED ? HZ_M_CONSOLIDATE_L_FILED
+                            : o->figure == HZ_FIG_AMOUNT ? HZ_M_CONSOLIDATE_L_AMOUNT
+                            : o->figure == HZ_FIG_FINE ? HZ_M_CONSOLIDATE_L_FINE
+                            : o->figure == HZ_FIG_TRANSFERRED ? HZ_M_CONSOLIDATE_L_TRANSFERRED
+                                                              : HZ_M_CONSOLIDATE_L_TYPICAL;
+            snprintf(fig, sizeof fig, "%s", L(c, lid));
+            char *open = strstr(fig, "（");
+            char *close = open ? strstr(open, "）") : NULL;
+            if (open && close) {
+                *close = '\0';
+                snprintf(uom, sizeof uom, "%s", open + strlen("（"));
+                *open = '\0';
+            }
+        }
+        put(c, j, "unit", str(c, unit_short(cons->units[o->unit].unit)));
+        put(c, j, "figure", str(c, fig));
+        put(c, j, "uom", str(c, uom));
+        put(c, j, "value", str(c, v));
+        put(c, j, "median", str(c, m));
+        put(c, j, "z", str(c, z));
+        put(c, j, "explained", chk(c, json_object_new_boolean(o->explained)));
+        explained += o->explained;
+        push(c, outl, j);
+    }
+    put(c, root, "outliers", outl);
+    json_object *dq = chk(c, json_object_new_object());
+    size_t n_out = a ? a->outlier_count : 0;
+    put(c, dq, "outlier_count", i64(c, (int64_t)n_out));
+    put(c, dq, "outliers_explained", i64(c, (int64_t)explained));
+    put(c, dq, "outliers_unexplained", i64(c, (int64_t)(n_out - explained)));
+    put(c, dq, "outliers_checked", i64(c, a ? (int64_t)a->outlier_checked : 0));
+    put(c, dq, "outliers_skipped", i64(c, a ? (int64_t)a->outlier_skipped : 0));
+    put(c, dq, "min_units", i64(c, config->outlier_min_units));
+    snprintf(buf, sizeof buf, "%g", config->outlier_threshold);
+    put(c, dq, "threshold", str(c, buf));
+    put(c, root, "data_quality", dq);
+
+    /* assessment (rank order) */
+    json_object *as = chk(c, json_object_new_array());
+    size_t *order = a ? rank_order(a) : NULL;
+    if (a && !order)
+        c->ok = false;
+    for (size_t i = 0; order && i < a->score_count; i++) {
+        const hz_score *sc = &a->scores[order[i]];
+        json_object *o = chk(c, json_object_new_object());
+        put(c, o, "rank", i64(c, sc->rank));
+        put(c, o, "short_name", str(c, unit_short(cons->units[sc->unit].unit)));
+        put(c, o, "score", num2(c, sc->total));
+        put(c, o, "grade", str(c, L(c, analysis_grade(config, sc))));
+        put(c, o, "timeliness", num2(c, sc->timeliness));
+        put(c, o, "quality", num2(c, sc->quality));
+        put(c, o, "completeness", num2(c, sc->completeness));
+        put(c, o, "results", num2(c, sc->results));
+        put(c, o, "missing", chk(c, json_object_new_boolean(sc->missing)));
+        push(c, as, o);
+    }
+    free(order);
+    put(c, root, "has_assessment",
+        chk(c, json_object_new_boolean(a && a->score_count > 0 && cons->accepted_units > 0)));
+    put(c, root, "assessment", as);
+    json_object *formula = chk(c, json_object_new_array());
+    for (int k = 0; k < ANALYSIS_FORMULA_LINES; k++)
+        push(c, formula, str(c, analysis_formula_line(config, k, c->lang, buf, sizeof buf)));
+    put(c, root, "assessment_formula", formula);
+
+    /* year on year */
+    const hz_previous *prev = a ? a->previous : NULL;
+    put(c, root, "has_previous", chk(c, json_object_new_boolean(prev != NULL)));
+    json_object *po = chk(c, json_object_new_object());
+    const hz_case_figures zero = {0};
+    const hz_case_figures *pt = prev ? prev->total : &zero;
+    put(c, po, "year", i64(c, prev ? prev->year : config->year - 1));
+    put(c, po, "cases_filed", i64(c, pt->filed));
+    put(c, po, "cases_closed", i64(c, pt->closed));
+    put(c, po, "amount", amount(c, pt->amount));
+    put(c, po, "fine", amount(c, pt->fine));
+    put(c, po, "transferred", i64(c, pt->transferred));
+    put(c, po, "typical_count", i64(c, pt->typical));
+    put(c, po, "cases_growth", growth(c, (double)cons->total.filed, (double)pt->filed));
+    put(c, po, "amount_growth", growth(c, hz_amount_to_double(cons->total.amount),
+                                       hz_amount_to_double(pt->amount)));
+    put(c, po, "fine_growth", growth(c, hz_amount_to_double(cons->total.fine),
+                                     hz_amount_to_double(pt->fine)));
+    put(c, po, "transferred_growth",
+        growth(c, (double)cons->total.transferred, (double)pt->transferred));
+    put(c, po, "cases_trend", trend(c, (double)cons->total.filed, (double)pt->filed));
+    put(c, po, "amount_trend", trend(c, hz_amount_to_double(cons->total.amount),
+                                     hz_amount_to_double(pt->amount)));
+    put(c, po, "fine_trend", trend(c, hz_amount_to_double(cons->total.fine),
+                                   hz_amount_to_double(pt->fine)));
+    put(c, po, "transferred_trend",
+        trend(c, (double)cons->total.transferred, (double)pt->transferred));
+    put(c, root, "previous", po);
+}
+
 static json_object *build_tables(ctx *c, json_object **charts_out)
 {
     const hz_consolidation *cons = c->cons;
@@ -596,12 +966,7 @@ static json_object *build_tables(ctx *c, json_object **charts_out)
     }
     put(c, tables, "rounds", t);
 
-    static const hz_msg_id as_head[] = {HZ_M_CONSOLIDATE_L_RANK, HZ_M_CONSOLIDATE_L_UNIT,
-                                        HZ_M_CONSOLIDATE_L_SCORE, HZ_M_CONSOLIDATE_L_GRADE};
-    static const char *const as_align[] = {"center", "left", "right", "center"};
-    put(c, tables, "assessment",
-        table_new(c, L(c, HZ_M_CONSOLIDATE_CAP_ASSESSMENT), header_of(c, as_head, 4), as_align,
-                  4, false));
+    build_analysis_tables(c, tables);
 
     /* charts by unit */
     json_object *charts = chk(c, json_object_new_object());
@@ -760,14 +1125,50 @@ json_object *consolidate_to_json(const hz_consolidation *cons, hz_lang lang, hz_
     put(&c, stage, "amount_increment",
         amount(&c, st ? cons->total.amount - st->total.amount : 0));
     put(&c, root, "stage", stage);
-    put(&c, root, "has_assessment", chk(&c, json_object_new_boolean(false)));
-    put(&c, root, "assessment", chk(&c, json_object_new_array()));
+    build_analysis(&c, root, stage);
 
     json_object *charts = NULL;
     put(&c, root, "tables", build_tables(&c, &charts));
     put(&c, root, "charts", charts);
     put(&c, root, "files", build_files(&c));
 
+    if (!c.ok) {
+        json_object_put(root);
+        return NULL;
+    }
+    return root;
+}
+
+json_object *consolidate_issues_json(const hz_consolidation *cons, hz_lang lang)
+{
+    ctx c = {.cons = cons, .config = cons->config, .lang = lang, .decimals = 2, .ok = true};
+    json_object *root = chk(&c, json_object_new_object());
+    json_object *list = chk(&c, json_object_new_array());
+    char buf[2048];
+    for (size_t i = 0; i < cons->issues.count; i++) {
+        const hz_issue *is = &cons->issues.items[i];
+        json_object *o = chk(&c, json_object_new_object());
+        put(&c, o, "file", str(&c, is->file));
+        put(&c, o, "sheet", str(&c, is->sheet));
+        put(&c, o, "cell", str(&c, is->cell));
+        put(&c, o, "field", str(&c, is->field));
+        put(&c, o, "rule", str(&c, is->rule));
+        put(&c, o, "severity", str(&c, issue_severity_name(is->severity)));
+        put(&c, o, "explained", chk(&c, json_object_new_boolean(is->explained)));
+        put(&c, o, "found", str(&c, is->found));
+        put(&c, o, "expected", str(&c, is->expected));
+        put(&c, o, "message", str(&c, issue_render(is, lang, buf, sizeof buf)));
+        push(&c, list, o);
+    }
+    hz_issue_counts n = issue_list_count(&cons->issues);
+    json_object *counts = chk(&c, json_object_new_object());
+    put(&c, counts, "errors", i64(&c, (int64_t)n.errors));
+    put(&c, counts, "warnings", i64(&c, (int64_t)n.warnings));
+    put(&c, counts, "explained", i64(&c, (int64_t)n.explained));
+    put(&c, counts, "notices", i64(&c, (int64_t)n.notices));
+    put(&c, root, "valid", chk(&c, json_object_new_boolean(n.errors == 0)));
+    put(&c, root, "counts", counts);
+    put(&c, root, "issues", list);
     if (!c.ok) {
         json_object_put(root);
         return NULL;

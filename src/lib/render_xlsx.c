@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <xlsxwriter.h>
+#include "analysis.h"
 #include "fsutil.h"
 #include "hz_text.h"
 
@@ -78,9 +79,19 @@ static void put_str(sheet *s, lxw_row_t row, lxw_col_t col, const char *text, lx
 static void put_num(sheet *s, lxw_row_t row, lxw_col_t col, double v, lxw_format *f)
 {
     note_error(s->w, worksheet_write_number(s->ws, row, col, v, f));
-    char buf[64];
-    snprintf(buf, sizeof buf, "%.2f", v);
-    fit(s, col, text_width(buf) + 2);
+    /* the width of "%.2f" of v, counted without snprintf: this runs for
+     * every number cell (millions at province scale, see bench/) */
+    double a = v < 0 ? -v : v;
+    double width = v < 0 ? 4 : 3; /* sign, point and two decimals */
+    if (a >= 1e15) {
+        char buf[64];
+        width = (double)snprintf(buf, sizeof buf, "%.2f", v);
+    } else {
+        for (double p = 10; p <= a + 0.005; p *= 10)
+            width++;
+        width++; /* the first integer digit */
+    }
+    fit(s, col, width + 2);
 }
 
 static void put_count(sheet *s, lxw_row_t row, lxw_col_t col, int64_t v, bool total)
@@ -437,6 +448,263 @@ static void sheet_phase(writer *w)
     note_error(w, worksheet_set_row(s.ws, 0, 36, NULL));
 }
 
+/* ------------------------------------------------------------- 分轮次 */
+
+/* Fraction (cur - prev) / prev as a percent cell; blank when prev is 0. */
+static void put_growth(sheet *s, lxw_row_t row, lxw_col_t col, double cur, double prev)
+{
+    if (prev > 1e-12 || prev < -1e-12)
+        put_num(s, row, col, (cur - prev) / prev, s->w->percent);
+    else
+        put_str(s, row, col, "", s->w->text);
+}
+
+static void put_figure(sheet *s, lxw_row_t row, lxw_col_t col, const hz_case_figures *f,
+                       hz_figure fig, bool total)
+{
+    if (fig == HZ_FIG_AMOUNT || fig == HZ_FIG_FINE)
+        put_amount(s, row, col, fig == HZ_FIG_AMOUNT ? f->amount : f->fine, total);
+    else
+        put_count(s, row, col, (int64_t)analysis_figure_value(f, fig), total);
+}
+
+static void sheet_rounds(writer *w)
+{
+    const hz_consolidation *cons = w->cons;
+    const hz_consolidation *st = cons->stage;
+    const hz_config *config = w->config;
+    const hz_previous *prev = cons->analysis ? cons->analysis->previous : NULL;
+    if (!st && !prev)
+        return;
+    sheet s;
+    if (!sheet_open(w, &s, HZ_M_ANALYSIS_SHEET_ROUNDS))
+        return;
+    note_error(w, worksheet_write_string(s.ws, 0, 0, Z(HZ_M_ANALYSIS_ROUNDS_NOTE), NULL));
+    static const hz_figure figs[] = {HZ_FIG_FILED, HZ_FIG_CLOSED, HZ_FIG_AMOUNT, HZ_FIG_FINE,
+                                     HZ_FIG_TRANSFERRED, HZ_FIG_TYPICAL};
+    static const hz_msg_id fig_label[] = {
+        HZ_M_CONSOLIDATE_L_FILED, HZ_M_CONSOLIDATE_L_CLOSED, HZ_M_CONSOLIDATE_L_AMOUNT,
+        HZ_M_CONSOLIDATE_L_FINE, HZ_M_CONSOLIDATE_L_TRANSFERRED, HZ_M_CONSOLIDATE_L_TYPICAL};
+    enum { NF = 6 };
+    /* per figure: [stage, this round, increment] when st, [last year,
+     * year on year] when prev */
+    size_t per = (st ? 3 : 0) + (prev ? 2 : 0);
+    size_t ncols = 2 + NF * per;
+    char labels[2 + NF * 5][160];
+    const char *head[2 + NF * 5];
+    head[0] = Z(HZ_M_CONSOLIDATE_L_UNIT_CODE);
+    head[1] = Z(HZ_M_CONSOLIDATE_L_UNIT);
+    size_t h = 2;
+    for (int k = 0; k < NF; k++) {
+        const char *sub[5];
+        size_t n = 0;
+        if (st) {
+            sub[n++] = st->round->name;
+            sub[n++] = cons->round->name;
+            sub[n++] = Z(HZ_M_CONSOLIDATE_L_INCREMENT);
+        }
+        if (prev) {
+            sub[n++] = Z(HZ_M_ANALYSIS_L_PREVIOUS);
+            sub[n++] = Z(HZ_M_ANALYSIS_L_GROWTH);
+        }
+        for (size_t i = 0; i < n; i++, h++) {
+            snprintf(labels[h], sizeof labels[h], "%s\n%s", Z(fig_label[k]), sub[i]);
+            head[h] = labels[h];
+        }
+    }
+    lxw_row_t hrow = 2;
+    put_head(&s, hrow, head, ncols);
+    lxw_row_t r = hrow + 1;
+    for (size_t u = 0; u <= cons->unit_count; u++, r++) {
+        bool tot = u == cons->unit_count;
+        const hz_case_figures *now = tot ? &cons->total : &cons->units[u].cases;
+        const hz_case_figures *was = !st ? NULL : tot ? &st->total : &st->units[u].cases;
+        const hz_case_figures *last = !prev ? NULL : tot ? prev->total : &prev->units[u];
+        bool have_last = prev && (tot || prev->unit_found[u]);
+        put_str(&s, r, 0, tot ? "" : cons->units[u].unit->code, tot ? w->total_text : NULL);
+        put_str(&s, r, 1, tot ? Z(HZ_M_CONSOLIDATE_L_TOTAL) : unit_short(cons->units[u].unit),
+                tot ? w->total_text : NULL);
+        lxw_col_t c = 2;
+        for (int k = 0; k < NF; k++) {
+            hz_figure f = figs[k];
+            if (st) {
+                put_figure(&s, r, c++, was, f, tot);
+                put_figure(&s, r, c++, now, f, tot);
+                hz_case_figures d = {
+                    .filed = now->filed - was->filed, .closed = now->closed - was->closed,
+                    .transferred = now->transferred - was->transferred,
+                    .typical = now->typical - was->typical,
+                    .amount = now->amount - was->amount, .fine = now->fine - was->fine};
+                put_figure(&s, r, c++, &d, f, tot);
+            }
+            if (prev) {
+                if (have_last) {
+                    put_figure(&s, r, c++, last, f, tot);
+                    put_growth(&s, r, c++, analysis_figure_value(now, f),
+                               analysis_figure_value(last, f));
+                } else {
+                    put_str(&s, r, c++, "", w->text);
+                    put_str(&s, r, c++, "", w->text);
+                }
+            }
+        }
+    }
+    /* indicators below */
+    r += 1;
+    const char *ihead[9];
+    size_t ni = 0;
+    ihead[ni++] = Z(HZ_M_CONSOLIDATE_L_IND_CODE);
+    ihead[ni++] = Z(HZ_M_CONSOLIDATE_L_IND_NAME);
+    ihead[ni++] = Z(HZ_M_CONSOLIDATE_L_UOM);
+    if (st) {
+        ihead[ni++] = st->round->name;
+        ihead[ni++] = cons->round->name;
+        ihead[ni++] = Z(HZ_M_CONSOLIDATE_L_INCREMENT);
+    } else {
+        ihead[ni++] = cons->round->name;
+    }
+    if (prev) {
+        ihead[ni++] = Z(HZ_M_ANALYSIS_L_PREVIOUS);
+        ihead[ni++] = Z(HZ_M_ANALYSIS_L_GROWTH);
+    }
+    for (size_t i = 0; i < ni; i++)
+        note_error(w, worksheet_write_string(s.ws, r, (lxw_col_t)i, ihead[i], w->head));
+    r++;
+    for (size_t i = 0; i < config->indicator_count; i++, r++) {
+        const hz_indicator *ind = &config->indicators[i];
+        lxw_format *nf = ind->type == HZ_VALUE_AMOUNT ? w->amount : w->count;
+        put_str(&s, r, 0, ind->code, NULL);
+        put_str(&s, r, 1, ind->name, NULL);
+        put_str(&s, r, 2, ind->uom, NULL);
+        lxw_col_t c = 3;
+        if (st) {
+            if (st->present[i])
+                put_num(&s, r, c, hz_amount_to_double(st->values[i]), nf);
+            c++;
+        }
+        if (cons->present[i])
+            put_num(&s, r, c, hz_amount_to_double(cons->values[i]), nf);
+        c++;
+        if (st) {
+            if (ind->over_rounds == HZ_AGG_STOCK)
+                put_str(&s, r, c, Z(HZ_M_ANALYSIS_L_STOCK_LATEST), NULL);
+            else if (st->present[i] && cons->present[i])
+                put_num(&s, r, c, hz_amount_to_double(cons->values[i] - st->values[i]), nf);
+            c++;
+        }
+        if (prev && prev->present[i]) {
+            put_num(&s, r, c, hz_amount_to_double(prev->values[i]), nf);
+            if (cons->present[i])
+                put_growth(&s, r, c + 1, hz_amount_to_double(cons->values[i]),
+                           hz_amount_to_double(prev->values[i]));
+        }
+    }
+    sheet_finish(&s, hrow, true);
+    note_error(w, worksheet_set_row(s.ws, hrow, 48, NULL));
+}
+
+/* ------------------------------------------------------------- 考核 */
+
+static void sheet_assessment(writer *w)
+{
+    const hz_consolidation *cons = w->cons;
+    const hz_config *config = w->config;
+    const hz_analysis *a = cons->analysis;
+    if (!a || a->score_count == 0)
+        return;
+    sheet s;
+    if (!sheet_open(w, &s, HZ_M_ANALYSIS_SHEET_ASSESSMENT))
+        return;
+    const hz_assessment_weights *wt = &config->assessment;
+    char part[4][128], num[32];
+    struct { hz_msg_id id; double v; } parts[4] = {
+        {HZ_M_ANALYSIS_L_TIMELINESS, wt->w_timeliness}, {HZ_M_ANALYSIS_L_QUALITY, wt->w_quality},
+        {HZ_M_ANALYSIS_L_COMPLETENESS, wt->w_completeness}, {HZ_M_ANALYSIS_L_RESULTS, wt->w_results}};
+    for (int k = 0; k < 4; k++) {
+        snprintf(num, sizeof num, "%g", parts[k].v);
+        hz_msg_formatv(HZ_LANG_ZH, parts[k].id, part[k], sizeof part[k], num, NULL);
+    }
+    char fl[ANALYSIS_FORMULA_LINES][1024];
+    for (int k = 0; k < ANALYSIS_FORMULA_LINES; k++)
+        analysis_formula_line(config, k, HZ_LANG_ZH, fl[k], sizeof fl[k]);
+    enum { NC = 22 };
+    const char *head[NC] = {
+        Z(HZ_M_CONSOLIDATE_L_RANK), Z(HZ_M_CONSOLIDATE_L_UNIT_CODE), Z(HZ_M_CONSOLIDATE_L_UNIT),
+        Z(HZ_M_CONSOLIDATE_L_STATUS), Z(HZ_M_CONSOLIDATE_L_DAYS_LATE), part[0],
+        Z(HZ_M_ANALYSIS_L_ERRORS), Z(HZ_M_ANALYSIS_L_WARNINGS), part[1],
+        Z(HZ_M_ANALYSIS_L_SECTIONS), part[2],
+        Z(HZ_M_CONSOLIDATE_L_FILED), Z(HZ_M_ANALYSIS_L_TOTAL_SCORE),
+        Z(HZ_M_CONSOLIDATE_L_AMOUNT), Z(HZ_M_ANALYSIS_L_TOTAL_SCORE),
+        Z(HZ_M_CONSOLIDATE_L_TRANSFERRED), Z(HZ_M_ANALYSIS_L_TOTAL_SCORE),
+        Z(HZ_M_CONSOLIDATE_L_TYPICAL), Z(HZ_M_ANALYSIS_L_TOTAL_SCORE),
+        part[3], Z(HZ_M_ANALYSIS_L_TOTAL_SCORE), Z(HZ_M_CONSOLIDATE_L_GRADE)};
+    /* the formula above the table, one line per row, so a unit can
+     * recompute its score from this sheet alone */
+    for (int k = 0; k < ANALYSIS_FORMULA_LINES; k++) {
+        note_error(w, worksheet_merge_range(s.ws, (lxw_row_t)k, 0, (lxw_row_t)k, NC - 1, fl[k],
+                                            w->wrap));
+        note_error(w, worksheet_set_row(s.ws, (lxw_row_t)k, 30, NULL));
+    }
+    lxw_row_t hrow = ANALYSIS_FORMULA_LINES + 1;
+    put_head(&s, hrow, head, NC);
+    /* and as notes on the header cells of each part */
+    static const struct { lxw_col_t col; int line; } notes[] = {
+        {5, 1}, {8, 2}, {10, 3}, {19, 4}, {20, 0}, {21, 5}};
+    for (size_t k = 0; k < sizeof notes / sizeof notes[0]; k++)
+        note_error(w, worksheet_write_comment(s.ws, hrow, notes[k].col, fl[notes[k].line]));
+    /* the four result parts: "得分" header cells get their figure's name */
+    char rl[4][160];
+    static const hz_msg_id res_label[4] = {HZ_M_CONSOLIDATE_L_FILED, HZ_M_CONSOLIDATE_L_AMOUNT,
+                                           HZ_M_CONSOLIDATE_L_TRANSFERRED,
+                                           HZ_M_CONSOLIDATE_L_TYPICAL};
+    for (int k = 0; k < 4; k++) {
+        snprintf(num, sizeof num, "%g", wt->w_results / 4);
+        snprintf(rl[k], sizeof rl[k], "%s（%s分）", Z(HZ_M_CONSOLIDATE_L_SCORE), num);
+        note_error(w, worksheet_write_string(s.ws, hrow, (lxw_col_t)(12 + 2 * k), rl[k],
+                                             w->head));
+        (void)res_label;
+    }
+    lxw_format *score = w->amount; /* two decimals when amount_decimals is 2 */
+    lxw_row_t r = hrow + 1;
+    for (int rank = 1; rank <= (int)a->score_count; rank++) {
+        for (size_t u = 0; u < a->score_count; u++) {
+            const hz_score *sc = &a->scores[u];
+            if (sc->rank != rank)
+                continue;
+            const hz_cons_unit *cu = &cons->units[sc->unit];
+            char buf[128];
+            put_count(&s, r, 0, sc->rank, false);
+            put_str(&s, r, 1, cu->unit->code, NULL);
+            put_str(&s, r, 2, unit_short(cu->unit), NULL);
+            put_str(&s, r, 3, consolidate_unit_status_text(cu, HZ_LANG_ZH, buf, sizeof buf),
+                    NULL);
+            if (!sc->missing) {
+                put_count(&s, r, 4, sc->days_late, false);
+                put_count(&s, r, 6, (int64_t)sc->errors, false);
+                put_count(&s, r, 7, (int64_t)sc->warnings, false);
+                put_count(&s, r, 9, (int64_t)sc->sections, false);
+                put_count(&s, r, 11, cu->cases.filed, false);
+                put_amount(&s, r, 13, cu->cases.amount, false);
+                put_count(&s, r, 15, cu->cases.transferred, false);
+                put_count(&s, r, 17, cu->cases.typical, false);
+            }
+            put_num(&s, r, 5, sc->timeliness, score);
+            put_num(&s, r, 8, sc->quality, score);
+            put_num(&s, r, 10, sc->completeness, score);
+            for (int k = 0; k < 4; k++)
+                put_num(&s, r, (lxw_col_t)(12 + 2 * k), sc->part_results[k], score);
+            put_num(&s, r, 19, sc->results, score);
+            put_num(&s, r, 20, sc->total, w->total_amount);
+            put_str(&s, r, 21, Z(analysis_grade(config, sc)), NULL);
+            r++;
+        }
+    }
+    sheet_finish(&s, hrow, true);
+    note_error(w, worksheet_set_row(s.ws, hrow, 48, NULL));
+    for (int k = 0; k < ANALYSIS_FORMULA_LINES; k++)
+        note_error(w, worksheet_set_row(s.ws, (lxw_row_t)k, 30, w->wrap));
+}
+
 /* ------------------------------------------------------------- 案件明细 */
 
 static const char *yes_no(const hz_config *config, hz_tristate t)
@@ -449,8 +717,21 @@ static void sheet_cases(writer *w)
     const hz_consolidation *cons = w->cons;
     const hz_config *config = w->config;
     sheet s;
-    if (!sheet_open(w, &s, HZ_M_CONSOLIDATE_SHEET_CASES))
+    /* 案件明细 has a row per case (200,000 at province scale, bench/): it is
+     * built in libxlsxwriter's constant-memory mode, which streams each row
+     * to a temporary file as soon as the next begins, instead of holding
+     * every cell in trees (about 600 MB and half the run time for 200,000
+     * cases). The mode is the workbook option that workbook_add_worksheet
+     * copies into each new sheet (libxlsxwriter 1.1.4 workbook.c), so it is
+     * switched on only while this sheet is created; the other sheets keep
+     * their free row order, merged cells and comments. In return this sheet
+     * must write its rows in order: header height first, then row by row. */
+    w->wb->options.constant_memory = LXW_TRUE;
+    bool opened = sheet_open(w, &s, HZ_M_CONSOLIDATE_SHEET_CASES);
+    w->wb->options.constant_memory = LXW_FALSE;
+    if (!opened)
         return;
+    note_error(w, worksheet_set_row(s.ws, 0, 36, NULL));
     enum { PRE = 4 };
     const char *head[PRE + HZ_C__COUNT + 2];
     head[0] = Z(HZ_M_CONSOLIDATE_L_UNIT_CODE);
@@ -500,7 +781,6 @@ static void sheet_cases(writer *w)
     }
     note_error(w, worksheet_autofilter(s.ws, 0, 0, r > 1 ? r - 1 : 1, (lxw_col_t)(ncols - 1)));
     sheet_finish(&s, 0, true);
-    note_error(w, worksheet_set_row(s.ws, 0, 36, NULL));
 }
 
 /* ------------------------------------------------------------- 典型案例 */
@@ -723,10 +1003,12 @@ hz_status render_xlsx_write(const hz_consolidation *cons, const hz_config *confi
     sheet_units(&w);
     sheet_category(&w);
     sheet_phase(&w);
+    sheet_rounds(&w);
     sheet_cases(&w);
     sheet_typical(&w);
     sheet_receipts(&w);
     sheet_issues(&w);
+    sheet_assessment(&w);
 
     lxw_error close_err = workbook_close(w.wb);
     if (w.error == LXW_NO_ERROR)

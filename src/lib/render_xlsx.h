@@ -9,7 +9,12 @@
  * 案件明细 (every case of every accepted file, with its unit and the unit it
  * is counted for; autofilter), 典型案例, 报送情况 (one row per expected unit,
  * then one per other file: superseded, rejected, ignored, with the reason),
- * 校验问题 (every issue of every file and of the consolidation).
+ * 校验问题 (every issue of every file and of the consolidation); with a
+ * stage consolidation or last year's archive (analysis.h), 分轮次 after 分阶段
+ * (per unit and indicator: stage, this round, increment, last year, year on
+ * year); with an assessment, 考核 last (rank order, every input and part of
+ * the score; the formula in the rows above the header and in notes on the
+ * header cells).
  *
  * Numbers are numbers (counts "#,##0", 万元 "#,##0.00" with the configured
  * decimals, rates "0.0%"), dates are dates, totals are values (no formulas).

@@ -83,6 +83,19 @@ json_object *report_outputs_validation_json(const hz_consolidation *cons, hz_lan
             arr[k++] = *cons->files[i].check; /* shallow: read only */
     json_object *j = check_report_json(arr, n, lang);
     free(arr);
+    /* the consolidation's own findings (cross-unit, continuity, outliers);
+     * an error among them makes the whole run invalid */
+    json_object *cj = j ? consolidate_issues_json(cons, lang) : NULL;
+    if (j && !cj) {
+        json_object_put(j);
+        return NULL;
+    }
+    if (j) {
+        json_object *cvalid = NULL;
+        if (json_object_object_get_ex(cj, "valid", &cvalid) && !json_object_get_boolean(cvalid))
+            json_object_object_add(j, "valid", json_object_new_boolean(false));
+        json_object_object_add(j, "consolidation", cj);
+    }
     if (!j || !base_names)
         return j;
     json_object *tasks = NULL;

@@ -83,9 +83,26 @@
  *   phases     [{name, period, cases_filed, amount}]
  *   has_stage  bool; stage {round_name, cases_filed, amount, cases_increment,
  *               amount_increment} (only meaningful when has_stage)
- *   has_assessment bool; assessment [{rank, short_name, score, grade}]
+ *               also cases_closed, fine, transferred, closed_increment,
+ *               fine_increment, transferred_increment, unit_count
+ *   unit_increments [{short_name, stage_cases, cases, cases_increment,
+ *               amount_increment}]
+ *   continuity {done (bool), dropped_cases, dropped_explained,
+ *               dropped_unexplained, cumulative_fell, stock_changed,
+ *               items [{unit, rule, explained, text}]}
+ *   outliers   [{unit, figure, uom, value, median, z, explained}]
+ *   data_quality {outlier_count, outliers_explained, outliers_unexplained,
+ *               outliers_checked, outliers_skipped, min_units, threshold}
+ *   has_assessment bool; assessment [{rank, short_name, score, grade,
+ *               timeliness, quality, completeness, results, missing}]
+ *               (rank order); assessment_formula [strings]
+ *   has_previous bool; previous {year, cases_filed, cases_closed, amount,
+ *               fine, transferred, typical_count, *_growth ("12.5%"),
+ *               *_trend ("同比增长12.5%")} for cases, amount, fine,
+ *               transferred
  *   tables     {units, by_category, by_commodity, by_channel, by_phase,
- *               indicators, receipts, rounds, assessment}; each table is
+ *               indicators, receipts, rounds, rounds_indicators, yoy,
+ *               assessment}; each table is
  *               {caption, header, rows, align, total}: header is an array of
  *               strings (one header row) or of arrays (several rows); rows
  *               an array of arrays of strings/numbers, all as wide as the
