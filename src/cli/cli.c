@@ -1,7 +1,9 @@
 /* cli.c - printing, error reporting and shared option handling. */
 #include "cli.h"
 
+#include <errno.h>
 #include <getopt.h>
+#include <stdlib.h>
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -144,4 +146,61 @@ int cli_option_error(hz_cli *cli, int c, char **argv)
         arg = shortopt;
     return cli_usage_error(cli, c == ':' ? HZ_M_CLI_MISSING_ARGUMENT : HZ_M_CLI_UNKNOWN_OPTION,
                            arg, NULL);
+}
+
+int cli_read_fault_switch(hz_cli *cli, cli_fault_switch *sw)
+{
+    static const struct {
+        const char *name;
+        cli_fault fault;
+    } switches[] = {
+        {"HUIZONG_FAIL_AFTER", CLI_FAULT_FAIL},
+        {"HUIZONG_KILL_AFTER", CLI_FAULT_KILL},
+        {"HUIZONG_INTERRUPT_AFTER", CLI_FAULT_INTERRUPT},
+    };
+    sw->fault = CLI_FAULT_NONE;
+    sw->after = -1;
+    for (size_t i = 0; i < sizeof switches / sizeof switches[0]; i++) {
+        const char *v = getenv(switches[i].name);
+        if (!v || !*v)
+            continue;
+        errno = 0;
+        char *end;
+        long n = strtol(v, &end, 10);
+        if (errno || *end || n < 0)
+            return cli_usage_error(cli, HZ_M_ARCHIVE_BAD_ENV, switches[i].name, v, NULL);
+        sw->fault = switches[i].fault;
+        sw->after = n;
+    }
+    return HZ_EXIT_OK;
+}
+
+static void interrupt_set(sigset_t *set)
+{
+    sigemptyset(set);
+    sigaddset(set, SIGINT);
+    sigaddset(set, SIGTERM);
+    sigaddset(set, SIGHUP);
+}
+
+void cli_hold_interrupts(sigset_t *saved)
+{
+    sigset_t set;
+    interrupt_set(&set);
+    sigprocmask(SIG_BLOCK, &set, saved);
+}
+
+bool cli_interrupt_pending(void)
+{
+    sigset_t pending;
+    sigemptyset(&pending);
+    if (sigpending(&pending) != 0)
+        return false;
+    return sigismember(&pending, SIGINT) == 1 || sigismember(&pending, SIGTERM) == 1 ||
+           sigismember(&pending, SIGHUP) == 1;
+}
+
+void cli_release_interrupts(const sigset_t *saved)
+{
+    sigprocmask(SIG_SETMASK, saved, NULL);
 }

@@ -10,6 +10,8 @@
 #ifndef HZ_CLI_H
 #define HZ_CLI_H
 
+#include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include "hz_msg.h"
 #include "hz_status.h"
@@ -53,6 +55,29 @@ int cli_exit_code(hz_status status);
 /* Handles --lang for every command: scans argv for --lang X / --lang=X and
  * sets cli->lang; returns -1 when X is not zh/en. */
 int cli_scan_lang(hz_cli *cli, int argc, char **argv);
+
+/* Test switches (never needed in normal use), from the environment:
+ * HUIZONG_FAIL_AFTER=N stops a run with an error after N output files were
+ * written, HUIZONG_KILL_AFTER=N kills the process there (SIGKILL), and
+ * HUIZONG_INTERRUPT_AFTER=N sends it SIGTERM there. */
+typedef enum cli_fault {
+    CLI_FAULT_NONE, CLI_FAULT_FAIL, CLI_FAULT_KILL, CLI_FAULT_INTERRUPT
+} cli_fault;
+typedef struct cli_fault_switch {
+    cli_fault fault;
+    long after;
+} cli_fault_switch;
+/* Reads the switches into sw; returns HZ_EXIT_OK or a usage error (2). */
+int cli_read_fault_switch(hz_cli *cli, cli_fault_switch *sw);
+
+/* Interrupts (SIGINT, SIGTERM, SIGHUP) held back while outputs are
+ * written, so that a run ends either with every output in place or with
+ * none: cli_hold_interrupts blocks them, cli_interrupt_pending tells whether
+ * one arrived meanwhile, cli_release_interrupts restores the mask (a pending
+ * interrupt then ends the process as usual). */
+void cli_hold_interrupts(sigset_t *saved);
+bool cli_interrupt_pending(void);
+void cli_release_interrupts(const sigset_t *saved);
 
 struct hz_config;
 /* Loads the configuration folder dir (NULL: the default), printing every

@@ -1,6 +1,5 @@
 /* cmd_archive.c - `huizong archive`: the final consolidation sealed into a
  * write-once archive folder (archive.h). */
-#include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -12,28 +11,6 @@
 #include "report_outputs.h"
 
 enum { OPT_ROUND = 256, OPT_CONFIG, OPT_AS_OF, OPT_LANG, OPT_STAGE, OPT_ZIP };
-
-/* Test switches (never needed in normal use): HUIZONG_FAIL_AFTER=N stops
- * the run with an error after N files were written into the staging
- * folder; HUIZONG_KILL_AFTER=N kills the process there instead. */
-static int read_fail_switch(hz_cli *cli, archive_options *opt)
-{
-    static const char *const names[] = {"HUIZONG_FAIL_AFTER", "HUIZONG_KILL_AFTER"};
-    opt->fail_after = -1;
-    for (int i = 0; i < 2; i++) {
-        const char *v = getenv(names[i]);
-        if (!v || !*v)
-            continue;
-        errno = 0;
-        char *end;
-        long n = strtol(v, &end, 10);
-        if (errno || *end || n < 0)
-            return cli_usage_error(cli, HZ_M_ARCHIVE_BAD_ENV, names[i], v, NULL);
-        opt->fail_after = n;
-        opt->fail_kill = i == 1;
-    }
-    return HZ_EXIT_OK;
-}
 
 int cmd_archive(hz_cli *cli, int argc, char **argv)
 {
@@ -79,7 +56,10 @@ int cmd_archive(hz_cli *cli, int argc, char **argv)
     archive_options opt = {
         .folder = argv[optind], .stage_folder = stage_folder, .target = out_dir, .zip = zip,
     };
-    int rc = read_fail_switch(cli, &opt);
+    cli_fault_switch sw;
+    int rc = cli_read_fault_switch(cli, &sw);
+    opt.fail_after = sw.fault == CLI_FAULT_FAIL || sw.fault == CLI_FAULT_KILL ? sw.after : -1;
+    opt.fail_kill = sw.fault == CLI_FAULT_KILL;
     if (rc != HZ_EXIT_OK)
         return rc;
     hz_config *config = NULL;
@@ -102,6 +82,10 @@ int cmd_archive(hz_cli *cli, int argc, char **argv)
     }
 
     archive_result result;
+    /* an interrupt waits until the archive is complete (or has failed and
+     * cleaned up): never half an archive, never a stray staging folder */
+    sigset_t saved_mask;
+    cli_hold_interrupts(&saved_mask);
     hz_status s = archive_create(config, &opt, &result, &err);
     for (size_t i = 0; i < result.stale_count; i++)
         cli_error(cli, HZ_M_ARCHIVE_STALE_REMOVED, result.stale[i], NULL);
@@ -126,5 +110,6 @@ int cmd_archive(hz_cli *cli, int argc, char **argv)
     }
     archive_result_free(&result);
     config_free(config);
+    cli_release_interrupts(&saved_mask);
     return rc;
 }

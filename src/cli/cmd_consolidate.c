@@ -19,16 +19,6 @@ enum {
     OPT_FINAL, OPT_STAGE, OPT_PREVIOUS
 };
 
-static int option_error(hz_cli *cli, int c, char **argv)
-{
-    const char *arg = argv[optind - 1];
-    char shortopt[3] = {'-', (char)optopt, '\0'};
-    if (optopt && optopt < 256)
-        arg = shortopt;
-    return cli_usage_error(cli, c == ':' ? HZ_M_CLI_MISSING_ARGUMENT : HZ_M_CLI_UNKNOWN_OPTION,
-                           arg, NULL);
-}
-
 /* The report date (report_outputs_as_of); a bad value is a usage error. */
 static int resolve_as_of(hz_cli *cli, const char *as_of_text, const hz_round *round,
                          hz_date *out)
@@ -109,6 +99,38 @@ static void print_summary_text(hz_cli *cli, const hz_consolidation *cons)
     cli_say(cli, HZ_M_CONSOLIDATE_CASES_LINE, f1, f2, f4, f5, f3, NULL);
 }
 
+/* The test switches acting on the staged outputs (cli_read_fault_switch). */
+typedef struct fault_state {
+    cli_fault_switch sw;
+    long written;
+} fault_state;
+
+static hz_status fault_staged(void *user, const char *path, hz_error *err)
+{
+    (void)path;
+    fault_state *f = user;
+    f->written++;
+    if (f->sw.fault == CLI_FAULT_NONE || f->written < f->sw.after)
+        return HZ_OK;
+    if (f->sw.fault == CLI_FAULT_KILL)
+        raise(SIGKILL);
+    if (f->sw.fault == CLI_FAULT_INTERRUPT) {
+        /* SIGTERM, as a service manager sends it: SIGINT may be ignored
+         * in a test harness or a background job, and then never arrives */
+        raise(SIGTERM); /* held back until the outputs are settled */
+        return HZ_OK;
+    }
+    char n[32];
+    snprintf(n, sizeof n, "%ld", f->written);
+    return hz_error_set(err, HZ_ERR_IO, HZ_M_CONSOLIDATE_INJECTED, "HUIZONG_FAIL_AFTER", n, NULL);
+}
+
+static bool no_interrupt(void *user)
+{
+    (void)user;
+    return !cli_interrupt_pending();
+}
+
 typedef struct outputs {
     char xlsx[4096], pdf[4096], context[4096], validation[4096];
 } outputs;
@@ -150,7 +172,7 @@ int cmd_consolidate(hz_cli *cli, int argc, char **argv)
         case OPT_STAGE: stage_folder = optarg; break;
         case OPT_PREVIOUS: previous_dir = optarg; break;
         case 'h': return cli_help(cli, HZ_M_CONSOLIDATE_USAGE);
-        default: return option_error(cli, c, argv);
+        default: return cli_option_error(cli, c, argv);
         }
     }
     if (optind >= argc)
@@ -201,12 +223,12 @@ int cmd_consolidate(hz_cli *cli, int argc, char **argv)
         config_free(config);
         return cli_exit_code(s) == HZ_EXIT_INVALID ? HZ_EXIT_IO : cli_exit_code(s);
     }
-    s = fs_mkdir_p(out_dir, &err);
-    if (s != HZ_OK) {
-        cli_report_error(cli, &err);
+    fault_state faults = {0};
+    rc = cli_read_fault_switch(cli, &faults.sw);
+    if (rc != HZ_EXIT_OK) {
         consolidation_free(cons);
         config_free(config);
-        return HZ_EXIT_IO;
+        return rc;
     }
 
     outputs o = {0};
@@ -217,15 +239,23 @@ int cmd_consolidate(hz_cli *cli, int argc, char **argv)
     snprintf(o.context, sizeof o.context, "%s/context.json", out_dir);
     snprintf(o.validation, sizeof o.validation, "%s/validation.json", out_dir);
 
-    rc = HZ_EXIT_OK;
-    report_outputs_spec spec = {.lang = cli->lang, .as_of = as_of, .final = final};
-    report_outputs_paths paths = {
-        .validation = o.validation, .context = o.context,
-        .xlsx = pdf_only ? NULL : o.xlsx, .pdf = xlsx_only ? NULL : o.pdf,
+    char xlsx_name[1100], pdf_name[1100];
+    snprintf(xlsx_name, sizeof xlsx_name, "%s.xlsx", base);
+    snprintf(pdf_name, sizeof pdf_name, "%s.pdf", base);
+    report_outputs_hooks hooks = {.staged = fault_staged, .may_commit = no_interrupt,
+                                  .user = &faults};
+    report_outputs_spec spec = {.lang = cli->lang, .as_of = as_of, .final = final,
+                                .hooks = &hooks};
+    report_outputs_paths names = {
+        .validation = "validation.json", .context = "context.json",
+        .xlsx = pdf_only ? NULL : xlsx_name, .pdf = xlsx_only ? NULL : pdf_name,
     };
     report_outputs_done done = {0};
     json_object *context = NULL;
-    s = report_outputs_write(cons, &spec, &paths, &context, &done, &err);
+    /* from here on the outputs land all together or not at all */
+    sigset_t saved_mask;
+    cli_hold_interrupts(&saved_mask);
+    s = report_outputs_write_folder(cons, &spec, out_dir, &names, &context, &done, &err);
     if (s != HZ_OK) {
         cli_report_error(cli, &err);
         rc = s == HZ_ERR_TEMPLATE || s == HZ_ERR_CONFIG ? HZ_EXIT_USAGE : HZ_EXIT_IO;
@@ -271,5 +301,6 @@ int cmd_consolidate(hz_cli *cli, int argc, char **argv)
     json_object_put(context);
     consolidation_free(cons);
     config_free(config);
+    cli_release_interrupts(&saved_mask);
     return rc;
 }

@@ -1,4 +1,5 @@
 /* main.c - huizong's entry point: the sorted table of subcommands. */
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -67,6 +68,9 @@ static int cmd_help(hz_cli *cli, int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+    /* a file-size limit (ulimit -f) must fail a write with EFBIG, reported
+     * like a full disk, rather than kill the process mid-output */
+    signal(SIGXFSZ, SIG_IGN);
     hz_cli cli = {
         .prog = "huizong",
         .lang = hz_lang_from_env(),

@@ -27,6 +27,17 @@ typedef struct report_outputs_paths {
     const char *pdf;          /* template rendered with pdf_render */
 } report_outputs_paths;
 
+/* Hooks of a folder write (report_outputs_write_folder); any may be NULL. */
+typedef struct report_outputs_hooks {
+    /* After each output was written to the staging folder; an error stops
+     * the run (tests inject faults here). */
+    hz_status (*staged)(void *user, const char *path, hz_error *err);
+    /* Just before the staged outputs are moved into place; false abandons
+     * them (the CLI answers false when an interrupt is pending). */
+    bool (*may_commit)(void *user);
+    void *user;
+} report_outputs_hooks;
+
 typedef struct report_outputs_spec {
     hz_lang lang;             /* language of messages inside the outputs */
     hz_date as_of;            /* report date, document dates */
@@ -35,6 +46,7 @@ typedef struct report_outputs_spec {
     bool base_names;          /* validation report names files by their base
                                  name (so it does not depend on where the
                                  input folder was) */
+    const report_outputs_hooks *hooks; /* NULL: none */
 } report_outputs_spec;
 
 /* Which outputs were written. */
@@ -61,6 +73,23 @@ hz_status report_outputs_write(const hz_consolidation *cons, const report_output
                                const report_outputs_paths *paths,
                                struct json_object **context_out, report_outputs_done *done,
                                hz_error *err);
+
+/*
+ * The outputs of one run into out_dir as a whole: names holds base names
+ * (NULL skips an output). Everything is first written into a staging folder
+ * inside out_dir and moved into place only when every output is complete,
+ * so a failure, a full disk or an interrupt leaves the folder as it was
+ * (old outputs intact, nothing new, no staging left). A lock file
+ * (out_dir/.huizong.lock) keeps two runs from writing the same folder at
+ * once: the second gets HZ_ERR_IO with HZ_M_CONSOLIDATE_OUTPUT_BUSY. Staging
+ * folders left by a killed run are removed. done says what was moved into
+ * place. An abandoned commit is HZ_ERR_IO with HZ_M_CONSOLIDATE_INTERRUPTED.
+ */
+hz_status report_outputs_write_folder(const hz_consolidation *cons,
+                                      const report_outputs_spec *spec, const char *out_dir,
+                                      const report_outputs_paths *names,
+                                      struct json_object **context_out,
+                                      report_outputs_done *done, hz_error *err);
 
 /* The validation report (check_report_json) of every examined file of cons,
  * in folder order; NULL on out-of-memory. With base_names, each task's
