@@ -75,6 +75,35 @@ static void add(reader *r, const char *sheet, const char *cell, const char *fiel
         r->status = hz_error_set(r->err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL);
 }
 
+/* An empty cell: an error only where the contract requires a value. */
+static void note_empty(reader *r, const char *sheet, const char *at, const char *field,
+                       bool required)
+{
+    if (required)
+        add(r, sheet, at, field, "cell.required", HZ_SEV_ERROR, HZ_M_WORKBOOK_REQUIRED, NULL,
+            NULL, NULL);
+}
+
+/* Keeps the first failure of the reader itself (zip, XML, memory). */
+static void note_failure(reader *r, hz_status status, const hz_error *e)
+{
+    if (r->status != HZ_OK)
+        return;
+    r->status = status;
+    if (r->err)
+        *r->err = *e;
+}
+
+/* Opens one sheet; false (with the failure noted) when it cannot be read. */
+static bool open_sheet(reader *r, const char *name, xlsx_sheet **ws)
+{
+    hz_error e;
+    hz_status s = xlsx_sheet_open(r->book, name, ws, &e);
+    if (s != HZ_OK)
+        note_failure(r, s, &e);
+    return s == HZ_OK;
+}
+
 static char *dup_or_fail(reader *r, const char *text)
 {
     char *copy = strdup(text ? text : "");
@@ -199,9 +228,7 @@ static hz_date read_date(reader *r, const char *sheet, const xlsx_cell *cell, ui
             NULL);
         return date;
     case CELLVALUE_EMPTY:
-        if (required)
-            add(r, sheet, at, field, "cell.required", HZ_SEV_ERROR, HZ_M_WORKBOOK_REQUIRED, NULL,
-                NULL, NULL);
+        note_empty(r, sheet, at, field, required);
         return HZ_DATE_NONE;
     default:
         add(r, sheet, at, field, "cell.date", HZ_SEV_ERROR, HZ_M_WORKBOOK_BAD_DATE,
@@ -223,9 +250,7 @@ static bool read_amount(reader *r, const char *sheet, const xlsx_cell *cell, uin
     *invalid = false;
     switch (res) {
     case CELLVALUE_EMPTY:
-        if (required)
-            add(r, sheet, at, field, "cell.required", HZ_SEV_ERROR, HZ_M_WORKBOOK_REQUIRED, NULL,
-                NULL, NULL);
+        note_empty(r, sheet, at, field, required);
         return false;
     case CELLVALUE_BAD_DECIMALS:
         add(r, sheet, at, field, "cell.decimals", HZ_SEV_ERROR, HZ_M_WORKBOOK_DECIMALS,
@@ -274,12 +299,8 @@ static void read_header_sheet(reader *r)
     h->version = 1;
     xlsx_sheet *ws = NULL;
     hz_error e;
-    if (xlsx_sheet_open(r->book, sheet, &ws, &e) != HZ_OK) {
-        r->status = r->status ? r->status : e.status;
-        if (r->err)
-            *r->err = e;
+    if (!open_sheet(r, sheet, &ws))
         return;
-    }
     const xlsx_cell *value_cell[HZ_H__COUNT] = {0};
     xlsx_cell copies[HZ_H__COUNT];
     char *texts[HZ_H__COUNT] = {0};
@@ -307,11 +328,8 @@ static void read_header_sheet(reader *r)
         }
     }
     xlsx_sheet_close(ws);
-    if (s != HZ_OK) {
-        r->status = r->status ? r->status : s;
-        if (r->err)
-            *r->err = e;
-    }
+    if (s != HZ_OK)
+        note_failure(r, s, &e);
     for (int f = 0; f < HZ_H__COUNT; f++) {
         const char *field = submission_header_label(f);
         char text[512];
@@ -422,9 +440,7 @@ static bool map_columns(reader *r, xlsx_sheet *ws, const char *sheet, const colu
         return true;
     }
     if (s != HZ_OK) {
-        r->status = r->status ? r->status : s;
-        if (r->err)
-            *r->err = e;
+        note_failure(r, s, &e);
         return false;
     }
     add(r, sheet, "", specs[0].header, "structure.no_header_row", HZ_SEV_ERROR,
@@ -463,12 +479,8 @@ static void read_values_sheet(reader *r)
 
     xlsx_sheet *ws = NULL;
     hz_error e;
-    if (xlsx_sheet_open(r->book, sheet, &ws, &e) != HZ_OK) {
-        r->status = r->status ? r->status : e.status;
-        if (r->err)
-            *r->err = e;
+    if (!open_sheet(r, sheet, &ws))
         return;
-    }
     uint32_t cols[ST__COUNT], header_row = 0;
     if (!map_columns(r, ws, sheet, specs, ST__COUNT, known, cols, &header_row) ||
         cols[ST_CODE] == UINT32_MAX || cols[ST_VALUE] == UINT32_MAX) {
@@ -518,9 +530,7 @@ static void read_values_sheet(reader *r)
     }
     xlsx_sheet_close(ws);
     if (s != HZ_OK) {
-        r->status = r->status ? r->status : s;
-        if (r->err)
-            *r->err = e;
+        note_failure(r, s, &e);
         return;
     }
     for (size_t i = 0; i < sub->value_count; i++) {
@@ -551,9 +561,7 @@ static hz_tristate read_yesno(reader *r, const char *sheet, const xlsx_cell *cel
             NULL);
         return yes ? HZ_YES : HZ_NO;
     case CELLVALUE_EMPTY:
-        if (required)
-            add(r, sheet, at, field, "cell.required", HZ_SEV_ERROR, HZ_M_WORKBOOK_REQUIRED, NULL,
-                NULL, NULL);
+        note_empty(r, sheet, at, field, required);
         return HZ_UNSET;
     default:
         add(r, sheet, at, field, "cell.type", HZ_SEV_ERROR, HZ_M_WORKBOOK_BAD_YESNO,
@@ -585,9 +593,7 @@ static char *read_text(reader *r, const char *sheet, const xlsx_cell *cell, uint
     hz_trim(text);
     ref(row, r->sub->case_col[field], at);
     if (!text[0]) {
-        if (submission_case_required(field))
-            add(r, sheet, at, name, "cell.required", HZ_SEV_ERROR, HZ_M_WORKBOOK_REQUIRED, NULL,
-                NULL, NULL);
+        note_empty(r, sheet, at, name, submission_case_required(field));
         return text;
     }
     if (allowed && !config_list_contains(allowed, text)) {
@@ -782,12 +788,8 @@ static void read_cases_sheet(reader *r)
     }
     xlsx_sheet *ws = NULL;
     hz_error e;
-    if (xlsx_sheet_open(r->book, sheet, &ws, &e) != HZ_OK) {
-        r->status = r->status ? r->status : e.status;
-        if (r->err)
-            *r->err = e;
+    if (!open_sheet(r, sheet, &ws))
         return;
-    }
     uint32_t header_row = 0;
     if (!map_columns(r, ws, sheet, specs, HZ_C__COUNT, NULL, sub->case_col, &header_row)) {
         xlsx_sheet_close(ws);
@@ -817,11 +819,8 @@ static void read_cases_sheet(reader *r)
         read_case_row(r, sheet, row, c);
     }
     xlsx_sheet_close(ws);
-    if (s != HZ_OK && r->status == HZ_OK) {
-        r->status = s;
-        if (r->err)
-            *r->err = e;
-    }
+    if (s != HZ_OK)
+        note_failure(r, s, &e);
     if (r->status == HZ_OK)
         report_duplicate_rows(r, sheet);
 }
@@ -834,12 +833,8 @@ static void read_narrative_sheet(reader *r)
     hz_submission *sub = r->sub;
     xlsx_sheet *ws = NULL;
     hz_error e;
-    if (xlsx_sheet_open(r->book, sheet, &ws, &e) != HZ_OK) {
-        r->status = r->status ? r->status : e.status;
-        if (r->err)
-            *r->err = e;
+    if (!open_sheet(r, sheet, &ws))
         return;
-    }
     const xlsx_row *row;
     hz_status s;
     size_t size = r->config->limits.max_cell_chars * 4u + 1;
@@ -878,11 +873,8 @@ static void read_narrative_sheet(reader *r)
     }
     free(text);
     xlsx_sheet_close(ws);
-    if (s != HZ_OK && r->status == HZ_OK) {
-        r->status = s;
-        if (r->err)
-            *r->err = e;
-    }
+    if (s != HZ_OK)
+        note_failure(r, s, &e);
 }
 
 /* ---- the whole file ---------------------------------------------------- */
