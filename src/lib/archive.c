@@ -124,7 +124,7 @@ const char *archive_submission_name(const char *unit_code, const char *round_id,
                                     char *buf, size_t size)
 {
     snprintf(buf, size, "%s-%s-v%d.xlsx", unit_code, round_id, version);
-    return buf;
+    return fs_sanitize_name(buf);
 }
 
 bool archive_path_is_safe(const char *rel)

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <xlsxwriter.h>
+#include "fsutil.h"
 #include "hz_text.h"
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -115,11 +116,7 @@ bool fillin_file_name(const hz_unit *unit, const hz_round *round, char *buf, siz
         buf[0] = '\0';
         return false;
     }
-    for (char *p = buf; *p; p++) {
-        unsigned char c = (unsigned char)*p;
-        if (c < 0x20 || c == 0x7f || strchr("/\\:*?\"<>|", c))
-            *p = '_';
-    }
+    fs_sanitize_name(buf);
     return true;
 }
 

@@ -298,3 +298,11 @@ bool fs_is_dir(const char *path)
     struct stat st;
     return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
+
+char *fs_sanitize_name(char *name)
+{
+    for (unsigned char *p = (unsigned char *)name; *p; p++)
+        if (*p < 0x20 || *p == 0x7f || strchr("/\\:*?\"<>|", *p))
+            *p = '_';
+    return name;
+}

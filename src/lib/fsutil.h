@@ -58,6 +58,12 @@ hz_status fs_read_file(const char *path, char **data, size_t *len, hz_error *err
 bool fs_exists(const char *path);
 bool fs_is_dir(const char *path);
 
+/* Makes name usable as a file name on every system a county may use: the
+ * characters / \ : * ? " < > | and control characters become '_', in place.
+ * Names of outputs built from configuration or workbook texts go through
+ * it, so no text can steer a path. Returns name. */
+char *fs_sanitize_name(char *name);
+
 /* Base name of path (pointer into path). */
 const char *fs_base_name(const char *path);
 

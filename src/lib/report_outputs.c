@@ -37,10 +37,7 @@ const char *report_outputs_base_name(const hz_config *config, const hz_round *ro
         snprintf(buf, size, "%s", config->report.title);
     else
         snprintf(buf, size, "%s-%s", config->name, round->name);
-    for (unsigned char *s = (unsigned char *)buf; *s; s++)
-        if (*s == '/' || *s == '\\' || *s == ':' || *s == '*' || *s == '?' || *s == '"' ||
-            *s == '<' || *s == '>' || *s == '|' || *s < 0x20 || *s == 0x7f)
-            *s = '_';
+    fs_sanitize_name(buf);
     if (!buf[0] || !strcmp(buf, ".") || !strcmp(buf, ".."))
         snprintf(buf, size, "report");
     return buf;
