@@ -613,42 +613,28 @@ static int cmp_str(const void *x, const void *y)
     return strcmp(*(char *const *)x, *(char *const *)y);
 }
 
-static hz_status walk(const char *root, const char *rel, rel_list *out, hz_error *err)
+static hz_status collect(void *user, const char *rel, fs_entry_kind kind, hz_error *err)
 {
-    char dir[16384];
-    snprintf(dir, sizeof dir, "%s%s%s", root, *rel ? "/" : "", rel);
-    fs_listing list;
-    hz_status s = fs_list_dir(dir, &list, err);
-    for (size_t i = 0; s == HZ_OK && i < list.count; i++) {
-        char child[4096];
-        snprintf(child, sizeof child, "%s%s%s", rel, *rel ? "/" : "", list.items[i].name);
-        if (list.items[i].kind == FS_DIR) {
-            s = walk(root, child, out, err);
-            continue;
-        }
-        if (out->count == out->cap) {
-            size_t ncap = out->cap ? out->cap * 2 : 64;
-            char **n = realloc(out->items, ncap * sizeof *n);
-            if (!n) {
-                s = hz_error_set(err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL);
-                break;
-            }
-            out->items = n;
-            out->cap = ncap;
-        }
-        if (!(out->items[out->count] = strdup(child)))
-            s = hz_error_set(err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL);
-        else
-            out->count++;
+    (void)kind;
+    rel_list *out = user;
+    if (out->count == out->cap) {
+        size_t ncap = out->cap ? out->cap * 2 : 64;
+        char **n = realloc(out->items, ncap * sizeof *n);
+        if (!n)
+            return hz_error_set(err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL);
+        out->items = n;
+        out->cap = ncap;
     }
-    fs_listing_free(&list);
-    return s;
+    if (!(out->items[out->count] = strdup(rel)))
+        return hz_error_set(err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL);
+    out->count++;
+    return HZ_OK;
 }
 
 static hz_status arc_manifest(arc *a, hz_error *err)
 {
     rel_list files = {0};
-    hz_status s = walk(a->root, "", &files, err);
+    hz_status s = fs_walk(a->root, collect, &files, err);
     if (s != HZ_OK)
         return s;
     size_t file_total = files.count + 1; /* + manifest.ini itself */
@@ -741,7 +727,7 @@ static hz_status arc_manifest(arc *a, hz_error *err)
 static hz_status arc_sums(arc *a, size_t *count, hz_error *err)
 {
     rel_list files = {0};
-    hz_status s = walk(a->root, "", &files, err);
+    hz_status s = fs_walk(a->root, collect, &files, err);
     if (s != HZ_OK)
         return s;
     qsort(files.items, files.count, sizeof *files.items, cmp_str);
@@ -772,7 +758,7 @@ static hz_status arc_sums(arc *a, size_t *count, hz_error *err)
 static hz_status arc_zip(arc *a, hz_error *err)
 {
     rel_list files = {0};
-    hz_status s = walk(a->root, "", &files, err);
+    hz_status s = fs_walk(a->root, collect, &files, err);
     if (s != HZ_OK)
         return s;
     qsort(files.items, files.count, sizeof *files.items, cmp_str);

@@ -306,3 +306,31 @@ char *fs_sanitize_name(char *name)
             *p = '_';
     return name;
 }
+
+static hz_status walk_below(const char *root, const char *rel, fs_visit_fn visit, void *user,
+                            hz_error *err)
+{
+    char dir[8192], child[4096];
+    int n = snprintf(dir, sizeof dir, "%s%s%s", root, *rel ? "/" : "", rel);
+    if (n < 0 || (size_t)n >= sizeof dir)
+        return hz_error_set(err, HZ_ERR_IO, HZ_M_IO_OPEN, rel, strerror(ENAMETOOLONG), NULL);
+    fs_listing list;
+    hz_status s = fs_list_dir(dir, &list, err);
+    for (size_t i = 0; s == HZ_OK && i < list.count; i++) {
+        n = snprintf(child, sizeof child, "%s%s%s", rel, *rel ? "/" : "", list.items[i].name);
+        if (n < 0 || (size_t)n >= sizeof child)
+            s = hz_error_set(err, HZ_ERR_IO, HZ_M_IO_OPEN, list.items[i].name,
+                             strerror(ENAMETOOLONG), NULL);
+        else if (list.items[i].kind == FS_DIR)
+            s = walk_below(root, child, visit, user, err);
+        else
+            s = visit(user, child, list.items[i].kind, err);
+    }
+    fs_listing_free(&list);
+    return s;
+}
+
+hz_status fs_walk(const char *root, fs_visit_fn visit, void *user, hz_error *err)
+{
+    return walk_below(root, "", visit, user, err);
+}

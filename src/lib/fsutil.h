@@ -30,6 +30,14 @@ typedef struct fs_listing {
 hz_status fs_list_dir(const char *dir, fs_listing *out, hz_error *err);
 void fs_listing_free(fs_listing *listing);
 
+/* Calls visit for everything below root that is not a folder, depth first
+ * in sorted order, with its path relative to root ("reports/x.pdf") and its
+ * kind (FS_FILE or FS_OTHER: symlinks and devices are reported, not
+ * followed). A visit that fails stops the walk with its status. */
+typedef hz_status (*fs_visit_fn)(void *user, const char *rel, fs_entry_kind kind,
+                                 hz_error *err);
+hz_status fs_walk(const char *root, fs_visit_fn visit, void *user, hz_error *err);
+
 /* Writes len bytes to path atomically (temp file beside it, fsync, rename). */
 hz_status fs_write_atomic(const char *path, const void *data, size_t len, hz_error *err);
 

@@ -107,22 +107,11 @@ static entry *tree_find(tree *t, const char *rel)
     return NULL;
 }
 
-static hz_status walk(const char *root, const char *rel, tree *out, hz_error *err)
+static hz_status collect(void *user, const char *rel, fs_entry_kind kind, hz_error *err)
 {
-    char dir[8192];
-    snprintf(dir, sizeof dir, "%s%s%s", root, *rel ? "/" : "", rel);
-    fs_listing list;
-    hz_status s = fs_list_dir(dir, &list, err);
-    for (size_t i = 0; s == HZ_OK && i < list.count; i++) {
-        char child[4096];
-        snprintf(child, sizeof child, "%s%s%s", rel, *rel ? "/" : "", list.items[i].name);
-        if (list.items[i].kind == FS_DIR)
-            s = walk(root, child, out, err);
-        else if (!tree_add(out, child, list.items[i].kind == FS_FILE))
-            s = hz_error_set(err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL);
-    }
-    fs_listing_free(&list);
-    return s;
+    if (!tree_add(user, rel, kind == FS_FILE))
+        return hz_error_set(err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL);
+    return HZ_OK;
 }
 
 /* ------------------------------------------------------------ SHA256SUMS */
@@ -502,7 +491,7 @@ hz_status verify_archive(const char *dir, hz_lang lang, verify_report *report, h
     if (!fs_is_dir(dir))
         return hz_error_set(err, HZ_ERR_IO, HZ_M_ARCHIVE_V_NOT_DIR, dir, NULL);
     vctx ctx = {.dir = dir, .lang = lang, .r = report}, *v = &ctx;
-    hz_status s = walk(dir, "", &v->files, err);
+    hz_status s = fs_walk(dir, collect, &v->files, err);
     if (s != HZ_OK) {
         tree_free(&v->files);
         return s;
