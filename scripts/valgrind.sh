@@ -38,6 +38,7 @@ for t in "${tests[@]}"; do
   if ! HZ_TEST_SLOW=1 CRITERION_JOBS=1 valgrind --trace-children=yes --error-exitcode=99 \
         --leak-check=full --show-leak-kinds=definite --errors-for-leak-kinds=definite \
         --track-origins=yes --child-silent-after-fork=no \
+        --suppressions="$here/tests/valgrind.supp" \
         --log-file="$logs/$t.%p.log" \
         "$build/$t" --jobs 1 >"$logs/$t.out" 2>&1; then
     echo "   $t failed under valgrind (see $logs/$t.out)" >&2
