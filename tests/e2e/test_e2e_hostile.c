@@ -12,6 +12,8 @@
 #include "hz_test.h"
 
 #define HOSTILE HZ_SOURCE_DIR "/tests/fixtures/hostile"
+TestSuite(e2e_hostile, .timeout = 120);
+
 #define SAMPLE_GLOB HZ_SOURCE_DIR "/input/xuchang-2022/stage/411002-*.xlsx"
 
 static void expect_refused(const char *file, const char *fragment)
@@ -24,7 +26,7 @@ static void expect_refused(const char *file, const char *fragment)
     hz_run_free(&r);
 }
 
-Test(e2e_hostile, check_refuses_with_the_reason, .timeout = 120)
+Test(e2e_hostile, check_refuses_with_the_reason)
 {
     expect_refused("empty.xlsx", "is not an xlsx workbook");
     expect_refused("xls-renamed.xlsx", "Excel 97-2003");
@@ -43,7 +45,7 @@ Test(e2e_hostile, check_refuses_with_the_reason, .timeout = 120)
     expect_refused("submission-long-narrative.xlsx", "longer than the limit of 32767 characters");
 }
 
-Test(e2e_hostile, chinese_message_and_json_report, .timeout = 60)
+Test(e2e_hostile, chinese_message_and_json_report)
 {
     hz_run r = hz_test_run("'%s' check '" HOSTILE "/submission-doctype-cases.xlsx'", HZ_BIN);
     cr_expect(r.exit_code == 1 || r.exit_code == 3, "exit code %d", r.exit_code);
@@ -59,7 +61,7 @@ Test(e2e_hostile, chinese_message_and_json_report, .timeout = 60)
 
 /* [limits] of campaign.ini reach the reader: a valid sample is refused
  * once max_cell_chars is lowered to 20. */
-Test(e2e_hostile, configured_limits_apply, .timeout = 60)
+Test(e2e_hostile, configured_limits_apply)
 {
     char *dir = hz_test_tempdir("hostile-cfg");
     hz_run r = hz_test_run("cp '" HZ_SOURCE_DIR "/config/xuchang-2022/'*.ini '%s/' && "
@@ -80,7 +82,7 @@ Test(e2e_hostile, configured_limits_apply, .timeout = 60)
 }
 
 /* Checking never writes to its inputs. */
-Test(e2e_hostile, inputs_unchanged, .timeout = 120)
+Test(e2e_hostile, inputs_unchanged)
 {
     hz_run before = hz_test_run("cd '" HOSTILE "' && sha256sum *.xlsx");
     cr_assert_eq(before.exit_code, 0);
