@@ -16,31 +16,15 @@
 #include "config.h"
 #include "fillin.h"
 #include "hz_test.h"
+#include "hz_test_fixture.h"
 #include "hz_test_sheet.h"
 #include "submission.h"
 
-#define CONFIG_DIR HZ_SOURCE_DIR "/config/xuchang-2022"
 #define SAMPLES HZ_SOURCE_DIR "/input/xuchang-2022"
 
-static hz_config *config;
-static char *tmp;
+HZ_TEST_FIXTURE("e2e-analysis");
 
-static void setup(void)
-{
-    hz_config_problems problems = {0};
-    cr_assert_eq(config_load(CONFIG_DIR, &config, &problems), HZ_OK);
-    tmp = hz_test_tempdir("e2e-analysis");
-    cr_assert_not_null(tmp);
-}
-
-static void teardown(void)
-{
-    hz_test_rmtree(tmp);
-    free(tmp);
-    config_free(config);
-}
-
-TestSuite(e2e_analysis, .init = setup, .fini = teardown, .timeout = 300);
+TestSuite(e2e_analysis, .init = hz_fixture_setup, .fini = hz_fixture_teardown, .timeout = 300);
 
 /* ------------------------------------------------------------ helpers */
 
@@ -202,6 +186,15 @@ static int count_prefix(json_object *validation, const char *prefix)
     return n;
 }
 
+/* Text of the annual report PDF in out, without line breaks and blanks
+ * (caller frees the run). */
+static hz_run annual_pdf_text(const char *out)
+{
+    return hz_test_run("pdftotext '%s/许昌市打击侵犯知识产权犯罪专项治理-年度总结.pdf' - "
+                       "2>/dev/null | tr -d '\\n '",
+                       out);
+}
+
 /* consolidate; returns the run (caller frees). */
 static hz_run consolidate(const char *extra, const char *folder, const char *out)
 {
@@ -265,9 +258,7 @@ Test(e2e_analysis, sample_report_shows_increments_and_assessment)
 
     /* PDF text */
     if (hz_test_have("pdftotext")) {
-        hz_run t = hz_test_run("pdftotext '%s/许昌市打击侵犯知识产权犯罪专项治理-年度总结.pdf' - "
-                               "2>/dev/null | tr -d '\\n '",
-                               out);
+        hz_run t = annual_pdf_text(out);
         cr_expect(strstr(t.out, "分单位看") != NULL);
         cr_expect(strstr(t.out, "七、考核情况") != NULL);
         cr_expect(strstr(t.out, "考核办法如下") != NULL);
@@ -502,7 +493,7 @@ static void two_years(char *cfg, char *archive, char *samples, size_t size)
     hz_run_free(&r);
     r = hz_test_run("cp -r '%s' '%s' && sed -i 's/2022-/2023-/g; s/^year *= *2022/year = 2023/' "
                     "'%s/campaign.ini'",
-                    CONFIG_DIR, cfg, cfg);
+                    HZ_TEST_CONFIG_DIR, cfg, cfg);
     run_ok("config 2023", r);
     hz_run_free(&r);
     r = hz_test_run("'%s' synth --config '%s' --seed 5 --samples '%s'", HZ_BIN, cfg, samples);
@@ -556,12 +547,33 @@ Test(e2e_analysis, previous_archive_present)
     cr_expect_float_eq(number_at(&rs, total, c_last), last_cases, 1e-9);
     free_sheet(&rs);
     if (hz_test_have("pdftotext")) {
-        hz_run t = hz_test_run("pdftotext '%s/许昌市打击侵犯知识产权犯罪专项治理-年度总结.pdf' - "
-                               "2>/dev/null | tr -d '\\n '",
-                               out);
+        hz_run t = annual_pdf_text(out);
         cr_expect(strstr(t.out, "与2022年相比") != NULL);
         hz_run_free(&t);
     }
+}
+
+/* A copy of archive at tmp/name, then changed by the shell command change
+ * run inside the copy. */
+static void tamper(const char *archive, const char *name, const char *change)
+{
+    hz_run r = hz_test_run("cp -r '%s' '%s/%s' && cd '%s/%s' && %s", archive, tmp, name, tmp,
+                           name, change);
+    run_ok(name, r);
+    hz_run_free(&r);
+}
+
+/* consolidate of samples/annual (config cfg) with --previous tmp/name must
+ * stop with exit 3 and a message naming what. */
+static void expect_previous_refused(const char *cfg, const char *samples, const char *name,
+                                    const char *out, const char *what)
+{
+    hz_run r = hz_test_run("'%s' consolidate --config '%s' --round annual --previous '%s/%s' "
+                           "-o '%s' '%s/annual'",
+                           HZ_BIN, cfg, tmp, name, out, samples);
+    cr_expect_eq(r.exit_code, 3, "%s: %s", name, r.err);
+    cr_expect(strstr(r.err, what) != NULL, "%s: %s", name, r.err);
+    hz_run_free(&r);
 }
 
 Test(e2e_analysis, previous_archive_missing_or_tampered)
@@ -569,49 +581,19 @@ Test(e2e_analysis, previous_archive_missing_or_tampered)
     char cfg[2048], archive[2048], samples[2048], out[4096];
     two_years(cfg, archive, samples, sizeof cfg);
     snprintf(out, sizeof out, "%s/out", tmp);
-    /* missing */
-    hz_run r = hz_test_run("'%s' consolidate --config '%s' --round annual --previous '%s/nope' "
-                           "-o '%s' '%s/annual'",
-                           HZ_BIN, cfg, tmp, out, samples);
-    cr_expect_eq(r.exit_code, 3, "%s", r.err);
-    cr_expect(strstr(r.err, "上年归档") != NULL, "%s", r.err);
-    hz_run_free(&r);
+    expect_previous_refused(cfg, samples, "nope", out, "上年归档");
     /* the workbook altered */
-    r = hz_test_run("cp -r '%s' '%s/t1' && printf x >> \"$(ls -d '%s/t1'/reports/*.xlsx)\"",
-                    archive, tmp, tmp);
-    run_ok("tamper", r);
-    hz_run_free(&r);
-    r = hz_test_run("'%s' consolidate --config '%s' --round annual --previous '%s/t1' "
-                    "-o '%s' '%s/annual'",
-                    HZ_BIN, cfg, tmp, out, samples);
-    cr_expect_eq(r.exit_code, 3, "%s", r.err);
-    cr_expect(strstr(r.err, "校验值不符") != NULL, "%s", r.err);
-    hz_run_free(&r);
+    tamper(archive, "t1", "printf x >> \"$(ls -d reports/*.xlsx)\"");
+    expect_previous_refused(cfg, samples, "t1", out, "校验值不符");
     /* the manifest's totals altered */
-    r = hz_test_run("cp -r '%s' '%s/t2' && sed -i 's/^cases_filed = /cases_filed = 1/' "
-                    "'%s/t2/manifest.ini'",
-                    archive, tmp, tmp);
-    run_ok("tamper manifest", r);
-    hz_run_free(&r);
-    r = hz_test_run("'%s' consolidate --config '%s' --round annual --previous '%s/t2' "
-                    "-o '%s' '%s/annual'",
-                    HZ_BIN, cfg, tmp, out, samples);
-    cr_expect_eq(r.exit_code, 3, "%s", r.err);
-    cr_expect(strstr(r.err, "manifest.ini") != NULL, "%s", r.err);
-    hz_run_free(&r);
+    tamper(archive, "t2", "sed -i 's/^cases_filed = /cases_filed = 1/' manifest.ini");
+    expect_previous_refused(cfg, samples, "t2", out, "manifest.ini");
     /* SHA256SUMS gone */
-    r = hz_test_run("cp -r '%s' '%s/t3' && rm '%s/t3/SHA256SUMS'", archive, tmp, tmp);
-    run_ok("remove sums", r);
-    hz_run_free(&r);
-    r = hz_test_run("'%s' consolidate --config '%s' --round annual --previous '%s/t3' "
-                    "-o '%s' '%s/annual'",
-                    HZ_BIN, cfg, tmp, out, samples);
-    cr_expect_eq(r.exit_code, 3, "%s", r.err);
-    cr_expect(strstr(r.err, "SHA256SUMS") != NULL, "%s", r.err);
-    hz_run_free(&r);
+    tamper(archive, "t3", "rm SHA256SUMS");
+    expect_previous_refused(cfg, samples, "t3", out, "SHA256SUMS");
     /* the same year is not a previous year */
-    r = hz_test_run("'%s' consolidate --round annual --previous '%s' -o '%s' '%s/annual'",
-                    HZ_BIN, archive, out, SAMPLES);
+    hz_run r = hz_test_run("'%s' consolidate --round annual --previous '%s' -o '%s' '%s/annual'",
+                           HZ_BIN, archive, out, SAMPLES);
     cr_expect_eq(r.exit_code, 3, "%s", r.err);
     cr_expect(strstr(r.err, "2022") != NULL, "%s", r.err);
     hz_run_free(&r);

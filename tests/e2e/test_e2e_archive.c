@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "hz_test.h"
+#include "hz_test_fixture.h"
 
 #define SAMPLES HZ_SOURCE_DIR "/input/xuchang-2022"
 #define ARGS "--round annual --stage '" SAMPLES "/stage' --as-of 2022-12-20"
@@ -18,14 +19,12 @@ static char *tmp;
 
 static void setup(void)
 {
-    tmp = hz_test_tempdir("e2e-archive");
-    cr_assert_not_null(tmp);
+    tmp = hz_test_scratch("e2e-archive");
 }
 
 static void teardown(void)
 {
-    hz_test_rmtree(tmp);
-    free(tmp);
+    hz_test_fixture_free(NULL, tmp);
 }
 
 TestSuite(e2e_archive, .init = setup, .fini = teardown, .timeout = 600);

@@ -13,34 +13,18 @@
 #include "config.h"
 #include "fillin.h"
 #include "hz_test.h"
+#include "hz_test_fixture.h"
 #include "hz_test_sheet.h"
 #include "synth.h"
 #include "xlsx_reader.h"
 
-#define CONFIG_DIR HZ_SOURCE_DIR "/config/xuchang-2022"
 #define SAMPLES HZ_SOURCE_DIR "/input/xuchang-2022"
 #define FIXTURES HZ_SOURCE_DIR "/tests/fixtures/consolidate"
 #define AS_OF "2022-12-20"
 
-static hz_config *config;
-static char *tmp;
+HZ_TEST_FIXTURE("e2e-cons");
 
-static void setup(void)
-{
-    hz_config_problems problems = {0};
-    cr_assert_eq(config_load(CONFIG_DIR, &config, &problems), HZ_OK);
-    tmp = hz_test_tempdir("e2e-cons");
-    cr_assert_not_null(tmp);
-}
-
-static void teardown(void)
-{
-    hz_test_rmtree(tmp);
-    free(tmp);
-    config_free(config);
-}
-
-TestSuite(e2e_consolidate, .init = setup, .fini = teardown, .timeout = 300);
+TestSuite(e2e_consolidate, .init = hz_fixture_setup, .fini = hz_fixture_teardown, .timeout = 300);
 
 static hz_amount amount_of(double v)
 {

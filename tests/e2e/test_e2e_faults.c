@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "hz_test.h"
+#include "hz_test_fixture.h"
 
 #define SAMPLES HZ_SOURCE_DIR "/input/xuchang-2022"
 #define RUN "'" HZ_BIN "' consolidate --lang zh --round stage --as-of 2022-08-31 "
@@ -19,15 +20,13 @@ static char out[1024];
 
 static void setup(void)
 {
-    tmp = hz_test_tempdir("e2e-faults");
-    cr_assert_not_null(tmp);
+    tmp = hz_test_scratch("e2e-faults");
     snprintf(out, sizeof out, "%s/out", tmp);
 }
 
 static void teardown(void)
 {
-    hz_test_rmtree(tmp);
-    free(tmp);
+    hz_test_fixture_free(NULL, tmp);
 }
 
 TestSuite(e2e_faults, .init = setup, .fini = teardown, .timeout = 180);
@@ -61,15 +60,18 @@ static char *good_run(void)
     return snap;
 }
 
-Test(e2e_faults, error_while_writing_keeps_old_outputs)
+/* A run that fails part way (env holds the fault switch), with an as-of
+ * that would change every output if it got through. */
+static hz_run faulty_run(const char *env)
 {
-    char *before = good_run();
-    /* a different as-of would change every output if it got through */
-    hz_run r = hz_test_run("HUIZONG_FAIL_AFTER=2 '" HZ_BIN "' consolidate --lang zh --round stage "
-                           "--as-of 2022-09-30 -o '%s' '" SAMPLES "/stage'", out);
-    cr_expect_eq(r.exit_code, 3);
-    cr_expect(strstr(r.err, "HUIZONG_FAIL_AFTER") != NULL, "%s", r.err);
-    hz_run_free(&r);
+    return hz_test_run("%s '" HZ_BIN "' consolidate --lang zh --round stage --as-of 2022-09-30 "
+                       "-o '%s' '" SAMPLES "/stage'",
+                       env, out);
+}
+
+/* The outputs are still exactly before (freed here), no staging folder left. */
+static void expect_outputs_kept(char *before)
+{
     char *after = snapshot();
     cr_expect_str_eq(after, before, "outputs changed by a failed run");
     expect_no_staging();
@@ -77,26 +79,30 @@ Test(e2e_faults, error_while_writing_keeps_old_outputs)
     free(after);
 }
 
+Test(e2e_faults, error_while_writing_keeps_old_outputs)
+{
+    char *before = good_run();
+    hz_run r = faulty_run("HUIZONG_FAIL_AFTER=2");
+    cr_expect_eq(r.exit_code, 3);
+    cr_expect(strstr(r.err, "HUIZONG_FAIL_AFTER") != NULL, "%s", r.err);
+    hz_run_free(&r);
+    expect_outputs_kept(before);
+}
+
 Test(e2e_faults, interrupt_while_writing_keeps_old_outputs)
 {
     char *before = good_run();
-    hz_run r = hz_test_run("HUIZONG_INTERRUPT_AFTER=3 '" HZ_BIN "' consolidate --lang zh --round "
-                           "stage --as-of 2022-09-30 -o '%s' '" SAMPLES "/stage'", out);
+    hz_run r = faulty_run("HUIZONG_INTERRUPT_AFTER=3");
     cr_expect_neq(r.exit_code, 0, "an interrupted run must not report success");
     cr_expect(strstr(r.err, "已中断") != NULL, "%s", r.err);
     hz_run_free(&r);
-    char *after = snapshot();
-    cr_expect_str_eq(after, before);
-    expect_no_staging();
-    free(before);
-    free(after);
+    expect_outputs_kept(before);
 }
 
 Test(e2e_faults, killed_run_leaves_nothing_the_next_run_keeps)
 {
     char *before = good_run();
-    hz_run r = hz_test_run("HUIZONG_KILL_AFTER=2 '" HZ_BIN "' consolidate --round stage "
-                           "--as-of 2022-09-30 -o '%s' '" SAMPLES "/stage'", out);
+    hz_run r = faulty_run("HUIZONG_KILL_AFTER=2");
     cr_expect_neq(r.exit_code, 0);
     hz_run_free(&r);
     char *after = snapshot();
@@ -123,11 +129,7 @@ Test(e2e_faults, full_disk_keeps_old_outputs)
     cr_expect_eq(r.exit_code, 3, "%s", r.err);
     cr_expect(strstr(r.err, "huizong consolidate:") != NULL, "%s", r.err);
     hz_run_free(&r);
-    char *after = snapshot();
-    cr_expect_str_eq(after, before);
-    expect_no_staging();
-    free(before);
-    free(after);
+    expect_outputs_kept(before);
 }
 
 Test(e2e_faults, second_run_on_a_busy_folder_is_refused)
@@ -139,10 +141,7 @@ Test(e2e_faults, second_run_on_a_busy_folder_is_refused)
     cr_expect(strstr(r.out, "inner=3") != NULL, "%s %s", r.out, r.err);
     cr_expect(strstr(r.err, "另一个 huizong 正在写入") != NULL, "%s", r.err);
     hz_run_free(&r);
-    char *after = snapshot();
-    cr_expect_str_eq(after, before);
-    free(before);
-    free(after);
+    expect_outputs_kept(before);
 }
 
 Test(e2e_faults, output_folder_that_cannot_be_made)

@@ -11,30 +11,14 @@
 #include "config.h"
 #include "hz_amount.h"
 #include "hz_test.h"
+#include "hz_test_fixture.h"
 #include "hz_test_sheet.h"
 
-#define CONFIG_DIR HZ_SOURCE_DIR "/config/xuchang-2022"
 #define SAMPLES HZ_SOURCE_DIR "/input/xuchang-2022"
 
-static hz_config *config;
-static char *tmp;
+HZ_TEST_FIXTURE("e2e-pdf");
 
-static void setup(void)
-{
-    hz_config_problems problems = {0};
-    cr_assert_eq(config_load(CONFIG_DIR, &config, &problems), HZ_OK);
-    tmp = hz_test_tempdir("e2e-pdf");
-    cr_assert_not_null(tmp);
-}
-
-static void teardown(void)
-{
-    hz_test_rmtree(tmp);
-    free(tmp);
-    config_free(config);
-}
-
-TestSuite(e2e_pdf, .init = setup, .fini = teardown, .timeout = 300);
+TestSuite(e2e_pdf, .init = hz_fixture_setup, .fini = hz_fixture_teardown, .timeout = 300);
 
 /* pdftotext -layout with every blank removed: a sentence wrapped across
  * lines reads as one string again. */
@@ -55,6 +39,15 @@ static char *pdf_text_mode(const char *pdf, const char *mode)
 static char *pdf_text(const char *pdf)
 {
     return pdf_text_mode(pdf, "-layout");
+}
+
+/* Number of pages pdfinfo reports (0 when it cannot tell). */
+static int page_count(const char *pdf)
+{
+    hz_run info = hz_test_run("pdfinfo '%s' | sed -n 's/^Pages: *//p'", pdf);
+    int pages = atoi(info.out);
+    hz_run_free(&info);
+    return pages;
 }
 
 static void run_annual(const char *out, const char *extra)
@@ -137,9 +130,7 @@ Test(e2e_pdf, headline_figures_equal_the_workbook)
     free(raw);
 
     /* — N — on every page */
-    hz_run info = hz_test_run("pdfinfo '%s' | sed -n 's/^Pages: *//p'", pdf);
-    int pages = atoi(info.out);
-    hz_run_free(&info);
+    int pages = page_count(pdf);
     cr_assert_gt(pages, 3);
     for (int p = 1; p <= pages; p++) {
         snprintf(want, sizeof want, "—%d—", p);
@@ -212,9 +203,7 @@ Test(e2e_pdf, render_custom_template_from_saved_context)
     cr_expect(strstr(text, "自拟标题") != NULL);
     cr_expect(strstr(text, "全市立案277件") != NULL, "figure from the saved context");
     free(text);
-    hz_run info = hz_test_run("pdfinfo '%s' | sed -n 's/^Pages: *//p'", pdf);
-    int pages = atoi(info.out);
-    hz_run_free(&info);
+    int pages = page_count(pdf);
     cr_assert_geq(pages, 2);
     for (int p = 2; p <= pages; p++) {
         hz_run page = hz_test_run("pdftotext -f %d -l %d '%s' - 2>/dev/null", p, p, pdf);

@@ -1,4 +1,4 @@
-/* hz_test_sheet.c - worksheets read whole for end-to-end tests. */
+/* hz_test_sheet.c - worksheets read whole for tests. */
 #include "hz_test_sheet.h"
 
 #include <criterion/criterion.h>
@@ -26,8 +26,9 @@ tsheet load_sheet(const char *path, const char *name)
                 cr_assert_not_null(s.cells);
             }
             const xlsx_cell *c = &row->cells[i];
-            s.cells[s.count++] = (tcell){c->row, c->col, c->type, c->number,
-                                         strdup(c->text ? c->text : "")};
+            s.cells[s.count++] = (tcell){.row = c->row, .col = c->col, .type = c->type,
+                                         .number = c->number, .is_date = c->is_date,
+                                         .text = strdup(c->text ? c->text : "")};
             if (c->row > s.max_row)
                 s.max_row = c->row;
         }

@@ -1,11 +1,12 @@
 /*
  * hz_test_sheet.h - a worksheet read whole with the project's XLSX reader,
- * for end-to-end tests that compare output workbooks with expected figures.
+ * for tests that compare written workbooks with expected layout and figures.
  * Every function fails the running Criterion test on error.
  */
 #ifndef HZ_TEST_SHEET_H
 #define HZ_TEST_SHEET_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "xlsx_reader.h"
@@ -15,7 +16,8 @@ typedef struct tcell {
     uint32_t row, col;
     xlsx_cell_type type;
     double number;
-    char *text;
+    bool is_date;       /* a number cell with a date format */
+    char *text;         /* "" for non-string cells, never NULL */
 } tcell;
 
 typedef struct tsheet {

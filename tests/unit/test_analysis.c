@@ -12,163 +12,12 @@
 #include "analysis.h"
 #include "config.h"
 #include "consolidate.h"
+#include "hz_test_build.h"
+#include "hz_test_fixture.h"
 
-#define CONFIG_DIR HZ_SOURCE_DIR "/config/xuchang-2022"
+HZ_TEST_FIXTURE(NULL);
 
-static hz_config *config;
-
-static void setup(void)
-{
-    hz_config_problems problems = {0};
-    cr_assert_eq(config_load(CONFIG_DIR, &config, &problems), HZ_OK);
-}
-
-static void teardown(void)
-{
-    config_free(config);
-}
-
-TestSuite(analysis, .init = setup, .fini = teardown);
-
-static hz_date D(const char *text)
-{
-    hz_date d;
-    cr_assert(hz_date_parse(text, &d), "date %s", text);
-    return d;
-}
-
-static char *S(const char *text)
-{
-    char *s = strdup(text ? text : "");
-    cr_assert_not_null(s);
-    return s;
-}
-
-/* A valid submission of unit code, version, filled on fill_date. */
-static hz_cons_file make_file(const char *name, const char *code, int version, bool valid,
-                              const char *fill_date)
-{
-    hz_cons_file f = {0};
-    f.name = S(name);
-    f.path = S(name);
-    f.unit = HZ_NONE_INDEX;
-    f.status = HZ_FILE_REJECTED;
-    f.check = calloc(1, sizeof *f.check);
-    cr_assert_not_null(f.check);
-    hz_submission *sub = &f.check->sub;
-    sub->path = S(name);
-    sub->file_name = S(name);
-    snprintf(sub->sha256, sizeof sub->sha256, "%064d", 0);
-    for (int h = 0; h < HZ_H__COUNT; h++)
-        sub->header.text[h] = S("");
-    free(sub->header.text[HZ_H_UNIT_CODE]);
-    sub->header.text[HZ_H_UNIT_CODE] = S(code);
-    sub->header.version = version;
-    sub->header.fill_date = fill_date ? D(fill_date) : HZ_DATE_NONE;
-    sub->header.period_end = HZ_DATE_NONE;
-    sub->unit = config_find_unit(config, code);
-    sub->readable = true;
-    sub->value_count = config->indicator_count;
-    sub->values = calloc(config->indicator_count, sizeof *sub->values);
-    cr_assert_not_null(sub->values);
-    for (size_t i = 0; i < config->indicator_count; i++) {
-        sub->values[i].indicator = &config->indicators[i];
-        sub->values[i].note = S("");
-    }
-    for (int n = 0; n < HZ_N__COUNT; n++)
-        sub->narrative[n] = S("");
-    for (int c = 0; c < HZ_C__COUNT; c++)
-        sub->case_col[c] = (uint32_t)c;
-    f.check->valid = valid;
-    f.check->counts.errors = valid ? 0 : 2;
-    return f;
-}
-
-static void set_value(hz_cons_file *f, size_t indicator, long long whole)
-{
-    hz_value *v = &f->check->sub.values[indicator];
-    v->present = true;
-    v->valid = true;
-    v->value = (hz_amount)whole * HZ_AMOUNT_SCALE;
-}
-
-typedef struct case_spec {
-    const char *no, *filed, *category, *commodity, *channel, *assist;
-    bool closed, transferred, typical, key_market, rural;
-    hz_amount amount, fine;     /* in 0.0001 万元 */
-} case_spec;
-
-static void add_case(hz_cons_file *f, case_spec spec)
-{
-    hz_submission *sub = &f->check->sub;
-    sub->cases = realloc(sub->cases, (sub->case_count + 1) * sizeof *sub->cases);
-    cr_assert_not_null(sub->cases);
-    hz_case *c = &sub->cases[sub->case_count++];
-    memset(c, 0, sizeof *c);
-    c->row = (uint32_t)sub->case_count + 1;
-    c->case_no = S(spec.no);
-    c->name = S(spec.no);
-    c->filed = D(spec.filed);
-    c->closed = spec.closed ? c->filed + 10 : HZ_DATE_NONE;
-    c->is_closed = spec.closed;
-    c->status = S(spec.closed ? "已结案" : "在办");
-    c->category = S(spec.category ? spec.category : "商标侵权假冒");
-    c->commodity = S(spec.commodity ? spec.commodity : "食品");
-    c->channel = S(spec.channel ? spec.channel : "实体市场");
-    c->lead_source = S("日常检查");
-    c->key_market = spec.key_market ? HZ_YES : HZ_NO;
-    c->rural = spec.rural ? HZ_YES : HZ_NO;
-    c->transferred = spec.transferred ? HZ_YES : HZ_NO;
-    c->cross_region = HZ_NO;
-    c->typical = spec.typical ? HZ_YES : HZ_NO;
-    c->amount = spec.amount;
-    c->fine = spec.fine;
-    c->has_amount = true;
-    c->has_fine = true;
-    c->assist_units = S(spec.assist);
-    c->typical_summary = S(spec.typical ? "典型案例简介" : "");
-    c->note = S("");
-}
-
-typedef struct fileset {
-    hz_cons_file *files;
-    size_t count;
-} fileset;
-
-static void push_file(fileset *fs, hz_cons_file f)
-{
-    fs->files = realloc(fs->files, (fs->count + 1) * sizeof *fs->files);
-    cr_assert_not_null(fs->files);
-    fs->files[fs->count++] = f;
-}
-
-static hz_consolidation *build(fileset *fs, const char *round_id, const char *receipts_text)
-{
-    const hz_round *round = config_find_round(config, round_id);
-    cr_assert_not_null(round);
-    hz_receipts receipts = {0};
-    hz_error err = {0};
-    if (receipts_text)
-        cr_assert_eq(consolidate_parse_receipts(receipts_text, "receipts.ini", &receipts, &err),
-                     HZ_OK);
-    hz_consolidation *cons = NULL;
-    cr_assert_eq(consolidate_build(config, round, "folder", fs->files, fs->count, &receipts,
-                                   &cons, &err),
-                 HZ_OK);
-    fs->files = NULL;
-    fs->count = 0;
-    return cons;
-}
-
-static size_t unit_of(const hz_consolidation *cons, const char *code)
-{
-    for (size_t u = 0; u < cons->unit_count; u++)
-        if (!strcmp(cons->units[u].unit->code, code))
-            return u;
-    cr_assert_fail("no unit %s", code);
-    return 0;
-}
-
+TestSuite(analysis, .init = hz_fixture_setup, .fini = hz_fixture_teardown);
 
 static size_t ind_of(const char *code)
 {
@@ -180,14 +29,14 @@ static size_t ind_of(const char *code)
 static void set_note(hz_cons_file *f, size_t indicator, const char *note)
 {
     free(f->check->sub.values[indicator].note);
-    f->check->sub.values[indicator].note = S(note);
+    f->check->sub.values[indicator].note = test_str(note);
 }
 
 static void set_narratives(hz_cons_file *f, int filled)
 {
     for (int n = 0; n < filled && n < HZ_N__COUNT; n++) {
         free(f->check->sub.narrative[n]);
-        f->check->sub.narrative[n] = S("开展了专项治理工作。");
+        f->check->sub.narrative[n] = test_str("开展了专项治理工作。");
     }
 }
 
@@ -288,19 +137,19 @@ Test(analysis, growth)
 Test(analysis, assessment_by_hand)
 {
     fileset fs = {0};
-    hz_cons_file a = make_file("a.xlsx", "411002", 1, true, "2022-11-20");
+    hz_cons_file a = make_file(config, "a.xlsx", "411002", 1, true, "2022-11-20");
     add_case(&a, (case_spec){.no = "A-1", .filed = "2022-09-01", .amount = 100000,
                              .transferred = true});
     add_case(&a, (case_spec){.no = "A-2", .filed = "2022-09-02", .amount = 100000,
                              .typical = true});
     set_narratives(&a, 4);
-    hz_cons_file c = make_file("c.xlsx", "411024", 1, true, "2022-11-24");
+    hz_cons_file c = make_file(config, "c.xlsx", "411024", 1, true, "2022-11-24");
     add_case(&c, (case_spec){.no = "C-1", .filed = "2022-09-01", .amount = 100000,
                              .transferred = true});
     add_case(&c, (case_spec){.no = "C-2", .filed = "2022-09-02", .amount = 100000,
                              .typical = true});
     set_narratives(&c, 4);
-    hz_cons_file b = make_file("b.xlsx", "411003", 1, true, "2022-11-27");
+    hz_cons_file b = make_file(config, "b.xlsx", "411003", 1, true, "2022-11-27");
     for (int k = 0; k < 4; k++) {
         char no[16];
         snprintf(no, sizeof no, "B-%d", k);
@@ -311,7 +160,7 @@ Test(analysis, assessment_by_hand)
     push_file(&fs, a);
     push_file(&fs, b);
     push_file(&fs, c);
-    hz_consolidation *cons = build(&fs, "annual", NULL);
+    hz_consolidation *cons = build_consolidation(config, &fs, "annual", NULL);
     hz_error err = {0};
     cr_assert_eq(analysis_run(cons, NULL, &err), HZ_OK);
 
@@ -353,9 +202,9 @@ Test(analysis, assessment_by_hand)
 Test(analysis, assessment_nobody_has_a_figure_gets_it_in_full)
 {
     fileset fs = {0};
-    hz_cons_file a = make_file("a.xlsx", "411002", 1, true, "2022-11-20");
+    hz_cons_file a = make_file(config, "a.xlsx", "411002", 1, true, "2022-11-20");
     push_file(&fs, a);
-    hz_consolidation *cons = build(&fs, "annual", NULL);
+    hz_consolidation *cons = build_consolidation(config, &fs, "annual", NULL);
     hz_error err = {0};
     cr_assert_eq(analysis_run(cons, NULL, &err), HZ_OK);
     const hz_score *sa = score_of(cons, "411002");
@@ -384,28 +233,28 @@ Test(analysis, continuity)
     cr_assert_eq(config->indicators[a04].over_rounds, HZ_AGG_STOCK);
     cr_assert_eq(config->indicators[a01].over_rounds, HZ_AGG_CUMULATIVE);
     fileset sfs = {0}, afs = {0};
-    hz_cons_file s1 = make_file("s1.xlsx", "411002", 1, true, "2022-08-20");
+    hz_cons_file s1 = make_file(config, "s1.xlsx", "411002", 1, true, "2022-08-20");
     add_case(&s1, (case_spec){.no = "X-1", .filed = "2022-07-01"});
     add_case(&s1, (case_spec){.no = "X-2", .filed = "2022-07-02"});
     set_value(&s1, a01, 10);
     set_value(&s1, a04, 5);
-    hz_cons_file s2 = make_file("s2.xlsx", "411024", 1, true, "2022-08-20");
+    hz_cons_file s2 = make_file(config, "s2.xlsx", "411024", 1, true, "2022-08-20");
     add_case(&s2, (case_spec){.no = "Y-1", .filed = "2022-07-01"});
     set_value(&s2, a01, 3);
     push_file(&sfs, s1);
     push_file(&sfs, s2);
-    hz_cons_file a1 = make_file("a1.xlsx", "411002", 1, true, "2022-11-20");
+    hz_cons_file a1 = make_file(config, "a1.xlsx", "411002", 1, true, "2022-11-20");
     add_case(&a1, (case_spec){.no = "X-1", .filed = "2022-07-01"});
     set_value(&a1, a01, 8);   /* fell */
     set_value(&a1, a04, 3);   /* stock: may change */
-    hz_cons_file a2 = make_file("a2.xlsx", "411024", 1, true, "2022-11-20");
+    hz_cons_file a2 = make_file(config, "a2.xlsx", "411024", 1, true, "2022-11-20");
     add_case(&a2, (case_spec){.no = "Y-2", .filed = "2022-09-01"});
     set_value(&a2, a01, 3);   /* unchanged: fine */
     set_note(&a2, a01, "Y-1 已与Y-2并案办理");
     push_file(&afs, a1);
     push_file(&afs, a2);
-    hz_consolidation *st = build(&sfs, "stage", NULL);
-    hz_consolidation *cons = build(&afs, "annual", NULL);
+    hz_consolidation *st = build_consolidation(config, &sfs, "stage", NULL);
+    hz_consolidation *cons = build_consolidation(config, &afs, "annual", NULL);
     cons->stage = st;
     hz_error err = {0};
     cr_assert_eq(analysis_run(cons, NULL, &err), HZ_OK);
@@ -450,7 +299,7 @@ static hz_consolidation *six_units(const char *note_of_outlier, const char *case
     for (int k = 0; k < 6; k++) {
         char name[32];
         snprintf(name, sizeof name, "%s.xlsx", codes[k]);
-        hz_cons_file f = make_file(name, codes[k], 1, true, "2022-11-20");
+        hz_cons_file f = make_file(config, name, codes[k], 1, true, "2022-11-20");
         set_value(&f, ind, a05[k]);
         add_case(&f, (case_spec){.no = name, .filed = "2022-09-01",
                                  .amount = k == 5 ? 5000000 : 100000});
@@ -458,11 +307,11 @@ static hz_consolidation *six_units(const char *note_of_outlier, const char *case
             set_note(&f, ind, note_of_outlier);
         if (k == 5 && case_note) {
             free(f.check->sub.cases[0].note);
-            f.check->sub.cases[0].note = S(case_note);
+            f.check->sub.cases[0].note = test_str(case_note);
         }
         push_file(&fs, f);
     }
-    hz_consolidation *cons = build(&fs, "annual", NULL);
+    hz_consolidation *cons = build_consolidation(config, &fs, "annual", NULL);
     hz_error err = {0};
     cr_assert_eq(analysis_run(cons, NULL, &err), HZ_OK);
     return cons;

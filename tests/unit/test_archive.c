@@ -16,10 +16,10 @@
 #include "config.h"
 #include "fsutil.h"
 #include "hz_test.h"
+#include "hz_test_fixture.h"
 #include "report_outputs.h"
 #include "verify.h"
 
-#define CONFIG_DIR HZ_SOURCE_DIR "/config/xuchang-2022"
 #define SAMPLES HZ_SOURCE_DIR "/input/xuchang-2022"
 
 /* ------------------------------------------------------------ pure functions */
@@ -116,23 +116,7 @@ Test(report_outputs, as_of)
 
 /* ------------------------------------------------------------ on the samples */
 
-static hz_config *config;
-static char *tmp;
-
-static void setup(void)
-{
-    hz_config_problems problems = {0};
-    cr_assert_eq(config_load(CONFIG_DIR, &config, &problems), HZ_OK);
-    tmp = hz_test_tempdir("archive");
-    cr_assert_not_null(tmp);
-}
-
-static void teardown(void)
-{
-    hz_test_rmtree(tmp);
-    free(tmp);
-    config_free(config);
-}
+HZ_TEST_FIXTURE("archive");
 
 static archive_options options(const char *target)
 {
@@ -156,7 +140,7 @@ static size_t entries(const char *dir)
     return n;
 }
 
-TestSuite(archive_lib, .init = setup, .fini = teardown, .timeout = 300);
+TestSuite(archive_lib, .init = hz_fixture_setup, .fini = hz_fixture_teardown, .timeout = 300);
 
 Test(archive_lib, fail_after_leaves_nothing)
 {

@@ -3,6 +3,7 @@
 #include <string.h>
 #include "cellvalue.h"
 #include "config.h"
+#include "hz_test_fixture.h"
 
 static xlsx_cell text_cell(const char *text)
 {
@@ -109,9 +110,7 @@ Test(cellvalue, dates)
 
 Test(cellvalue, yes_no_words)
 {
-    hz_config *config = NULL;
-    hz_config_problems problems = {0};
-    cr_assert_eq(config_load(HZ_SOURCE_DIR "/config/xuchang-2022", &config, &problems), HZ_OK);
+    hz_config *config = hz_test_config();
     bool yes;
     xlsx_cell c = text_cell("是");
     cr_assert_eq(cellvalue_yesno(&c, config, &yes), CELLVALUE_OK);

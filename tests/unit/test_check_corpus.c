@@ -10,24 +10,15 @@
 #include <string.h>
 #include "check.h"
 #include "config.h"
+#include "hz_test_fixture.h"
 #include <json-c/json.h>
 
 #define BAD HZ_SOURCE_DIR "/tests/fixtures/bad"
 
-static hz_config *config;
+HZ_TEST_FIXTURE(NULL);
 
-static void setup(void)
-{
-    hz_config_problems problems = {0};
-    cr_assert_eq(config_load(HZ_SOURCE_DIR "/config/xuchang-2022", &config, &problems), HZ_OK);
-}
-
-static void teardown(void)
-{
-    config_free(config);
-}
-
-TestSuite(check_corpus, .init = setup, .fini = teardown, .timeout = 120);
+TestSuite(check_corpus, .init = hz_fixture_setup, .fini = hz_fixture_teardown,
+          .timeout = 120);
 
 typedef struct manifest_line {
     char file[128], round[16], rule[64], sheet[64], cell[16], severity[16];

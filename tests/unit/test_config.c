@@ -157,6 +157,19 @@ static void dump_problems(const hz_config_problems *ps)
     }
 }
 
+/* config_load of dir must fail with HZ_ERR_CONFIG, hand out no config and
+ * report exactly count problems (logged), which the caller frees. */
+static hz_config_problems load_failing(const char *dir, size_t count)
+{
+    hz_config *c = (hz_config *)1;
+    hz_config_problems ps = { 0 };
+    cr_expect_eq(config_load(dir, &c, &ps), HZ_ERR_CONFIG, "%s", dir);
+    dump_problems(&ps);
+    cr_expect_null(c, "%s: config handed out", dir);
+    cr_assert_eq(ps.count, count, "%s: %zu problems, want %zu", dir, ps.count, count);
+    return ps;
+}
+
 /* ------------------------------------------------------------------ */
 /* The shipped configuration                                           */
 
@@ -603,13 +616,9 @@ Test(config_bad, every_problem_is_reported)
     patch_file(dir, "rules.ini", "expr       = A06 <= A03", "expr       = A06 <= A99");
     patch_file(dir, "lists.ini", "items = 在办, 已结案", "items =");
     patch_file(dir, "indicators.ini", "over_rounds = stock", "over_rounds = latest");
-    hz_config *c = NULL;
-    hz_config_problems ps = { 0 };
-    cr_expect_eq(config_load(dir, &c, &ps), HZ_ERR_CONFIG);
+    /* three: indicators.ini had a problem, so rule names are not checked */
+    hz_config_problems ps = load_failing(dir, 3);
     remove_dir(dir);
-    dump_problems(&ps);
-    cr_expect_null(c);
-    cr_expect_eq(ps.count, 3, "indicators.ini had a problem, so rule names are not checked");
     cr_expect_not_null(find_problem(&ps, "units.ini", "jingkai", "kind", HZ_M_CONFIG_BAD_CHOICE));
     cr_expect_not_null(find_problem(&ps, "indicators.ini", "a04", "over_rounds",
                                     HZ_M_CONFIG_BAD_CHOICE));
@@ -623,11 +632,8 @@ Test(config_bad, rendered_message)
     char dir[512];
     copy_good(dir, sizeof dir);
     patch_file(dir, "units.ini", "code  = 411071", "code  = 41107");
-    hz_config *c = NULL;
-    hz_config_problems ps = { 0 };
-    cr_expect_eq(config_load(dir, &c, &ps), HZ_ERR_CONFIG);
+    hz_config_problems ps = load_failing(dir, 1);
     remove_dir(dir);
-    cr_assert_eq(ps.count, 1);
     char buf[512];
     cr_expect_str_eq(hz_error_render(&ps.items[0].error, HZ_LANG_ZH, buf, sizeof buf),
                      "单位代码「41107」应为 6 个字符（现为 5 个）");
@@ -655,12 +661,8 @@ Test(config_bad, empty_folder_reports_every_file)
     copy_good(dir, sizeof dir);
     for (size_t i = 0; i < 5; i++)
         patch_file(dir, config_files[i], "x", "@DELETE@");
-    hz_config *c = NULL;
-    hz_config_problems ps = { 0 };
-    cr_expect_eq(config_load(dir, &c, &ps), HZ_ERR_CONFIG);
+    hz_config_problems ps = load_failing(dir, 5);
     remove_dir(dir);
-    cr_expect_null(c);
-    cr_assert_eq(ps.count, 5);
     for (size_t i = 0; i < 5; i++) {
         cr_expect_str_eq(ps.items[i].file, config_files[i]);
         cr_expect_eq(ps.items[i].error.msg, HZ_M_CONFIG_FILE_MISSING);
@@ -671,11 +673,7 @@ Test(config_bad, empty_folder_reports_every_file)
 /* Fixture folders kept in the tree (also usable by the CLI tests). */
 Test(config_bad, fixture_rule_unknown_indicator)
 {
-    hz_config *c = NULL;
-    hz_config_problems ps = { 0 };
-    cr_expect_eq(config_load(BAD_DIR "/rule-unknown-indicator", &c, &ps), HZ_ERR_CONFIG);
-    cr_expect_null(c);
-    cr_assert_eq(ps.count, 1);
+    hz_config_problems ps = load_failing(BAD_DIR "/rule-unknown-indicator", 1);
     cr_expect_str_eq(ps.items[0].file, "rules.ini");
     cr_expect_str_eq(ps.items[0].section, "r01");
     cr_expect_str_eq(ps.items[0].key, "expr");
@@ -686,11 +684,7 @@ Test(config_bad, fixture_rule_unknown_indicator)
 
 Test(config_bad, fixture_overlapping_phases)
 {
-    hz_config *c = NULL;
-    hz_config_problems ps = { 0 };
-    cr_expect_eq(config_load(BAD_DIR "/phases-overlap", &c, &ps), HZ_ERR_CONFIG);
-    cr_expect_null(c);
-    cr_assert_eq(ps.count, 1);
+    hz_config_problems ps = load_failing(BAD_DIR "/phases-overlap", 1);
     cr_expect_str_eq(ps.items[0].file, "campaign.ini");
     cr_expect_str_eq(ps.items[0].section, "phase.implement");
     cr_expect_str_eq(ps.items[0].key, "first");

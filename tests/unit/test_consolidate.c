@@ -13,164 +13,14 @@
 #include "fsutil.h"
 #include "hash.h"
 #include "hz_test.h"
+#include "hz_test_build.h"
+#include "hz_test_fixture.h"
 #include "render_xlsx.h"
 #include "report_template.h"
 
-#define CONFIG_DIR HZ_SOURCE_DIR "/config/xuchang-2022"
+HZ_TEST_FIXTURE(NULL);
 
-static hz_config *config;
-
-static void setup(void)
-{
-    hz_config_problems problems = {0};
-    cr_assert_eq(config_load(CONFIG_DIR, &config, &problems), HZ_OK);
-}
-
-static void teardown(void)
-{
-    config_free(config);
-}
-
-TestSuite(consolidate, .init = setup, .fini = teardown);
-
-static hz_date D(const char *text)
-{
-    hz_date d;
-    cr_assert(hz_date_parse(text, &d), "date %s", text);
-    return d;
-}
-
-static char *S(const char *text)
-{
-    char *s = strdup(text ? text : "");
-    cr_assert_not_null(s);
-    return s;
-}
-
-/* A valid submission of unit code, version, filled on fill_date. */
-static hz_cons_file make_file(const char *name, const char *code, int version, bool valid,
-                              const char *fill_date)
-{
-    hz_cons_file f = {0};
-    f.name = S(name);
-    f.path = S(name);
-    f.unit = HZ_NONE_INDEX;
-    f.status = HZ_FILE_REJECTED;
-    f.check = calloc(1, sizeof *f.check);
-    cr_assert_not_null(f.check);
-    hz_submission *sub = &f.check->sub;
-    sub->path = S(name);
-    sub->file_name = S(name);
-    snprintf(sub->sha256, sizeof sub->sha256, "%064d", 0);
-    for (int h = 0; h < HZ_H__COUNT; h++)
-        sub->header.text[h] = S("");
-    free(sub->header.text[HZ_H_UNIT_CODE]);
-    sub->header.text[HZ_H_UNIT_CODE] = S(code);
-    sub->header.version = version;
-    sub->header.fill_date = fill_date ? D(fill_date) : HZ_DATE_NONE;
-    sub->header.period_end = HZ_DATE_NONE;
-    sub->unit = config_find_unit(config, code);
-    sub->readable = true;
-    sub->value_count = config->indicator_count;
-    sub->values = calloc(config->indicator_count, sizeof *sub->values);
-    cr_assert_not_null(sub->values);
-    for (size_t i = 0; i < config->indicator_count; i++) {
-        sub->values[i].indicator = &config->indicators[i];
-        sub->values[i].note = S("");
-    }
-    for (int n = 0; n < HZ_N__COUNT; n++)
-        sub->narrative[n] = S("");
-    for (int c = 0; c < HZ_C__COUNT; c++)
-        sub->case_col[c] = (uint32_t)c;
-    f.check->valid = valid;
-    f.check->counts.errors = valid ? 0 : 2;
-    return f;
-}
-
-static void set_value(hz_cons_file *f, size_t indicator, long long whole)
-{
-    hz_value *v = &f->check->sub.values[indicator];
-    v->present = true;
-    v->valid = true;
-    v->value = (hz_amount)whole * HZ_AMOUNT_SCALE;
-}
-
-typedef struct case_spec {
-    const char *no, *filed, *category, *commodity, *channel, *assist;
-    bool closed, transferred, typical, key_market, rural;
-    hz_amount amount, fine;     /* in 0.0001 万元 */
-} case_spec;
-
-static void add_case(hz_cons_file *f, case_spec spec)
-{
-    hz_submission *sub = &f->check->sub;
-    sub->cases = realloc(sub->cases, (sub->case_count + 1) * sizeof *sub->cases);
-    cr_assert_not_null(sub->cases);
-    hz_case *c = &sub->cases[sub->case_count++];
-    memset(c, 0, sizeof *c);
-    c->row = (uint32_t)sub->case_count + 1;
-    c->case_no = S(spec.no);
-    c->name = S(spec.no);
-    c->filed = D(spec.filed);
-    c->closed = spec.closed ? c->filed + 10 : HZ_DATE_NONE;
-    c->is_closed = spec.closed;
-    c->status = S(spec.closed ? "已结案" : "在办");
-    c->category = S(spec.category ? spec.category : "商标侵权假冒");
-    c->commodity = S(spec.commodity ? spec.commodity : "食品");
-    c->channel = S(spec.channel ? spec.channel : "实体市场");
-    c->lead_source = S("日常检查");
-    c->key_market = spec.key_market ? HZ_YES : HZ_NO;
-    c->rural = spec.rural ? HZ_YES : HZ_NO;
-    c->transferred = spec.transferred ? HZ_YES : HZ_NO;
-    c->cross_region = HZ_NO;
-    c->typical = spec.typical ? HZ_YES : HZ_NO;
-    c->amount = spec.amount;
-    c->fine = spec.fine;
-    c->has_amount = true;
-    c->has_fine = true;
-    c->assist_units = S(spec.assist);
-    c->typical_summary = S(spec.typical ? "典型案例简介" : "");
-    c->note = S("");
-}
-
-typedef struct fileset {
-    hz_cons_file *files;
-    size_t count;
-} fileset;
-
-static void push_file(fileset *fs, hz_cons_file f)
-{
-    fs->files = realloc(fs->files, (fs->count + 1) * sizeof *fs->files);
-    cr_assert_not_null(fs->files);
-    fs->files[fs->count++] = f;
-}
-
-static hz_consolidation *build(fileset *fs, const char *round_id, const char *receipts_text)
-{
-    const hz_round *round = config_find_round(config, round_id);
-    cr_assert_not_null(round);
-    hz_receipts receipts = {0};
-    hz_error err = {0};
-    if (receipts_text)
-        cr_assert_eq(consolidate_parse_receipts(receipts_text, "receipts.ini", &receipts, &err),
-                     HZ_OK);
-    hz_consolidation *cons = NULL;
-    cr_assert_eq(consolidate_build(config, round, "folder", fs->files, fs->count, &receipts,
-                                   &cons, &err),
-                 HZ_OK);
-    fs->files = NULL;
-    fs->count = 0;
-    return cons;
-}
-
-static size_t unit_of(const hz_consolidation *cons, const char *code)
-{
-    for (size_t u = 0; u < cons->unit_count; u++)
-        if (!strcmp(cons->units[u].unit->code, code))
-            return u;
-    cr_assert_fail("no unit %s", code);
-    return 0;
-}
+TestSuite(consolidate, .init = hz_fixture_setup, .fini = hz_fixture_teardown);
 
 static const hz_cons_file *file_named(const hz_consolidation *cons, const char *name)
 {
@@ -203,20 +53,20 @@ static size_t list_pos(const hz_list *list, const char *item)
 Test(consolidate, figures_by_unit_category_commodity_channel_phase)
 {
     fileset fs = {0};
-    hz_cons_file a = make_file("a.xlsx", "411002", 1, true, "2022-11-20");
+    hz_cons_file a = make_file(config, "a.xlsx", "411002", 1, true, "2022-11-20");
     add_case(&a, (case_spec){.no = "A-1", .filed = "2022-07-01", .closed = true,
                              .amount = W(123456), .fine = W(10000), .key_market = true});
     add_case(&a, (case_spec){.no = "A-2", .filed = "2022-08-15", .category = "假冒专利",
                              .commodity = "电子产品", .channel = "电子商务",
                              .amount = W(5), .transferred = true, .typical = true});
     set_value(&a, 0, 10);
-    hz_cons_file b = make_file("b.xlsx", "411003", 1, true, "2022-11-21");
+    hz_cons_file b = make_file(config, "b.xlsx", "411003", 1, true, "2022-11-21");
     add_case(&b, (case_spec){.no = "B-1", .filed = "2022-12-05", .closed = true,
                              .amount = W(1), .fine = W(2), .rural = true});
     set_value(&b, 0, 5);
     push_file(&fs, a);
     push_file(&fs, b);
-    hz_consolidation *cons = build(&fs, "annual", NULL);
+    hz_consolidation *cons = build_consolidation(config, &fs, "annual", NULL);
 
     cr_assert_eq(cons->total.filed, 3);
     cr_assert_eq(cons->total.closed, 2);
@@ -262,14 +112,14 @@ Test(consolidate, figures_by_unit_category_commodity_channel_phase)
 Test(consolidate, highest_valid_version_wins)
 {
     fileset fs = {0};
-    push_file(&fs, make_file("w-v1.xlsx", "411002", 1, true, "2022-11-20"));
-    push_file(&fs, make_file("w-v2.xlsx", "411002", 2, true, "2022-11-21"));
-    push_file(&fs, make_file("w-v3.xlsx", "411002", 3, false, "2022-11-22"));
-    hz_cons_file ignored = {.name = S("notes.txt"), .path = S("notes.txt"),
+    push_file(&fs, make_file(config, "w-v1.xlsx", "411002", 1, true, "2022-11-20"));
+    push_file(&fs, make_file(config, "w-v2.xlsx", "411002", 2, true, "2022-11-21"));
+    push_file(&fs, make_file(config, "w-v3.xlsx", "411002", 3, false, "2022-11-22"));
+    hz_cons_file ignored = {.name = test_str("notes.txt"), .path = test_str("notes.txt"),
                             .status = HZ_FILE_IGNORED,
                             .reason = HZ_M_CONSOLIDATE_IGNORED_NOT_XLSX};
     push_file(&fs, ignored);
-    hz_consolidation *cons = build(&fs, "annual", NULL);
+    hz_consolidation *cons = build_consolidation(config, &fs, "annual", NULL);
     cr_assert_eq(file_named(cons, "w-v2.xlsx")->status, HZ_FILE_ACCEPTED);
     const hz_cons_file *v1 = file_named(cons, "w-v1.xlsx");
     cr_assert_eq(v1->status, HZ_FILE_SUPERSEDED);
@@ -291,10 +141,10 @@ Test(consolidate, highest_valid_version_wins)
 Test(consolidate, duplicate_versions_rejected_and_named)
 {
     fileset fs = {0};
-    push_file(&fs, make_file("x-v1.xlsx", "411003", 1, true, "2022-11-20"));
-    push_file(&fs, make_file("x-v2a.xlsx", "411003", 2, true, "2022-11-21"));
-    push_file(&fs, make_file("x-v2b.xlsx", "411003", 2, true, "2022-11-21"));
-    hz_consolidation *cons = build(&fs, "annual", NULL);
+    push_file(&fs, make_file(config, "x-v1.xlsx", "411003", 1, true, "2022-11-20"));
+    push_file(&fs, make_file(config, "x-v2a.xlsx", "411003", 2, true, "2022-11-21"));
+    push_file(&fs, make_file(config, "x-v2b.xlsx", "411003", 2, true, "2022-11-21"));
+    hz_consolidation *cons = build_consolidation(config, &fs, "annual", NULL);
     const hz_cons_file *a = file_named(cons, "x-v2a.xlsx"), *b = file_named(cons, "x-v2b.xlsx");
     cr_assert_eq(a->status, HZ_FILE_REJECTED);
     cr_assert_eq(b->status, HZ_FILE_REJECTED);
@@ -314,15 +164,15 @@ Test(consolidate, duplicate_versions_rejected_and_named)
 Test(consolidate, joint_case_counted_once_for_lead)
 {
     fileset fs = {0};
-    hz_cons_file a = make_file("a.xlsx", "411024", 1, true, "2022-11-20");
+    hz_cons_file a = make_file(config, "a.xlsx", "411024", 1, true, "2022-11-20");
     add_case(&a, (case_spec){.no = "J-1", .filed = "2022-08-01", .amount = W(50000),
                              .assist = "411081"});
-    hz_cons_file b = make_file("b.xlsx", "411081", 1, true, "2022-11-20");
+    hz_cons_file b = make_file(config, "b.xlsx", "411081", 1, true, "2022-11-20");
     add_case(&b, (case_spec){.no = "J-1", .filed = "2022-08-01", .amount = W(50000)});
     add_case(&b, (case_spec){.no = "B-2", .filed = "2022-08-02", .amount = W(7)});
     push_file(&fs, a);
     push_file(&fs, b);
-    hz_consolidation *cons = build(&fs, "annual", NULL);
+    hz_consolidation *cons = build_consolidation(config, &fs, "annual", NULL);
     cr_assert_eq(cons->total.filed, 2);
     cr_assert_eq(cons->total.amount, 50007);
     size_t ua = unit_of(cons, "411024"), ub = unit_of(cons, "411081");
@@ -345,13 +195,13 @@ Test(consolidate, joint_case_counted_once_for_lead)
 Test(consolidate, joint_case_both_naming_lower_code_leads)
 {
     fileset fs = {0};
-    hz_cons_file a = make_file("a.xlsx", "411082", 1, true, "2022-11-20");
+    hz_cons_file a = make_file(config, "a.xlsx", "411082", 1, true, "2022-11-20");
     add_case(&a, (case_spec){.no = "J-9", .filed = "2022-08-01", .assist = "411025、411099"});
-    hz_cons_file b = make_file("b.xlsx", "411025", 1, true, "2022-11-20");
+    hz_cons_file b = make_file(config, "b.xlsx", "411025", 1, true, "2022-11-20");
     add_case(&b, (case_spec){.no = "J-9", .filed = "2022-08-01", .assist = "411082"});
     push_file(&fs, a);
     push_file(&fs, b);
-    hz_consolidation *cons = build(&fs, "annual", NULL);
+    hz_consolidation *cons = build_consolidation(config, &fs, "annual", NULL);
     cr_assert_eq(cons->total.filed, 1);
     cr_assert_eq(cons->units[unit_of(cons, "411025")].cases.filed, 1);
     cr_assert_eq(cons->units[unit_of(cons, "411082")].cases.filed, 0);
@@ -362,13 +212,13 @@ Test(consolidate, joint_case_both_naming_lower_code_leads)
 Test(consolidate, cross_unit_duplicate_flagged_and_counted_twice)
 {
     fileset fs = {0};
-    hz_cons_file a = make_file("a.xlsx", "411002", 1, true, "2022-11-20");
+    hz_cons_file a = make_file(config, "a.xlsx", "411002", 1, true, "2022-11-20");
     add_case(&a, (case_spec){.no = "D-1", .filed = "2022-08-01", .amount = W(3)});
-    hz_cons_file b = make_file("b.xlsx", "411003", 1, true, "2022-11-20");
+    hz_cons_file b = make_file(config, "b.xlsx", "411003", 1, true, "2022-11-20");
     add_case(&b, (case_spec){.no = "D-1", .filed = "2022-08-01", .amount = W(3)});
     push_file(&fs, a);
     push_file(&fs, b);
-    hz_consolidation *cons = build(&fs, "annual", NULL);
+    hz_consolidation *cons = build_consolidation(config, &fs, "annual", NULL);
     cr_assert_eq(cons->total.filed, 2);
     cr_assert_eq(count_rule(cons, "cross.duplicate_case"), 1);
     const hz_issue *is = &cons->issues.items[0];
@@ -384,16 +234,16 @@ Test(consolidate, receipts_status_and_rates)
 {
     fileset fs = {0};
     /* annual deadline 2022-11-24 (a Thursday) */
-    push_file(&fs, make_file("1.xlsx", "411002", 1, true, "2022-11-20"));
-    push_file(&fs, make_file("2.xlsx", "411003", 1, true, "2022-11-20"));
-    push_file(&fs, make_file("3.xlsx", "411024", 1, true, "2022-11-28")); /* late by 4 */
-    push_file(&fs, make_file("4.xlsx", "411025", 1, true, "2022-11-20"));
-    push_file(&fs, make_file("5.xlsx", "411081", 1, true, "2022-11-24"));
-    push_file(&fs, make_file("6.xlsx", "411082", 1, false, "2022-11-20")); /* rejected */
+    push_file(&fs, make_file(config, "1.xlsx", "411002", 1, true, "2022-11-20"));
+    push_file(&fs, make_file(config, "2.xlsx", "411003", 1, true, "2022-11-20"));
+    push_file(&fs, make_file(config, "3.xlsx", "411024", 1, true, "2022-11-28")); /* late by 4 */
+    push_file(&fs, make_file(config, "4.xlsx", "411025", 1, true, "2022-11-20"));
+    push_file(&fs, make_file(config, "5.xlsx", "411081", 1, true, "2022-11-24"));
+    push_file(&fs, make_file(config, "6.xlsx", "411082", 1, false, "2022-11-20")); /* rejected */
     const char *receipts = "; register\n[receipts]\n411002 = 2022-11-26 10:12\n"
                            "411003 = \"2022-11-24 17:40\"\n";
-    hz_consolidation *cons = build(&fs, "annual", receipts);
-    cr_assert_eq(cons->deadline, D("2022-11-24"));
+    hz_consolidation *cons = build_consolidation(config, &fs, "annual", receipts);
+    cr_assert_eq(cons->deadline, test_date("2022-11-24"));
     const hz_cons_unit *w = &cons->units[unit_of(cons, "411002")];
     cr_assert_eq(w->receipt, HZ_RECEIPT_LATE);
     cr_assert_eq(w->days_late, 2);
@@ -447,7 +297,7 @@ Test(consolidate, receipts_parsing)
     cr_assert_eq(consolidate_parse_receipts(good, "receipts.ini", &r, &err), HZ_OK);
     cr_assert_eq(r.count, 2);
     cr_assert_str_eq(r.items[0].code, "411002");
-    cr_assert_eq(r.items[0].date, D("2022-08-25"));
+    cr_assert_eq(r.items[0].date, test_date("2022-08-25"));
     cr_assert_eq(r.items[0].minute, 9 * 60 + 50);
     cr_assert_eq(r.items[0].line, 6);
     cr_assert_str_eq(r.items[1].code, "411b01", "keys are lower-cased like iniparser");
@@ -478,8 +328,9 @@ Test(consolidate, receipts_parsing)
 Test(consolidate, unknown_receipt_unit_is_a_warning)
 {
     fileset fs = {0};
-    push_file(&fs, make_file("1.xlsx", "411002", 1, true, "2022-11-20"));
-    hz_consolidation *cons = build(&fs, "annual", "[receipts]\n999999 = 2022-11-20\n");
+    push_file(&fs, make_file(config, "1.xlsx", "411002", 1, true, "2022-11-20"));
+    hz_consolidation *cons =
+        build_consolidation(config, &fs, "annual", "[receipts]\n999999 = 2022-11-20\n");
     cr_assert_eq(count_rule(cons, "receipts.unknown_unit"), 1);
     consolidation_free(cons);
 }
@@ -532,17 +383,17 @@ static int64_t jint(json_object *root, const char *path)
 Test(consolidate, context_shape_and_template)
 {
     fileset fs = {0};
-    hz_cons_file a = make_file("a.xlsx", "411002", 1, true, "2022-11-20");
+    hz_cons_file a = make_file(config, "a.xlsx", "411002", 1, true, "2022-11-20");
     add_case(&a, (case_spec){.no = "A-1", .filed = "2022-07-01", .closed = true,
                              .amount = W(386200), .fine = W(112500), .typical = true});
     set_value(&a, 0, 10);
     free(a.check->sub.narrative[HZ_N_PROBLEMS]);
-    a.check->sub.narrative[HZ_N_PROBLEMS] = S("人手不足");
+    a.check->sub.narrative[HZ_N_PROBLEMS] = test_str("人手不足");
     push_file(&fs, a);
-    push_file(&fs, make_file("b.xlsx", "411003", 1, true, "2022-11-26"));
-    push_file(&fs, make_file("b0.xlsx", "411003", 0, true, "2022-11-20"));
-    hz_consolidation *cons = build(&fs, "annual", NULL);
-    json_object *ctx = consolidate_to_json(cons, HZ_LANG_ZH, D("2022-12-20"), false);
+    push_file(&fs, make_file(config, "b.xlsx", "411003", 1, true, "2022-11-26"));
+    push_file(&fs, make_file(config, "b0.xlsx", "411003", 0, true, "2022-11-20"));
+    hz_consolidation *cons = build_consolidation(config, &fs, "annual", NULL);
+    json_object *ctx = consolidate_to_json(cons, HZ_LANG_ZH, test_date("2022-12-20"), false);
     cr_assert_not_null(ctx);
     cr_assert_str_eq(jstr(ctx, "report.date"), "2022-12-20");
     cr_assert_str_eq(jstr(ctx, "report.date_zh"), "2022年12月20日");
@@ -662,22 +513,22 @@ Test(consolidate, list_dir_sorted_bytewise)
 Test(consolidate, xlsx_reproducible_and_atomic)
 {
     fileset fs = {0};
-    hz_cons_file a = make_file("a.xlsx", "411002", 1, true, "2022-11-20");
+    hz_cons_file a = make_file(config, "a.xlsx", "411002", 1, true, "2022-11-20");
     add_case(&a, (case_spec){.no = "A-1", .filed = "2022-07-01", .closed = true,
                              .amount = W(386200), .fine = W(112500), .typical = true});
     add_case(&a, (case_spec){.no = "A-2", .filed = "2023-01-05", .amount = W(1)});
     set_value(&a, 0, 10);
     push_file(&fs, a);
-    push_file(&fs, make_file("b.xlsx", "411003", 1, false, "2022-11-26"));
-    hz_consolidation *cons = build(&fs, "annual", NULL);
+    push_file(&fs, make_file(config, "b.xlsx", "411003", 1, false, "2022-11-26"));
+    hz_consolidation *cons = build_consolidation(config, &fs, "annual", NULL);
     char dir[] = "/tmp/hz-xlsx-XXXXXX";
     cr_assert_not_null(mkdtemp(dir));
     char p1[256], p2[256];
     snprintf(p1, sizeof p1, "%s/one.xlsx", dir);
     snprintf(p2, sizeof p2, "%s/two.xlsx", dir);
     hz_error err = {0};
-    cr_assert_eq(render_xlsx_write(cons, config, D("2022-12-20"), p1, &err), HZ_OK);
-    cr_assert_eq(render_xlsx_write(cons, config, D("2022-12-20"), p2, &err), HZ_OK);
+    cr_assert_eq(render_xlsx_write(cons, config, test_date("2022-12-20"), p1, &err), HZ_OK);
+    cr_assert_eq(render_xlsx_write(cons, config, test_date("2022-12-20"), p2, &err), HZ_OK);
     char *d1 = NULL, *d2 = NULL;
     size_t n1 = 0, n2 = 0;
     cr_assert_eq(fs_read_file(p1, &d1, &n1, &err), HZ_OK);
@@ -689,7 +540,7 @@ Test(consolidate, xlsx_reproducible_and_atomic)
     free(d1);
     free(d2);
     /* a different as-of changes the file (the created date) */
-    cr_assert_eq(render_xlsx_write(cons, config, D("2022-12-21"), p2, &err), HZ_OK);
+    cr_assert_eq(render_xlsx_write(cons, config, test_date("2022-12-21"), p2, &err), HZ_OK);
     cr_assert_not(hz_test_files_equal(p1, p2));
     /* nothing but the two outputs is left in the folder */
     fs_listing l;
@@ -699,7 +550,7 @@ Test(consolidate, xlsx_reproducible_and_atomic)
     /* an unwritable target fails cleanly */
     char bad[300];
     snprintf(bad, sizeof bad, "%s/no/such/dir/x.xlsx", dir);
-    cr_assert_eq(render_xlsx_write(cons, config, D("2022-12-20"), bad, &err), HZ_ERR_IO);
+    cr_assert_eq(render_xlsx_write(cons, config, test_date("2022-12-20"), bad, &err), HZ_ERR_IO);
     fs_remove_tree(dir, &err);
     consolidation_free(cons);
 }

@@ -10,81 +10,14 @@
 #include "config.h"
 #include "fillin.h"
 #include "hz_test.h"
+#include "hz_test_fixture.h"
+#include "hz_test_sheet.h"
 #include "xlsx_reader.h"
-
-#define CONFIG_DIR HZ_SOURCE_DIR "/config/xuchang-2022"
-
-typedef struct tcell {
-    uint32_t row, col;
-    xlsx_cell_type type;
-    double number;
-    bool is_date;
-    char *text;
-} tcell;
-
-typedef struct tsheet {
-    tcell *cells;
-    size_t count;
-    uint32_t max_row;
-} tsheet;
-
-static tsheet load_sheet(const char *path, const char *name)
-{
-    tsheet s = {0};
-    xlsx_book *book = NULL;
-    hz_error err = {0};
-    cr_assert_eq(xlsx_book_open(path, NULL, &book, &err), HZ_OK, "open %s", path);
-    xlsx_sheet *sheet = NULL;
-    cr_assert_eq(xlsx_sheet_open(book, name, &sheet, &err), HZ_OK, "sheet %s", name);
-    const xlsx_row *row;
-    size_t cap = 0;
-    for (;;) {
-        cr_assert_eq(xlsx_sheet_next_row(sheet, &row, &err), HZ_OK);
-        if (!row)
-            break;
-        for (size_t i = 0; i < row->count; i++) {
-            if (s.count == cap) {
-                cap = cap ? cap * 2 : 256;
-                s.cells = realloc(s.cells, cap * sizeof *s.cells);
-                cr_assert_not_null(s.cells);
-            }
-            const xlsx_cell *c = &row->cells[i];
-            s.cells[s.count++] = (tcell){c->row, c->col, c->type, c->number, c->is_date,
-                                         strdup(c->text ? c->text : "")};
-            if (c->row > s.max_row)
-                s.max_row = c->row;
-        }
-    }
-    xlsx_sheet_close(sheet);
-    xlsx_book_close(book);
-    return s;
-}
-
-static const tcell *cell_at(const tsheet *s, uint32_t row, uint32_t col)
-{
-    for (size_t i = 0; i < s->count; i++)
-        if (s->cells[i].row == row && s->cells[i].col == col)
-            return &s->cells[i];
-    return NULL;
-}
-
-static const char *text_at(const tsheet *s, uint32_t row, uint32_t col)
-{
-    const tcell *c = cell_at(s, row, col);
-    return c && c->type == XLSX_CELL_STRING ? c->text : "";
-}
 
 static bool has_value(const tsheet *s, uint32_t row, uint32_t col)
 {
     const tcell *c = cell_at(s, row, col);
     return c && c->type != XLSX_CELL_EMPTY && !(c->type == XLSX_CELL_STRING && !c->text[0]);
-}
-
-static void free_sheet(tsheet *s)
-{
-    for (size_t i = 0; i < s->count; i++)
-        free(s->cells[i].text);
-    free(s->cells);
 }
 
 static hz_config *config;
@@ -93,9 +26,8 @@ static char path[4096];
 
 static void setup(void)
 {
-    hz_config_problems problems = {0};
-    cr_assert_eq(config_load(CONFIG_DIR, &config, &problems), HZ_OK, "config does not load");
-    dir = hz_test_tempdir("fillin");
+    config = hz_test_config();
+    dir = hz_test_scratch("fillin");
     const hz_unit *unit = config_find_unit(config, "411002");
     const hz_round *round = config_find_round(config, "stage");
     cr_assert(unit && round);
@@ -106,9 +38,7 @@ static void setup(void)
 
 static void teardown(void)
 {
-    hz_test_rmtree(dir);
-    free(dir);
-    config_free(config);
+    hz_test_fixture_free(config, dir);
 }
 
 TestSuite(fillin, .init = setup, .fini = teardown);

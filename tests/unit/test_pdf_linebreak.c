@@ -32,6 +32,29 @@ static const char *line_text(const char *text, const pdf_lines *lines, size_t i)
     return buf;
 }
 
+/* Expected lines, in order. */
+#define LINES(...) ((const char *const[]){__VA_ARGS__, NULL})
+
+/* text broken at max_width (indent on the first line) must give exactly the
+ * lines want (NULL-terminated); the lines are returned for further checks. */
+static pdf_lines expect_lines(const char *text, double max_width, double indent,
+                              const char *const *want)
+{
+    pdf_lines l = run(text, max_width, indent);
+    size_t n = 0;
+    while (want[n])
+        n++;
+    cr_assert_eq(l.count, n, "%s: %zu lines, want %zu", text, l.count, n);
+    for (size_t i = 0; i < n; i++)
+        cr_assert_str_eq(line_text(text, &l, i), want[i], "%s: line %zu", text, i);
+    return l;
+}
+
+static void free_lines(pdf_lines l)
+{
+    pdf_lines_free(&l);
+}
+
 Test(pdf_linebreak, cjk_breaks_anywhere_with_exact_widths)
 {
     const char *t = "一二三四五六七八九十";
@@ -53,125 +76,61 @@ Test(pdf_linebreak, cjk_breaks_anywhere_with_exact_widths)
 
 Test(pdf_linebreak, closing_punctuation_never_starts_a_line)
 {
-    const char *t = "一二三，四五";
-    pdf_lines l = run(t, 30, 0);
-    cr_assert_eq(l.count, 3);
-    cr_assert_str_eq(line_text(t, &l, 0), "一二");
-    cr_assert_str_eq(line_text(t, &l, 1), "三，四");
-    cr_assert_str_eq(line_text(t, &l, 2), "五");
-
-    const char *u = "甲乙丙」。丁";
-    pdf_lines m = run(u, 30, 0);
-    cr_assert_str_eq(line_text(u, &m, 0), "甲乙");
-    cr_assert_str_eq(line_text(u, &m, 1), "丙」。");
-    pdf_lines_free(&l);
-    pdf_lines_free(&m);
+    free_lines(expect_lines("一二三，四五", 30, 0, LINES("一二", "三，四", "五")));
+    free_lines(expect_lines("甲乙丙」。丁", 30, 0, LINES("甲乙", "丙」。", "丁")));
 }
 
 Test(pdf_linebreak, half_width_closing_punctuation_stays)
 {
-    const char *t = "一二三)四";
-    pdf_lines l = run(t, 30, 0);
-    cr_assert_str_eq(line_text(t, &l, 0), "一二");
-    cr_assert_str_eq(line_text(t, &l, 1), "三)四");
-    pdf_lines_free(&l);
+    free_lines(expect_lines("一二三)四", 30, 0, LINES("一二", "三)四")));
 }
 
 Test(pdf_linebreak, opening_punctuation_never_ends_a_line)
 {
-    const char *t = "一二（三四";
-    pdf_lines l = run(t, 30, 0);
-    cr_assert_eq(l.count, 2);
-    cr_assert_str_eq(line_text(t, &l, 0), "一二");
-    cr_assert_str_eq(line_text(t, &l, 1), "（三四");
-    const char *u = "一二《三》";
-    pdf_lines m = run(u, 30, 0);
-    cr_assert_str_eq(line_text(u, &m, 0), "一二");
-    cr_assert_str_eq(line_text(u, &m, 1), "《三》");
-    pdf_lines_free(&l);
-    pdf_lines_free(&m);
+    free_lines(expect_lines("一二（三四", 30, 0, LINES("一二", "（三四")));
+    free_lines(expect_lines("一二《三》", 30, 0, LINES("一二", "《三》")));
 }
 
 Test(pdf_linebreak, latin_word_is_not_split)
 {
-    const char *t = "数据hello世界";
-    pdf_lines l = run(t, 40, 0);
-    cr_assert_eq(l.count, 3);
-    cr_assert_str_eq(line_text(t, &l, 0), "数据");
-    cr_assert_str_eq(line_text(t, &l, 1), "hello世");
+    pdf_lines l = expect_lines("数据hello世界", 40, 0, LINES("数据", "hello世", "界"));
     cr_assert_float_eq(l.items[1].width, 35.0, 1e-9);
-    cr_assert_str_eq(line_text(t, &l, 2), "界");
-    pdf_lines_free(&l);
+    free_lines(l);
 }
 
 Test(pdf_linebreak, numbers_with_separators_and_percent_are_not_split)
 {
-    const char *t = "共计1,234.56万元";
-    pdf_lines l = run(t, 50, 0);
-    cr_assert_eq(l.count, 3);
-    cr_assert_str_eq(line_text(t, &l, 0), "共计");
-    cr_assert_str_eq(line_text(t, &l, 1), "1,234.56万");
-    cr_assert_str_eq(line_text(t, &l, 2), "元");
-
-    const char *u = "增长12.5%。";
-    pdf_lines m = run(u, 40, 0);
-    cr_assert_eq(m.count, 2);
-    cr_assert_str_eq(line_text(u, &m, 0), "增长");
-    cr_assert_str_eq(line_text(u, &m, 1), "12.5%。");
-    pdf_lines_free(&l);
-    pdf_lines_free(&m);
+    free_lines(expect_lines("共计1,234.56万元", 50, 0, LINES("共计", "1,234.56万", "元")));
+    free_lines(expect_lines("增长12.5%。", 40, 0, LINES("增长", "12.5%。")));
 }
 
 Test(pdf_linebreak, overlong_word_is_split_by_characters)
 {
-    const char *t = "abcdefghij";
-    pdf_lines l = run(t, 20, 0);
-    cr_assert_eq(l.count, 3);
-    cr_assert_str_eq(line_text(t, &l, 0), "abcd");
-    cr_assert_str_eq(line_text(t, &l, 1), "efgh");
-    cr_assert_str_eq(line_text(t, &l, 2), "ij");
-    pdf_lines_free(&l);
+    free_lines(expect_lines("abcdefghij", 20, 0, LINES("abcd", "efgh", "ij")));
 }
 
 Test(pdf_linebreak, spaces_break_and_are_trimmed)
 {
-    const char *t = "hello world foo";
-    pdf_lines l = run(t, 60, 0);
-    cr_assert_eq(l.count, 2);
-    cr_assert_str_eq(line_text(t, &l, 0), "hello world");
+    pdf_lines l = expect_lines("hello world foo", 60, 0, LINES("hello world", "foo"));
     cr_assert_float_eq(l.items[0].width, 55.0, 1e-9);
-    cr_assert_str_eq(line_text(t, &l, 1), "foo");
-    pdf_lines_free(&l);
+    free_lines(l);
 }
 
 Test(pdf_linebreak, first_line_indent)
 {
-    const char *t = "一二三四五六";
-    pdf_lines l = run(t, 40, 20);
-    cr_assert_eq(l.count, 2);
-    cr_assert_str_eq(line_text(t, &l, 0), "一二");
-    cr_assert_str_eq(line_text(t, &l, 1), "三四五六");
-    pdf_lines_free(&l);
+    free_lines(expect_lines("一二三四五六", 40, 20, LINES("一二", "三四五六")));
 }
 
 Test(pdf_linebreak, newline_forces_a_hard_break)
 {
-    const char *t = "一二\n三";
-    pdf_lines l = run(t, 100, 0);
-    cr_assert_eq(l.count, 2);
-    cr_assert_str_eq(line_text(t, &l, 0), "一二");
+    pdf_lines l = expect_lines("一二\n三", 100, 0, LINES("一二", "三"));
     cr_assert(l.items[0].hard);
-    cr_assert_str_eq(line_text(t, &l, 1), "三");
-    pdf_lines_free(&l);
+    free_lines(l);
 }
 
 Test(pdf_linebreak, dashes_and_ellipses_stay_together)
 {
-    const char *t = "一二——三";
-    pdf_lines l = run(t, 30, 0);
-    cr_assert_str_eq(line_text(t, &l, 0), "一二");
-    cr_assert_str_eq(line_text(t, &l, 1), "——三");
-    pdf_lines_free(&l);
+    free_lines(expect_lines("一二——三", 30, 0, LINES("一二", "——三")));
 }
 
 Test(pdf_linebreak, empty_text_gives_no_lines)

@@ -9,26 +9,12 @@
 #include "config.h"
 #include "fillin.h"
 #include "hz_test.h"
+#include "hz_test_fixture.h"
 #include "submission.h"
 
-static hz_config *config;
-static char *tmp;
+HZ_TEST_FIXTURE("submission");
 
-static void setup(void)
-{
-    hz_config_problems problems = {0};
-    cr_assert_eq(config_load(HZ_SOURCE_DIR "/config/xuchang-2022", &config, &problems), HZ_OK);
-    tmp = hz_test_tempdir("submission");
-}
-
-static void teardown(void)
-{
-    hz_test_rmtree(tmp);
-    free(tmp);
-    config_free(config);
-}
-
-TestSuite(submission, .init = setup, .fini = teardown, .timeout = 60);
+TestSuite(submission, .init = hz_fixture_setup, .fini = hz_fixture_teardown, .timeout = 60);
 
 static const hz_round *stage(void)
 {

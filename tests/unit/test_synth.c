@@ -9,96 +9,14 @@
 #include "config.h"
 #include "fillin.h"
 #include "hz_test.h"
+#include "hz_test_fixture.h"
+#include "hz_test_sheet.h"
 #include "synth.h"
 #include "xlsx_reader.h"
 
-#define CONFIG_DIR HZ_SOURCE_DIR "/config/xuchang-2022"
+HZ_TEST_FIXTURE("synth");
 
-typedef struct tcell {
-    uint32_t row, col;
-    xlsx_cell_type type;
-    double number;
-    bool is_date;
-    char *text;
-} tcell;
-
-typedef struct tsheet {
-    tcell *cells;
-    size_t count;
-    uint32_t max_row;
-} tsheet;
-
-static tsheet load_sheet(const char *path, const char *name)
-{
-    tsheet s = {0};
-    xlsx_book *book = NULL;
-    hz_error err = {0};
-    cr_assert_eq(xlsx_book_open(path, NULL, &book, &err), HZ_OK, "open %s", path);
-    xlsx_sheet *sheet = NULL;
-    cr_assert_eq(xlsx_sheet_open(book, name, &sheet, &err), HZ_OK, "sheet %s", name);
-    const xlsx_row *row;
-    size_t cap = 0;
-    for (;;) {
-        cr_assert_eq(xlsx_sheet_next_row(sheet, &row, &err), HZ_OK);
-        if (!row)
-            break;
-        for (size_t i = 0; i < row->count; i++) {
-            if (s.count == cap) {
-                cap = cap ? cap * 2 : 256;
-                s.cells = realloc(s.cells, cap * sizeof *s.cells);
-                cr_assert_not_null(s.cells);
-            }
-            const xlsx_cell *c = &row->cells[i];
-            s.cells[s.count++] = (tcell){c->row, c->col, c->type, c->number, c->is_date,
-                                         strdup(c->text ? c->text : "")};
-            if (c->row > s.max_row)
-                s.max_row = c->row;
-        }
-    }
-    xlsx_sheet_close(sheet);
-    xlsx_book_close(book);
-    return s;
-}
-
-static const tcell *cell_at(const tsheet *s, uint32_t row, uint32_t col)
-{
-    for (size_t i = 0; i < s->count; i++)
-        if (s->cells[i].row == row && s->cells[i].col == col)
-            return &s->cells[i];
-    return NULL;
-}
-
-static const char *text_at(const tsheet *s, uint32_t row, uint32_t col)
-{
-    const tcell *c = cell_at(s, row, col);
-    return c && c->type == XLSX_CELL_STRING ? c->text : "";
-}
-
-static void free_sheet(tsheet *s)
-{
-    for (size_t i = 0; i < s->count; i++)
-        free(s->cells[i].text);
-    free(s->cells);
-}
-
-static hz_config *config;
-static char *dir;
-
-static void setup(void)
-{
-    hz_config_problems problems = {0};
-    cr_assert_eq(config_load(CONFIG_DIR, &config, &problems), HZ_OK, "config does not load");
-    dir = hz_test_tempdir("synth");
-}
-
-static void teardown(void)
-{
-    hz_test_rmtree(dir);
-    free(dir);
-    config_free(config);
-}
-
-TestSuite(synth, .init = setup, .fini = teardown);
+TestSuite(synth, .init = hz_fixture_setup, .fini = hz_fixture_teardown);
 
 static const char *make(const char *unit, const char *round, uint64_t seed, long cases,
                         const char *name)
@@ -106,7 +24,7 @@ static const char *make(const char *unit, const char *round, uint64_t seed, long
     static char path[8][4200];
     static int next;
     char *p = path[next++ % 8];
-    snprintf(p, 4200, "%s/%s.xlsx", dir, name);
+    snprintf(p, 4200, "%s/%s.xlsx", tmp, name);
     synth_options opt;
     synth_options_init(&opt);
     opt.seed = seed;
@@ -246,7 +164,7 @@ Test(synth, indicators_respect_rules_and_rounds)
 Test(synth, info_and_text_filled)
 {
     char path[4200];
-    snprintf(path, sizeof path, "%s/opt.xlsx", dir);
+    snprintf(path, sizeof path, "%s/opt.xlsx", tmp);
     synth_options opt;
     synth_options_init(&opt);
     opt.seed = 5;
@@ -277,7 +195,7 @@ Test(synth, info_and_text_filled)
 Test(synth, sample_set)
 {
     char root[4200], p[4800];
-    snprintf(root, sizeof root, "%s/samples", dir);
+    snprintf(root, sizeof root, "%s/samples", tmp);
     synth_samples_report rep;
     hz_error err = {0};
     cr_assert_eq(synth_write_samples(config, 2022, root, &rep, &err), HZ_OK);

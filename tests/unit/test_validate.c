@@ -8,26 +8,12 @@
 #include "config.h"
 #include "fillin.h"
 #include "hz_test.h"
+#include "hz_test_fixture.h"
 #include "issue.h"
 
-static hz_config *config;
-static char *tmp;
+HZ_TEST_FIXTURE("validate");
 
-static void setup(void)
-{
-    hz_config_problems problems = {0};
-    cr_assert_eq(config_load(HZ_SOURCE_DIR "/config/xuchang-2022", &config, &problems), HZ_OK);
-    tmp = hz_test_tempdir("validate");
-}
-
-static void teardown(void)
-{
-    hz_test_rmtree(tmp);
-    free(tmp);
-    config_free(config);
-}
-
-TestSuite(validate, .init = setup, .fini = teardown, .timeout = 60);
+TestSuite(validate, .init = hz_fixture_setup, .fini = hz_fixture_teardown, .timeout = 60);
 
 typedef struct override {
     const char *code;
