@@ -14,7 +14,7 @@
 
 enum {
     OPT_UNIT = 256, OPT_ALL, OPT_ROUND, OPT_CONFIG, OPT_LANG, OPT_SEED, OPT_CASES,
-    OPT_VERSION, OPT_FILL_DATE, OPT_SAMPLES
+    OPT_VERSION, OPT_FILL_DATE, OPT_SAMPLES, OPT_CONFIG_UNITS
 };
 
 /* Parses a decimal whole number in [lo, hi]. */
@@ -55,12 +55,14 @@ int cmd_synth(hz_cli *cli, int argc, char **argv)
         {"version", required_argument, NULL, OPT_VERSION},
         {"fill-date", required_argument, NULL, OPT_FILL_DATE},
         {"samples", required_argument, NULL, OPT_SAMPLES},
+        {"config-units", required_argument, NULL, OPT_CONFIG_UNITS},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     const char *unit_code = NULL, *round_word = NULL, *output = NULL, *config_dir = NULL;
     const char *samples = NULL;
     bool all = false, have_seed = false;
+    size_t config_units = 0;   /* --config-units: write a config folder */
     synth_options opt;
     synth_options_init(&opt);
     uint64_t n;
@@ -76,6 +78,11 @@ int cmd_synth(hz_cli *cli, int argc, char **argv)
         case OPT_CONFIG: config_dir = optarg; break;
         case OPT_LANG: break; /* handled by cli_scan_lang */
         case OPT_SAMPLES: samples = optarg; break;
+        case OPT_CONFIG_UNITS:
+            if (!parse_number(optarg, 1, SYNTH_MAX_UNITS, &n))
+                return bad_number(cli, "--config-units", optarg, 1, SYNTH_MAX_UNITS);
+            config_units = (size_t)n;
+            break;
         case OPT_SEED:
             if (!parse_number(optarg, 0, UINT64_MAX, &n))
                 return bad_number(cli, "--seed", optarg, 0, UINT64_MAX);
@@ -106,9 +113,17 @@ int cmd_synth(hz_cli *cli, int argc, char **argv)
     }
     if (optind < argc)
         return cli_usage_error(cli, HZ_M_CLI_EXTRA_ARGUMENT, argv[optind], NULL);
-    if (!have_seed)
+    if (config_units) {
+        /* a configuration folder, not returns: no seed needed */
+        const char *other = unit_code ? "--unit" : all ? "--all" : samples ? "--samples"
+                          : round_word ? "--round" : NULL;
+        if (other)
+            return cli_usage_error(cli, HZ_M_FILLIN_CONFLICT, "--config-units", other, NULL);
+        if (!output)
+            return cli_usage_error(cli, HZ_M_FILLIN_NEED_OUTPUT, NULL);
+    } else if (!have_seed) {
         return cli_usage_error(cli, HZ_M_FILLIN_NEED_SEED, NULL);
-    if (samples) {
+    } else if (samples) {
         const char *other = unit_code ? "--unit" : all ? "--all" : output ? "--output"
                           : round_word ? "--round" : NULL;
         if (other)
@@ -129,6 +144,17 @@ int cmd_synth(hz_cli *cli, int argc, char **argv)
     if (rc != HZ_EXIT_OK)
         return rc;
     hz_error err = {0};
+    if (config_units) {
+        hz_status s = synth_write_config(config, config_units, output, &err);
+        if (s != HZ_OK) {
+            cli_report_error(cli, &err);
+            rc = cli_exit_code(s);
+        } else {
+            cli_say(cli, HZ_M_CLI_WROTE, output, NULL);
+        }
+        config_free(config);
+        return rc;
+    }
     if (samples) {
         synth_samples_report rep;
         hz_status s = synth_write_samples(config, opt.seed, samples, &rep, &err);

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "fillin.h"
+#include "fsutil.h"
 #include "hz_amount.h"
 #include "hz_text.h"
 #include "rule_expr.h"
@@ -144,7 +145,14 @@ typedef struct gen {
     const hz_unit *unit;
     scase *cases;
     size_t count, cap;
+    size_t typical;    /* cases marked 是否典型案例 so far */
 } gen;
+
+/* A unit holds up a few of its cases as typical (典型案例), not a share of
+ * all of them: about one in ten, but at most this many per unit (at
+ * province scale, 10% of 200,000 cases would be a 5,700-page PDF of case
+ * summaries that no city would send). */
+#define SYNTH_MAX_TYPICAL 10
 
 static const struct { const char *commodity; const char *items[3]; } commodity_items[] = {
     {"抗疫防护用品", {"口罩", "消毒液", "医用防护服"}},
@@ -307,7 +315,10 @@ static bool case_add(gen *g, rng *r, hz_date lo, hz_date hi)
         snprintf(c->partner, sizeof c->partner, "%s", cf->units[other].code);
         c->cross = FILLIN_YES;
     }
-    c->typical = rng_percent(r, 10) ? FILLIN_YES : FILLIN_NO;
+    /* the draw is made even past the cap, so the other values of the
+     * stream (and every smaller sample) stay what they were */
+    c->typical = rng_percent(r, 10) && g->typical < SYNTH_MAX_TYPICAL ? FILLIN_YES : FILLIN_NO;
+    g->typical += c->typical == FILLIN_YES;
     case_name(g, r, c);
     if (rng_percent(r, 60))
         case_close(r, c, c->filed, hi);
@@ -909,5 +920,67 @@ hz_status synth_write_samples(const hz_config *config, uint64_t seed, const char
     hz_buf_free(&ra);
     if (report)
         *report = rep;
+    return s;
+}
+
+/* ---- a configuration of any size (benchmarks) ----------------------------- */
+
+hz_status synth_write_config(const hz_config *config, size_t units, const char *dir,
+                             hz_error *err)
+{
+    if (!config || !config->dir || !dir || units < 1 || units > SYNTH_MAX_UNITS)
+        return hz_error_set(err, HZ_ERR_USAGE, HZ_M_INTERNAL, "synth_write_config", NULL);
+    hz_status s = fs_mkdir_p(dir, err);
+    if (s != HZ_OK)
+        return s;
+    /* Every other file of the campaign is copied unchanged, so the
+     * benchmark measures the real indicators, rules and lists. */
+    fs_listing list;
+    s = fs_list_dir(config->dir, &list, err);
+    for (size_t i = 0; s == HZ_OK && i < list.count; i++) {
+        const char *name = list.items[i].name;
+        size_t n = strlen(name);
+        if (list.items[i].kind != FS_FILE || n < 4 || strcmp(name + n - 4, ".ini") != 0
+            || strcmp(name, "units.ini") == 0)
+            continue;
+        char src[4096], dst[4096];
+        snprintf(src, sizeof src, "%s/%s", config->dir, name);
+        snprintf(dst, sizeof dst, "%s/%s", dir, name);
+        char *data = NULL;
+        size_t len = 0;
+        s = fs_read_file(src, &data, &len, err);
+        if (s == HZ_OK)
+            s = fs_write_atomic(dst, data, len, err);
+        free(data);
+    }
+    fs_listing_free(&list);
+    if (s != HZ_OK)
+        return s;
+
+    static const char *const kinds[] = {"county", "district", "zone", "branch"};
+    hz_buf b = {0};
+    bool ok = hz_buf_printf(&b, "; %zu reporting units written by `huizong synth --config-units`"
+                                " for benchmarks:\n; the campaign's own units, then synthetic"
+                                " ones (codes 49NNNN).\n", units);
+    for (size_t i = 0; ok && i < units; i++) {
+        if (i < config->unit_count) {
+            const hz_unit *u = &config->units[i];
+            ok = hz_buf_printf(&b, "\n[u%04zu]\ncode  = %s\nname  = %s\nshort = %s\nkind  = %s\n",
+                               i + 1, u->code, u->name, u->short_name ? u->short_name : "",
+                               kinds[u->kind]);
+        } else {
+            ok = hz_buf_printf(&b, "\n[u%04zu]\ncode  = 49%04zu\nname  = 模拟%04zu县市场监督管理局\n"
+                                   "short = 模拟%04zu县\nkind  = county\n",
+                               i + 1, i + 1, i + 1, i + 1);
+        }
+    }
+    if (!ok) {
+        hz_buf_free(&b);
+        return hz_error_set(err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL);
+    }
+    char path[4096];
+    snprintf(path, sizeof path, "%s/units.ini", dir);
+    s = fs_write_atomic(path, b.data, b.len, err);
+    hz_buf_free(&b);
     return s;
 }

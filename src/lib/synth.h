@@ -73,4 +73,17 @@ typedef struct synth_samples_report {
 hz_status synth_write_samples(const hz_config *config, uint64_t seed, const char *dir,
                               synth_samples_report *report, hz_error *err);
 
+/* Largest unit count synth_write_config accepts (codes 490001..499999). */
+#define SYNTH_MAX_UNITS 9999
+
+/* A configuration folder for benchmarks at any scale: dir (created when
+ * missing) receives a copy of every *.ini file of config->dir except
+ * units.ini, and a units.ini with `units` units: the configuration's own
+ * units first (as many as fit), then synthetic county bureaus 模拟NNNN县
+ * with codes 49NNNN (no real division code starts with 49). Deterministic;
+ * files are written atomically. units is 1..SYNTH_MAX_UNITS.
+ * Errors: HZ_ERR_USAGE (bad arguments), HZ_ERR_IO, HZ_ERR_NOMEM. */
+hz_status synth_write_config(const hz_config *config, size_t units, const char *dir,
+                             hz_error *err);
+
 #endif
