@@ -6,6 +6,13 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 "$here/scripts/deps.sh"
 export CRITERION_JOBS=2
+# Inputs must come out of the test run exactly as they went in (issue 8):
+# the samples, the fixtures, the configuration and the templates.
+input_hashes() {
+  (cd "$here" && find input tests/fixtures config templates -type f -print0 | sort -z |
+     xargs -0 sha256sum)
+}
+hashes_before=$(input_hashes)
 "$here/scripts/build.sh" "$here/build"
 echo "== tests (normal build)"
 ctest --test-dir "$here/build" --output-on-failure -j 2
@@ -25,3 +32,10 @@ if [[ "${1:-}" != "--quick" ]]; then
     exit "$fuzz_rc"
   fi
 fi
+echo "== inputs unchanged by the tests"
+if [[ "$(input_hashes)" != "$hashes_before" ]]; then
+  diff <(echo "$hashes_before") <(input_hashes) >&2 || true
+  echo "scripts/test.sh: the test run changed files under input/, tests/fixtures/, config/ or templates/" >&2
+  exit 1
+fi
+echo "   $(echo "$hashes_before" | wc -l) input files, hashes unchanged"
