@@ -827,8 +827,9 @@ static void layout_blocks(render *r)
         if (after_title && b->kind != DOC_SUBTITLE && b->kind != DOC_TITLE && r->page &&
             !r->page_empty && b->kind != DOC_PAGE_BREAK && b->kind != DOC_ANNEX_BREAK)
             r->y += r->pitch; /* one empty line under the title */
-        /* Headings need the next line (or a table/chart start) below them. */
-        double keep_extra = r->pitch;
+        /* Headings need what the next block keeps together below them: a
+         * paragraph's first two lines (or a table/chart start). */
+        double keep_extra = 2 * r->pitch;
         if (next && (next->kind == DOC_TABLE || next->kind == DOC_CHART))
             keep_extra = 3 * r->pitch;
         text_style s = body;
