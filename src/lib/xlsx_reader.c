@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <zip.h>
+#include "hz_text.h"
 
 #define XR_CHUNK (64u * 1024u)
 /* Small parts compress extremely well without being dangerous; the ratio
@@ -158,30 +159,6 @@ static long escape_at(const char *s, size_t n)
     return v;
 }
 
-static size_t utf8_put(char *out, unsigned long cp)
-{
-    if (cp < 0x80) {
-        out[0] = (char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        out[0] = (char)(0xC0 | (cp >> 6));
-        out[1] = (char)(0x80 | (cp & 0x3F));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        out[0] = (char)(0xE0 | (cp >> 12));
-        out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        out[2] = (char)(0x80 | (cp & 0x3F));
-        return 3;
-    }
-    out[0] = (char)(0xF0 | (cp >> 18));
-    out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-    out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-    out[3] = (char)(0x80 | (cp & 0x3F));
-    return 4;
-}
-
 /* Decodes the OOXML "_xHHHH_" escapes in place (the output is never longer
  * than the input); returns the new length. _x0000_ and lone surrogates stay
  * literal because they cannot be represented in a C string / valid UTF-8. */
@@ -191,7 +168,7 @@ static size_t unescape_ooxml(char *s, size_t n)
     while (r < n) {
         long cp = s[r] == '_' ? escape_at(s + r, n - r) : -1;
         if (cp > 0 && (cp < 0xD800 || cp > 0xDFFF)) {
-            w += utf8_put(s + w, (unsigned long)cp);
+            w += (size_t)hz_utf8_encode((int32_t)cp, s + w);
             r += 7;
             continue;
         }
@@ -200,7 +177,7 @@ static size_t unescape_ooxml(char *s, size_t n)
             if (lo >= 0xDC00 && lo <= 0xDFFF) {
                 unsigned long full = 0x10000ul + (((unsigned long)cp - 0xD800ul) << 10) +
                                      ((unsigned long)lo - 0xDC00ul);
-                w += utf8_put(s + w, full);
+                w += (size_t)hz_utf8_encode((int32_t)full, s + w);
                 r += 14;
                 continue;
             }

@@ -236,3 +236,46 @@ Test(synth, sample_set)
     }
     free(ini);
 }
+
+/* --config-units (bench/): the campaign's files copied, N units of which
+ * the campaign's own come first, and the folder loads as a configuration. */
+Test(synth, config_of_any_size)
+{
+    char dir[4200];
+    snprintf(dir, sizeof dir, "%s/config-200", tmp);
+    hz_error err = {0};
+    cr_assert_eq(synth_write_config(config, 200, dir, &err), HZ_OK);
+    hz_config *big = NULL;
+    hz_config_problems problems = {0};
+    cr_assert_eq(config_load(dir, &big, &problems), HZ_OK);
+    cr_assert_eq(big->unit_count, 200);
+    cr_assert_str_eq(big->units[0].code, config->units[0].code);
+    cr_assert_str_eq(big->units[config->unit_count - 1].name,
+                     config->units[config->unit_count - 1].name);
+    cr_assert_str_eq(big->units[199].code, "490200");
+    cr_assert_eq(big->indicator_count, config->indicator_count);
+    cr_assert_eq(big->round_count, config->round_count);
+    for (size_t i = 1; i < big->unit_count; i++)
+        for (size_t k = 0; k < i; k++)
+            cr_assert_str_neq(big->units[i].code, big->units[k].code);
+    config_free(big);
+    config_problems_free(&problems);
+
+    cr_assert_neq(synth_write_config(config, 0, dir, &err), HZ_OK);
+    cr_assert_neq(synth_write_config(config, SYNTH_MAX_UNITS + 1, dir, &err), HZ_OK);
+}
+
+/* A unit marks about one case in ten as typical, but at most
+ * SYNTH_MAX_TYPICAL (10) of them. */
+Test(synth, typical_cases_capped)
+{
+    const char *p = make("411002", "annual", 5, 300, "typical");
+    tsheet cases = load_sheet(p, "案件明细");
+    cr_assert_eq(cases.max_row, 600);
+    size_t typical = 0;
+    for (uint32_t r = 1; r <= cases.max_row; r++)
+        typical += !strcmp(text_at(&cases, r, FILLIN_CASE_TYPICAL), "是");
+    free_sheet(&cases);
+    cr_assert_gt(typical, 0);
+    cr_assert_leq(typical, 10);
+}
