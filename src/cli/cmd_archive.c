@@ -58,8 +58,10 @@ int cmd_archive(hz_cli *cli, int argc, char **argv)
     };
     cli_fault_switch sw;
     int rc = cli_read_fault_switch(cli, &sw);
-    opt.fail_after = sw.fault == CLI_FAULT_FAIL || sw.fault == CLI_FAULT_KILL ? sw.after : -1;
-    opt.fail_kill = sw.fault == CLI_FAULT_KILL;
+    opt.fail_after = sw.fault != CLI_FAULT_NONE ? sw.after : -1;
+    opt.fail_signal = sw.fault == CLI_FAULT_KILL        ? SIGKILL
+                      : sw.fault == CLI_FAULT_INTERRUPT ? SIGTERM
+                                                        : 0;
     if (rc != HZ_EXIT_OK)
         return rc;
     hz_config *config = NULL;

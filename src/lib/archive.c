@@ -346,6 +346,7 @@ typedef struct arc {
     char zip_tmp[8192];            /* staging/NAME.zip */
     int lock_fd;
     long written;                  /* files written into root */
+    bool signalled;                /* the test switch's signal was sent */
     arc_sub *subs;
     size_t sub_count;
     char report_base[1024];
@@ -358,8 +359,13 @@ static hz_status arc_tick(arc *a, bool count, hz_error *err)
     if (count)
         a->written++;
     if (a->opt->fail_after >= 0 && a->written >= a->opt->fail_after) {
-        if (a->opt->fail_kill)
-            raise(SIGKILL);
+        if (a->opt->fail_signal) {
+            if (!a->signalled) {
+                a->signalled = true;
+                raise(a->opt->fail_signal);
+            }
+            return HZ_OK;
+        }
         char n[32];
         snprintf(n, sizeof n, "%ld", a->written);
         return hz_error_set(err, HZ_ERR_IO, HZ_M_ARCHIVE_INJECTED, "HUIZONG_FAIL_AFTER", n, NULL);

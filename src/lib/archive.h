@@ -56,10 +56,11 @@ typedef struct archive_options {
     bool zip;                     /* also write target.zip */
     const char *template_dir;     /* NULL: report_outputs_template_dir() */
     /* Test switch: fail after this many files have been written into the
-     * staging folder (< 0: never). With fail_kill the process kills itself
-     * (SIGKILL) there instead, as a crash would. */
+     * staging folder (< 0: never). With fail_signal the process sends itself
+     * that signal there instead (SIGKILL as a crash would; SIGTERM as an
+     * operator would, which the CLI holds back until the archive is done). */
     long fail_after;
-    bool fail_kill;
+    int fail_signal;
     hz_progress_fn progress;      /* consolidation progress; may be NULL */
     void *progress_user;
 } archive_options;

@@ -184,3 +184,22 @@ Test(e2e_faults, unreadable_inputs_are_named_not_fatal)
     cr_expect(strstr(r.err, "no-such-folder") != NULL, "%s", r.err);
     hz_run_free(&r);
 }
+
+/* SIGTERM while archiving: held back until the archive is complete, so
+ * what is left is a whole, verifiable archive and no temporary folder. */
+Test(e2e_faults, interrupt_while_archiving_leaves_a_whole_archive)
+{
+    char archive[1100];
+    snprintf(archive, sizeof archive, "%s/2022", tmp);
+    hz_run r = hz_test_run("HUIZONG_INTERRUPT_AFTER=5 '" HZ_BIN "' archive --round annual "
+                           "--as-of 2022-12-20 -o '%s' '" SAMPLES "/annual'",
+                           archive);
+    cr_expect_neq(r.exit_code, 0, "the interrupt still ends the process");
+    hz_run_free(&r);
+    r = hz_test_run("'" HZ_BIN "' verify '%s'", archive);
+    cr_expect_eq(r.exit_code, 0, "%s%s", r.out, r.err);
+    hz_run_free(&r);
+    r = hz_test_run("ls -A '%s' | grep -c '\\.tmp-' || true", tmp);
+    cr_expect_str_eq(r.out, "0\n", "a temporary folder was left beside the archive");
+    hz_run_free(&r);
+}
