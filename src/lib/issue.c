@@ -74,6 +74,12 @@ bool issue_list_append(hz_issue_list *list, const hz_issue_list *other)
     return true;
 }
 
+void issue_list_truncate(hz_issue_list *list, size_t count)
+{
+    while (list->count > count)
+        issue_free(&list->items[--list->count]);
+}
+
 void issue_list_free(hz_issue_list *list)
 {
     for (size_t i = 0; i < list->count; i++)

@@ -53,6 +53,9 @@ typedef struct hz_issue_spec {
 hz_issue *issue_list_add(hz_issue_list *list, const hz_issue_spec *spec);
 /* Appends copies of every issue of other. */
 bool issue_list_append(hz_issue_list *list, const hz_issue_list *other);
+/* Drops the issues after the first count (a reader that failed part way
+ * takes back what it found before the failure). */
+void issue_list_truncate(hz_issue_list *list, size_t count);
 void issue_list_free(hz_issue_list *list);
 
 /* Counts: errors; warnings not explained; explained warnings; notices. */

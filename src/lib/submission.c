@@ -930,6 +930,7 @@ hz_status submission_read(const char *path, const hz_config *config, hz_submissi
     if (!sub->path || !sub->file_name)
         return hz_error_set(err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL);
     reader r = {.config = config, .sub = sub, .issues = issues, .err = err};
+    size_t first_issue = issues->count;
 
     hz_error e;
     hz_status s = hash_file_sha256(path, sub->sha256, &sub->size, &e);
@@ -1009,8 +1010,10 @@ hz_status submission_read(const char *path, const hz_config *config, hz_submissi
     if (r.status == HZ_ERR_NOMEM || r.status == HZ_ERR_INTERNAL)
         return r.status;
     if (r.status != HZ_OK) {
-        /* the zip or XML broke in the middle of a sheet: never half a file */
+        /* the zip or XML broke in the middle of a sheet: never half a file,
+         * and one sentence instead of what the half seemed to show */
         sub->readable = false;
+        issue_list_truncate(issues, first_issue);
         add_file_error(&r, unreadable_rule(err), err);
         return err ? err->status : HZ_ERR_FORMAT;
     }

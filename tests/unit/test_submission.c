@@ -2,6 +2,7 @@
  * cells, missing distinct from 0, notes, cases, narratives, case totals,
  * and the issues met while reading. Workbooks are written here with the
  * fill-in writer so every expected value is known. */
+#define _GNU_SOURCE /* memmem */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -189,4 +190,41 @@ Test(submission, labels_come_from_the_template)
     cr_expect(submission_case_required(HZ_C_CASE_NO));
     cr_expect_not(submission_case_required(HZ_C_CLOSED));
     cr_expect(submission_header_required(HZ_H_FILLER));
+}
+
+/* A sheet that breaks part way: one sentence, nothing of what the first
+ * half seemed to show (no cascade of "missing" items). */
+Test(submission, damaged_sheet_is_one_issue)
+{
+    fillin_case cases[2] = {make_case("D-1", true), make_case("D-2", false)};
+    char *path = write_book(cases, 2);
+    size_t size = 0;
+    char *bytes = hz_test_read_file(path, &size);
+    cr_assert_not_null(bytes);
+    /* garble the compressed data that follows the first worksheet's local
+     * zip header (its name comes right before the data) */
+    const char *name = "xl/worksheets/sheet2.xml";
+    char *at = memmem(bytes, size, name, strlen(name));
+    cr_assert_not_null(at);
+    size_t from = (size_t)(at - bytes) + strlen(name) + 40;
+    for (size_t i = from; i < from + 30 && i < size; i++)
+        bytes[i] ^= 0x5a;
+    FILE *f = fopen(path, "wb");
+    cr_assert_not_null(f);
+    fwrite(bytes, 1, size, f);
+    fclose(f);
+    free(bytes);
+    hz_submission sub;
+    hz_issue_list issues = {0};
+    hz_error err = {0};
+    hz_status s = submission_read(path, config, &sub, &issues, &err);
+    char why[512];
+    cr_expect_neq(s, HZ_OK);
+    cr_expect_not(sub.readable);
+    cr_assert_eq(issues.count, 1, "%zu issues, status %s: %s", issues.count, hz_status_name(s),
+                 hz_error_render(&err, HZ_LANG_EN, why, sizeof why));
+    cr_expect(!strncmp(issues.items[0].rule, "file.", 5), "%s", issues.items[0].rule);
+    submission_free(&sub);
+    issue_list_free(&issues);
+    free(path);
 }
