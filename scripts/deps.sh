@@ -3,7 +3,8 @@
 # missing. As root it runs apt-get; otherwise it prints the exact command.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
-mapfile -t wanted < <(grep -vE '^\s*(#|$)' "$here/deps/debian-packages.txt")
+# A line is a package name, optionally followed by a "#" comment.
+mapfile -t wanted < <(sed 's/#.*//' "$here/deps/debian-packages.txt" | awk 'NF { print $1 }')
 missing=()
 for pkg in "${wanted[@]}"; do
   status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)

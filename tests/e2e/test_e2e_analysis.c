@@ -250,14 +250,16 @@ Test(e2e_analysis, sample_report_shows_increments_and_assessment)
     snprintf(want, sizeof want, "%.2f", top);
     cr_expect_str_eq(json_object_get_string(get(json_object_array_get_idx(as, 0), "score")), want);
     free_sheet(&ks);
-    if (hz_test_have("unzip")) {
+    hz_test_require("unzip", "unzip");
+    {
         hz_run z = hz_test_run("unzip -l '%s' | grep -c 'xl/comments'", path);
         cr_expect_eq(z.exit_code, 0, "the 考核 sheet has header notes");
         hz_run_free(&z);
     }
 
     /* PDF text */
-    if (hz_test_have("pdftotext")) {
+    hz_test_require("pdftotext", "poppler-utils");
+    {
         hz_run t = annual_pdf_text(out);
         cr_expect(strstr(t.out, "分单位看") != NULL);
         cr_expect(strstr(t.out, "七、考核情况") != NULL);
@@ -546,7 +548,8 @@ Test(e2e_analysis, previous_archive_present)
     uint32_t total = row_where(&rs, 1, "合计");
     cr_expect_float_eq(number_at(&rs, total, c_last), last_cases, 1e-9);
     free_sheet(&rs);
-    if (hz_test_have("pdftotext")) {
+    hz_test_require("pdftotext", "poppler-utils");
+    {
         hz_run t = annual_pdf_text(out);
         cr_expect(strstr(t.out, "与2022年相比") != NULL);
         hz_run_free(&t);

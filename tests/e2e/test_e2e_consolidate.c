@@ -552,8 +552,7 @@ Test(e2e_consolidate, usage_errors_exit_2)
 
 Test(e2e_consolidate, libreoffice_opens_every_sheet)
 {
-    if (!hz_test_have("soffice"))
-        cr_skip_test("soffice is not installed");
+    hz_test_require("soffice", "libreoffice-calc-nogui");
     char *in = copy_samples("annual");
     char out[1024];
     snprintf(out, sizeof out, "%s/out", tmp);

@@ -1,6 +1,8 @@
 /* hz_test.c - helpers shared by the end-to-end tests. */
 #include "hz_test.h"
 
+#include <criterion/criterion.h>
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -99,9 +101,44 @@ bool hz_test_files_equal(const char *a, const char *b)
     return same;
 }
 
-bool hz_test_have(const char *program)
+void hz_test_require(const char *program, const char *package)
 {
     char command[512];
     snprintf(command, sizeof command, "command -v '%s' >/dev/null 2>&1", program);
-    return system(command) == 0;
+    cr_assert_eq(system(command), 0,
+                 "%s is missing: install the Debian package %s (listed in "
+                 "deps/debian-packages.txt; scripts/deps.sh installs it)", program, package);
+}
+
+/* The package of a font family, from its "# font: FAMILY" note in the one
+ * dependency list, so the message names what to install. */
+static void font_package(const char *family, char *package, size_t size)
+{
+    snprintf(package, size, "(no package in deps/debian-packages.txt names it)");
+    FILE *list = fopen(HZ_SOURCE_DIR "/deps/debian-packages.txt", "r");
+    if (!list)
+        return;
+    char line[512], note[300];
+    snprintf(note, sizeof note, "# font: %s", family);
+    while (fgets(line, sizeof line, list)) {
+        char *hash = strstr(line, note);
+        if (!hash || (hash[strlen(note)] != '\n' && hash[strlen(note)] != '\0'))
+            continue;
+        size_t n = strcspn(line, " \t");
+        snprintf(package, size, "%.*s", (int)n, line);
+        break;
+    }
+    fclose(list);
+}
+
+void hz_test_require_font(const char *family)
+{
+    char command[512], package[256];
+    snprintf(command, sizeof command,
+             "fc-list ':family=%s' file | grep -q .", family);
+    if (system(command) == 0)
+        return;
+    font_package(family, package, sizeof package);
+    cr_assert_fail("font family \"%s\" is not installed: install the Debian package %s "
+                   "(scripts/deps.sh installs deps/debian-packages.txt)", family, package);
 }

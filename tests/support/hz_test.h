@@ -27,6 +27,11 @@ void hz_test_rmtree(const char *path);
 char *hz_test_read_file(const char *path, size_t *size);
 bool hz_test_files_equal(const char *a, const char *b);
 /* true when a program is on PATH. */
-bool hz_test_have(const char *program);
+/* Fails the test, naming the Debian package to install, when PROGRAM is not
+ * on PATH: a tool a test needs is never a reason to skip it. */
+void hz_test_require(const char *program, const char *package);
+/* Fails the test when fontconfig knows no font of FAMILY, naming the package
+ * that deps/debian-packages.txt lists for it ("# font: FAMILY"). */
+void hz_test_require_font(const char *family);
 
 #endif

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "hz_test.h"
+#include "hz_test_fixture.h"
 #include "hz_text.h"
 #include "pdf_fonts.h"
 #include "pdf_render.h"
@@ -280,8 +282,11 @@ Test(pdf_render, missing_font_family_is_reported)
     snprintf(tmp, sizeof tmp, "%s.tmp", path);
     cr_assert_neq(access(tmp, F_OK), 0);
 
-    /* A fallback rescues it. */
-    static const char *const fallbacks[] = {"Also Missing HZ", "AR PL UMing CN"};
+    /* The configured fallback rescues it. */
+    hz_config *config = hz_test_config();
+    const char *configured = config->report.font_fallbacks.items[0];
+    hz_test_require_font(configured);
+    const char *fallbacks[] = {"Also Missing HZ", configured};
     spec.fallbacks = fallbacks;
     spec.fallback_count = 2;
     unsigned char *out = NULL;
@@ -290,6 +295,21 @@ Test(pdf_render, missing_font_family_is_reported)
     cr_assert_gt(len, 1000);
     free(out);
     doc_free(doc);
+    config_free(config);
+}
+
+/* Every family the shipped configuration names is installed: a missing one
+ * names its package (deps/debian-packages.txt, "# font: FAMILY"). */
+Test(pdf_render, configured_fonts_are_installed)
+{
+    hz_config *config = hz_test_config();
+    const hz_report_settings *r = &config->report;
+    hz_test_require_font(r->font_song);
+    hz_test_require_font(r->font_hei);
+    hz_test_require_font(r->font_kai);
+    for (size_t i = 0; i < r->font_fallbacks.count; i++)
+        hz_test_require_font(r->font_fallbacks.items[i]);
+    config_free(config);
 }
 
 Test(pdf_render, incomplete_fonts_are_refused)
@@ -298,11 +318,14 @@ Test(pdf_render, incomplete_fonts_are_refused)
     cr_assert(pdf_fonts_is_refused("Droid Sans Fallback", "/x/DroidSansFallbackFull.ttf"));
     cr_assert(pdf_fonts_is_refused("Noto Sans CJK SC", "/x/NotoSansCJK-Regular.otf"));
     cr_assert(!pdf_fonts_is_refused("AR PL SungtiL GB", "/x/gbsn00lp.ttf"));
+    hz_config *config = hz_test_config();
+    const char *configured = config->report.font_fallbacks.items[0];
+    hz_test_require_font(configured);
     pdf_font_file f;
     hz_error err = {0};
-    cr_assert_eq(pdf_fonts_find("AR PL UMing CN", NULL, 0, &f, &err), HZ_OK);
-    cr_assert_not_null(strstr(f.path, "uming.ttc"));
-    cr_assert_str_eq(f.family, "AR PL UMing CN");
+    cr_assert_eq(pdf_fonts_find(configured, NULL, 0, &f, &err), HZ_OK);
+    cr_assert_str_eq(f.family, configured);
+    config_free(config);
 }
 
 Test(pdf_render, unwritable_path_leaves_nothing)
