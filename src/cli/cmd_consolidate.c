@@ -224,7 +224,7 @@ int cmd_consolidate(hz_cli *cli, int argc, char **argv)
     if (s != HZ_OK) {
         cli_report_error(cli, &err);
         config_free(config);
-        return cli_exit_code(s) == HZ_EXIT_INVALID ? HZ_EXIT_IO : cli_exit_code(s);
+        return cli_exit_code(s);
     }
     fault_state faults = {0};
     rc = cli_read_fault_switch(cli, &faults.sw);
@@ -261,7 +261,7 @@ int cmd_consolidate(hz_cli *cli, int argc, char **argv)
     s = report_outputs_write_folder(cons, &spec, out_dir, &names, &context, &done, &err);
     if (s != HZ_OK) {
         cli_report_error(cli, &err);
-        rc = s == HZ_ERR_TEMPLATE || s == HZ_ERR_CONFIG ? HZ_EXIT_USAGE : HZ_EXIT_IO;
+        rc = cli_exit_code(s);
     }
 
     if (!strcmp(format, "json")) {
