@@ -1069,6 +1069,25 @@ static void load_outliers_assessment(loader *L, dictionary *d)
     get_number(L, d, sec, "grade_pass", 0, 60, &w->grade_pass);
 }
 
+static const char *const measure_numerals[] = {"一", "二", "三", "四", "五", "工作要求", NULL};
+
+int config_measure_index(const char *numeral)
+{
+    for (int i = 0; numeral && measure_numerals[i]; i++)
+        if (!strcmp(numeral, measure_numerals[i]))
+            return i;
+    return -1;
+}
+
+static void load_measures(loader *L, dictionary *d, const char *sec)
+{
+    check_keys(L, d, sec, measure_numerals);
+    for (int i = 0; measure_numerals[i]; i++) {
+        free(L->cfg->measure_names[i]);
+        L->cfg->measure_names[i] = get_string(L, d, sec, measure_numerals[i], false, "");
+    }
+}
+
 static void load_campaign(loader *L, const char *dir)
 {
     dictionary *d = ini_open(L, dir, "campaign.ini");
@@ -1086,6 +1105,8 @@ static void load_campaign(loader *L, const char *dir)
             load_round(L, d, sec, sec + 6);
         } else if (strcmp(sec, "calendar") == 0) {
             load_calendar(L, d, sec);
+        } else if (strcmp(sec, "measures") == 0) {
+            load_measures(L, d, sec);
         } else if (strcmp(sec, "campaign") != 0 && strcmp(sec, "report") != 0 &&
                    strcmp(sec, "limits") != 0 && strcmp(sec, "outliers") != 0 &&
                    strcmp(sec, "assessment") != 0) {
@@ -1499,6 +1520,8 @@ void config_free(hz_config *c)
     free(c->notice);
     free(c->basis);
     free(c->topic);
+    for (int i = 0; i < 6; i++)
+        free(c->measure_names[i]);
     free(c->report.narrative_name);
     free(c->report.narrative_text);
     for (size_t i = 0; i < c->phase_count; i++) {

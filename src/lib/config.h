@@ -27,6 +27,8 @@
  *   [limits]    max_entry_bytes, max_total_bytes, max_ratio, max_entries,
  *               max_cell_chars, max_rows, max_cols, max_shared_strings,
  *               max_xml_depth (all optional, defaults below)
+ *   [measures]  一, 二, 三, 四, 五, 工作要求 = the heading of each measure in
+ *               the report (optional; default: the 2022 notice's wording)
  *   [outliers]  threshold (robust z), min_units
  *   [assessment] w_timeliness, w_quality, w_completeness, w_results,
  *               late_deduction_per_day, error_deduction, warning_deduction,
@@ -167,6 +169,8 @@ typedef struct hz_config {
                                       the report's opening ("" when unset) */
     char *basis;                   /* the higher authority's plan the notice
                                       implements ("" when unset) */
+    char *measure_names[6];        /* [measures] heading of 一..五, 工作要求
+                                      (加强重点商品执法); "" when unset */
     char *topic;                   /* the campaign as the notice quotes it
                                       (打击侵犯知识产权犯罪专项治理); name when unset */
 
@@ -210,6 +214,9 @@ typedef struct hz_config_problems {
 hz_status config_load(const char *dir, hz_config **out, hz_config_problems *problems);
 void config_free(hz_config *config);
 void config_problems_free(hz_config_problems *problems);
+
+/* Index 0..5 of a measure numeral (一..五, 工作要求); -1 when unknown. */
+int config_measure_index(const char *numeral);
 
 /* Lookups; NULL when absent. */
 const hz_unit *config_find_unit(const hz_config *config, const char *code);
