@@ -132,7 +132,7 @@ static void coverage(build *b, json_object *content)
         buf_ok(b, hz_buf_printf(&s, "全市%zu个单位均报送了%s", cons->unit_count,
                                 cons->round->name));
     } else {
-        buf_ok(b, hz_buf_printf(&s, "全市%zu个单位中，%zu个单位报送了%s，", cons->unit_count,
+        buf_ok(b, hz_buf_printf(&s, "全市%zu个单位中，%zu个单位报送了%s；", cons->unit_count,
                                 cons->accepted_units, cons->round->name));
         size_t k = 0;
         for (size_t u = 0; u < cons->unit_count; u++) {
@@ -144,23 +144,22 @@ static void coverage(build *b, json_object *content)
             put(b, o, "short_name", jstr(b, short_of(cu->unit)));
             push(b, missing, o);
         }
-        buf_ok(b, hz_buf_printf(&s, "未报送，其数据未计入本报告"));
+        buf_ok(b, hz_buf_puts(&s, "未报送"));
         /* the stage figures its absence leaves out */
+        bool said = false;
         for (size_t u = 0; st && u < cons->unit_count && u < st->unit_count; u++) {
             const hz_cons_unit *cu = &cons->units[u];
             const hz_cons_unit *su = &st->units[u];
-            if (cu->file != HZ_NONE_INDEX || su->file == HZ_NONE_INDEX)
+            if (cu->file != HZ_NONE_INDEX || su->file == HZ_NONE_INDEX || !su->cases.filed)
                 continue;
             char m[64];
-            if (su->cases.filed)
-                buf_ok(b, hz_buf_printf(&s, "；%s%s报送的%lld件案件（涉案金额%s万元）因此未能计入",
-                                        short_of(cu->unit), st->round->name,
-                                        (long long)su->cases.filed,
-                                        money(b, su->cases.amount, m, sizeof m)));
-            else
-                buf_ok(b, hz_buf_printf(&s, "；%s%s未报送案件", short_of(cu->unit),
-                                        st->round->name));
+            buf_ok(b, hz_buf_printf(&s, "%s%s%s报送的%lld件案件（涉案金额%s万元）",
+                                    said ? "，" : nmiss > 1 ? "，" : "，其", nmiss > 1 ? short_of(cu->unit) : "",
+                                    st->round->name, (long long)su->cases.filed,
+                                    money(b, su->cases.amount, m, sizeof m)));
+            said = true;
         }
+        buf_ok(b, hz_buf_puts(&s, said ? "未计入上述数字" : "，其数据未计入上述数字"));
     }
     buf_ok(b, hz_buf_puts(&s, "。"));
     put(b, content, "coverage", jstr(b, s.data));
@@ -259,21 +258,24 @@ static void increments(build *b, json_object *content)
     if (nrise + nfall + nsame > 0)
         buf_ok(b, hz_buf_puts(&s, "。"));
     if (nmiss) {
+        /* the difference between the units' sum and the city, stated */
+        buf_ok(b, hz_buf_puts(&s, "因"));
         k = 0;
         for (size_t u = 0; u < n; u++) {
             if (cons->units[u].file != HZ_NONE_INDEX || !st->units[u].cases.filed)
                 continue;
             buf_ok(b, hz_buf_printf(&s, "%s%s", sep_and(k++, nmiss), short_of(cons->units[u].unit)));
         }
-        buf_ok(b, hz_buf_printf(&s, "未报送%s，其%s已报送的%lld件案件未计入本轮汇总",
-                                cons->round->name, st->round->name, (long long)left_out));
-        /* the stated difference: rises - falls - left out == city change */
-        if (sum_rise - sum_fall - left_out == dc)
-            buf_ok(b, hz_buf_printf(&s, "，因此全市净%s%lld件（各单位增减相抵%lld件，减去未计入的%lld件）。",
+        buf_ok(b, hz_buf_printf(&s, "未报送%s，其%s的%lld件案件未计入，", cons->round->name,
+                                st->round->name, (long long)left_out));
+        if (nfall)
+            buf_ok(b, hz_buf_printf(&s, "全市净%s%lld件（新增%lld件，减少%lld件，未计入%lld件）。",
                                     change_word(dc), (long long)(dc < 0 ? -dc : dc),
-                                    (long long)(sum_rise - sum_fall), (long long)left_out));
+                                    (long long)sum_rise, (long long)sum_fall, (long long)left_out));
         else
-            buf_ok(b, hz_buf_puts(&s, "。"));
+            buf_ok(b, hz_buf_printf(&s, "全市净%s%lld件（新增%lld件，未计入%lld件）。",
+                                    change_word(dc), (long long)(dc < 0 ? -dc : dc),
+                                    (long long)sum_rise, (long long)left_out));
     }
     put(b, content, "increments", jstr(b, s.data));
     put(b, content, "increments_balance",
@@ -628,6 +630,12 @@ hz_status report_content_add(const hz_consolidation *cons, json_object *root, hz
                .decimals = cons->config->report.amount_decimals, .ok = true};
     if (b.decimals < 0 || b.decimals > 4)
         b.decimals = 2;
+    json_object *campaign = NULL;
+    if (json_object_object_get_ex(root, "campaign", &campaign)) {
+        put(&b, campaign, "notice", jstr(&b, b.config->notice));
+        put(&b, campaign, "basis", jstr(&b, b.config->basis));
+        put(&b, campaign, "topic", jstr(&b, b.config->topic));
+    }
     json_object *content = jobj(&b);
     overview(&b, content);
     coverage(&b, content);
