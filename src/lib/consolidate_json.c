@@ -299,6 +299,9 @@ static json_object *build_units(ctx *c)
                      ? sub->narrative[HZ_N_RESULTS] : sub->narrative[HZ_N_WORK];
         }
         put(c, o, "highlights", str(c, hl ? hl : ""));
+        put(c, o, "work", str(c, sub && sub->narrative[HZ_N_WORK] ? sub->narrative[HZ_N_WORK] : ""));
+        put(c, o, "results", str(c, sub && sub->narrative[HZ_N_RESULTS]
+                                        ? sub->narrative[HZ_N_RESULTS] : ""));
         put(c, o, "problems", str(c, sub && sub->narrative[HZ_N_PROBLEMS]
                                          ? sub->narrative[HZ_N_PROBLEMS] : ""));
         put(c, o, "next_steps", str(c, sub && sub->narrative[HZ_N_NEXT]
