@@ -964,7 +964,10 @@ static json_object *build_tables(ctx *c, json_object **charts_out)
     push(c, header, h2);
     hz_msg_formatv(c->lang, HZ_M_CONSOLIDATE_CAP_ROUNDS, cap, sizeof cap, stage_name,
                    cons->round->name, NULL);
-    t = table_new(c, cap, header, NULL, 7, true);
+    /* figure columns stay right-aligned when a 未报 cell is among them */
+    static const char *const rounds_align[] = {"left", "right", "right", "right",
+                                               "right", "right", "right"};
+    t = table_new(c, cap, header, rounds_align, 7, true);
     rows = table_rows(t);
     if (st) {
         for (size_t u = 0; u <= cons->unit_count; u++) {

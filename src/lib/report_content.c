@@ -101,9 +101,9 @@ static void overview(build *b, json_object *content)
     char m1[64], m2[64];
     hz_buf s = {0};
     if (t->filed == 0) {
-        buf_ok(b, hz_buf_puts(&s, "专项治理期间，全市未立案查处侵犯知识产权违法案件"));
+        buf_ok(b, hz_buf_puts(&s, "专项工作期间，全市未立案查处侵犯知识产权违法案件"));
     } else {
-        buf_ok(b, hz_buf_printf(&s, "专项治理开展以来，全市市场监管部门共立案查处侵犯知识产权违法案件%lld件",
+        buf_ok(b, hz_buf_printf(&s, "专项工作开展以来，全市市场监管部门共立案查处侵犯知识产权违法案件%lld件",
                                 (long long)t->filed));
         if (t->closed)
             buf_ok(b, hz_buf_printf(&s, "，结案%lld件", (long long)t->closed));
@@ -446,6 +446,10 @@ static void measures(build *b, json_object *content)
                     size_t wl = strlen(ind->name);
                     const char *pn = !strncmp(p->name, ind->name, wl) && p->name[wl]
                                          ? p->name + wl : p->name;
+                    /* "培训执法人员中的基层所人员" -> "其中基层所人员" */
+                    if (pn != p->name && !strncmp(pn, "中的", strlen("中的")) &&
+                        pn[strlen("中的")])
+                        pn += strlen("中的");
                     if (whole)
                         buf_ok(b, hz_buf_printf(&s, "，其中%s%s%s", pn, v, p->uom));
                     else
