@@ -356,7 +356,7 @@ static void continuity(build *b, json_object *root, json_object *content)
 static const char *const ordinals[] = {"（一）", "（二）", "（三）", "（四）", "（五）",
                                        "（六）", "（七）", "（八）", "（九）", "（十）"};
 
-static const char *measure_heading(const hz_config *config, const char *numeral)
+const char *report_content_measure_heading(const hz_config *config, const char *numeral)
 {
     int i = config_measure_index(numeral);
     if (i >= 0 && config->measure_names[i] && config->measure_names[i][0])
@@ -464,7 +464,7 @@ static void measures(build *b, json_object *content)
                 json_object *mo = jobj(b);
                 put(b, mo, "ordinal", jstr(b, shown < 10 ? ordinals[shown] : ""));
                 put(b, mo, "numeral", jstr(b, m));
-                put(b, mo, "heading", jstr(b, measure_heading(config, m)));
+                put(b, mo, "heading", jstr(b, report_content_measure_heading(config, m)));
                 put(b, mo, "requirement", json_object_new_boolean(req));
                 put(b, mo, "sentence", jstr(b, s.data));
                 put(b, mo, "indicators", inds);

@@ -45,4 +45,8 @@ struct json_object;
 hz_status report_content_add(const hz_consolidation *cons, struct json_object *root,
                              hz_error *err);
 
+/* The report heading of a measure: campaign.ini [measures], else the 2022
+ * notice's wording (落实工作要求 for 工作要求). */
+const char *report_content_measure_heading(const hz_config *config, const char *numeral);
+
 #endif
