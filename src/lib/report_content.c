@@ -541,6 +541,7 @@ static json_object *points_json(build *b, const hz_narrative_points *pts, hz_nar
         hz_buf_free(&sentence);
     }
     put(b, o, "source", jstr(b, pts->count ? source : "none"));
+    put(b, o, "count", json_object_new_int64((int64_t)pts->count));
     put(b, o, "points", list);
     return o;
 }

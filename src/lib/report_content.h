@@ -23,7 +23,7 @@
  *   content.typical      [{title, sentence, unit}] - report_cases.h's choice
  *   content.typical_total  typical cases the units reported
  *   narrative.{practices, problems, next_steps}
- *                        {source ("city" | "county" | "none"),
+ *                        {source ("city" | "county" | "none"), count,
  *                         points [{ordinal, text, units, unit_count,
  *                         sentence}]} - report_narrative.h; sentence is the
  *                        point as printed ("一是魏都区、建安区等5个单位反映，…。")
