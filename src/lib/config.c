@@ -1243,6 +1243,31 @@ static bool indicator_code_ok(const char *code)
            rule_case_figure_find(code) < 0;
 }
 
+/* part_of = WHOLE: the whole exists, is another indicator of the same
+ * measure and type, and is not itself a part (one level, no cycles).
+ * sections[i] is the indicators.ini section of indicator i. */
+static void check_part_of(loader *L, const char *const *sections)
+{
+    hz_config *c = L->cfg;
+    for (size_t i = 0; i < c->indicator_count; i++) {
+        hz_indicator *ind = &c->indicators[i];
+        if (!ind->part_of || !ind->part_of[0] || !ind->code)
+            continue;
+        const char *sec = sections[i] ? sections[i] : ind->code;
+        const hz_indicator *whole = config_find_indicator(c, ind->part_of);
+        if (!whole || whole == ind)
+            problem_add(L, sec, "part_of", HZ_M_CONFIG_PART_OF_UNKNOWN, ind->code, ind->part_of,
+                        NULL, NULL);
+        else if (!whole->measure || !ind->measure || strcmp(whole->measure, ind->measure) ||
+                 whole->type != ind->type)
+            problem_add(L, sec, "part_of", HZ_M_CONFIG_PART_OF_MISMATCH, ind->code, whole->code,
+                        NULL, NULL);
+        else if (whole->part_of && whole->part_of[0])
+            problem_add(L, sec, "part_of", HZ_M_CONFIG_PART_OF_NESTED, ind->code, whole->code,
+                        NULL, NULL);
+    }
+}
+
 static void load_indicators(loader *L, const char *dir)
 {
     static const char *const keys[] = {
@@ -1293,6 +1318,18 @@ static void load_indicators(loader *L, const char *dir)
     }
     if (c->indicator_count == 0)
         problem_add(L, NULL, NULL, HZ_M_CONFIG_NO_INDICATORS, NULL, NULL, NULL, NULL);
+    const char **sections = calloc(c->indicator_count + 1, sizeof *sections);
+    if (!sections) {
+        L->nomem = true;
+    } else {
+        for (int i = 0, k = 0; i < n && (size_t)k < c->indicator_count; i++) {
+            const char *sec = iniparser_getsecname(d, i);
+            if (sec)
+                sections[k++] = sec;
+        }
+        check_part_of(L, sections);
+        free(sections);
+    }
     code_index_free(&ix);
     iniparser_freedict(d);
 }
@@ -1365,9 +1402,8 @@ static void load_rules(loader *L, const char *dir, bool indicators_ok)
     iniparser_freedict(d);
 }
 
-/* part_of = WHOLE: the whole exists, is another indicator of the same
- * measure and type, and is not itself a part (one level, no cycles); the
- * relation is a validation rule "PART <= WHOLE" unless rules.ini states it. */
+/* Each valid part_of relation is a validation rule "PART <= WHOLE", unless
+ * rules.ini states it already. */
 static void load_part_of(loader *L)
 {
     hz_config *c = L->cfg;
@@ -1379,21 +1415,9 @@ static void load_part_of(loader *L)
         if (!ind->part_of || !ind->part_of[0])
             continue;
         const hz_indicator *whole = config_find_indicator(c, ind->part_of);
-        if (!whole || whole == ind) {
-            problem_add(L, ind->code, "part_of", HZ_M_CONFIG_PART_OF_UNKNOWN, ind->code,
-                        ind->part_of, NULL, NULL);
-            continue;
-        }
-        if (strcmp(whole->measure, ind->measure) || whole->type != ind->type) {
-            problem_add(L, ind->code, "part_of", HZ_M_CONFIG_PART_OF_MISMATCH, ind->code,
-                        whole->code, NULL, NULL);
-            continue;
-        }
-        if (whole->part_of && whole->part_of[0]) {
-            problem_add(L, ind->code, "part_of", HZ_M_CONFIG_PART_OF_NESTED, ind->code,
-                        whole->code, NULL, NULL);
-            continue;
-        }
+        if (!whole || whole == ind || strcmp(whole->measure, ind->measure) ||
+            whole->type != ind->type || (whole->part_of && whole->part_of[0]))
+            continue; /* reported by check_part_of */
         char expr[256];
         snprintf(expr, sizeof expr, "%s <= %s", ind->code, whole->code);
         bool stated = false;

@@ -366,7 +366,11 @@ hz_status narrative_draft(const hz_narrative_source *sources, size_t source_coun
         size_t found = SIZE_MAX;
         for (size_t c = 0; c < ncl && found == SIZE_MAX; c++) {
             const char *key = list.items[clusters[c].first].key;
-            if (!strcmp(key, s->key) || narrative_similarity(key, s->key) >= NARRATIVE_SIMILARITY)
+            /* short sentences differ by a word: only long ones merge when near */
+            bool fuzzy = hz_utf8_length(key) >= NARRATIVE_FUZZY_MIN &&
+                         hz_utf8_length(s->key) >= NARRATIVE_FUZZY_MIN;
+            if (!strcmp(key, s->key) ||
+                (fuzzy && narrative_similarity(key, s->key) >= NARRATIVE_SIMILARITY))
                 found = c;
         }
         if (found == SIZE_MAX) {

@@ -14,8 +14,10 @@
  *     figures (any digit) are left out, since the city's figures come from
  *     the consolidation, not from county prose; two sentences are the same
  *     point when they are equal after removing unit names, blanks and
- *     punctuation, or when their character-bigram Dice similarity is at
- *     least NARRATIVE_SIMILARITY. Points are ordered by the number of units
+ *     punctuation, or when both keys have at least NARRATIVE_FUZZY_MIN
+ *     characters and their character-bigram Dice similarity is at least
+ *     NARRATIVE_SIMILARITY (short sentences that differ by one word, such as
+ *     加强食品市场检查 / 加强药品市场检查, are different points). Points are ordered by the number of units
  *     that raised them (then by first appearance: unit order, then sentence
  *     order), at most max_points, and carry the units that raised them.
  * Both are deterministic: the same input gives the same points, byte for
@@ -29,6 +31,7 @@
 #include "hz_status.h"
 
 #define NARRATIVE_SIMILARITY 0.8
+#define NARRATIVE_FUZZY_MIN 10   /* characters of both keys for a near match */
 #define NARRATIVE_MAX_POINTS 5
 
 typedef enum hz_narrative_kind {
