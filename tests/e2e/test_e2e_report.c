@@ -381,6 +381,8 @@ static void assert_typical(const report *rp)
     char *typ = section(rp->body, "##", "典型案例");
     tsheet cases = load_sheet(rp->xlsx, "案件明细");
     uint32_t cname = col_of(&cases, 0, "案件名称"), cstatus = col_of(&cases, 0, "办理状态");
+    uint32_t cgoods = col_of(&cases, 0, "商品类别");
+    size_t without_goods = 0;
     size_t closed = 0;
     for (uint32_t r = 1; r <= cases.max_row; r++)
         closed += !strcmp(text_at(&cases, r, cstatus), "已结案");
@@ -392,11 +394,21 @@ static void assert_typical(const report *rp)
         char *t = strndup(title, strcspn(title, "\n"));
         uint32_t row = row_where(&cases, cname, t);
         cr_expect_str_eq(text_at(&cases, row, cstatus), "已结案", "open case %s listed", t);
+        /* its sentence: no goods confiscated where the case involves none */
+        const char *para = strstr(p + 1, "\n\n");
+        cr_assert(para);
+        char *sentence = strndup(para + 2, strcspn(para + 2, "\n"));
+        if (!strncmp(text_at(&cases, row, cgoods), "不涉及", strlen("不涉及"))) {
+            without_goods++;
+            cr_expect_null(strstr(sentence, "没收侵权商品"), "goods confiscated in: %s", sentence);
+        }
+        free(sentence);
         free(t);
         shown++;
     }
     size_t want = (size_t)rp->cfg->report.typical_cases;
     cr_expect_eq(shown, closed < want ? closed : want);
+    cr_log_info("%zu typical cases shown, %zu without goods", shown, without_goods);
     free_sheet(&cases);
     free(typ);
 }
