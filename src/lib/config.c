@@ -1081,11 +1081,48 @@ int config_measure_index(const char *numeral)
 
 static void load_measures(loader *L, dictionary *d, const char *sec)
 {
-    check_keys(L, d, sec, measure_numerals);
+    /* keys: 一 … 工作要求, and 一.channels / 一.commodities … */
+    const char *keys[6 * 3 + 1];
+    char extra[12][64];
+    size_t k = 0;
+    for (int i = 0; measure_numerals[i]; i++) {
+        keys[k++] = measure_numerals[i];
+        snprintf(extra[2 * i], sizeof extra[0], "%s.channels", measure_numerals[i]);
+        snprintf(extra[2 * i + 1], sizeof extra[0], "%s.commodities", measure_numerals[i]);
+        keys[k++] = extra[2 * i];
+        keys[k++] = extra[2 * i + 1];
+    }
+    keys[k] = NULL;
+    check_keys(L, d, sec, keys);
     for (int i = 0; measure_numerals[i]; i++) {
         free(L->cfg->measure_names[i]);
         L->cfg->measure_names[i] = get_string(L, d, sec, measure_numerals[i], false, "");
+        list_free(&L->cfg->measure_channels[i]);
+        list_free(&L->cfg->measure_commodities[i]);
+        get_list(L, d, sec, extra[2 * i], false, "", &L->cfg->measure_channels[i]);
+        get_list(L, d, sec, extra[2 * i + 1], false, "", &L->cfg->measure_commodities[i]);
     }
+}
+
+/* [measures] N.channels / N.commodities name lists.ini items. */
+static void check_measure_lists(loader *L)
+{
+    hz_config *c = L->cfg;
+    const char *prev = L->file;
+    L->file = "campaign.ini";
+    for (int i = 0; measure_numerals[i]; i++) {
+        for (int kind = 0; kind < 2; kind++) {
+            const hz_list *items = kind ? &c->measure_commodities[i] : &c->measure_channels[i];
+            const hz_list *known = kind ? &c->commodities : &c->channels;
+            char key[64];
+            snprintf(key, sizeof key, "%s.%s", measure_numerals[i], kind ? "commodities" : "channels");
+            for (size_t k = 0; k < items->count; k++)
+                if (!config_list_contains(known, items->items[k]))
+                    problem_add(L, "measures", key, HZ_M_CONFIG_MEASURE_LIST_ITEM, key,
+                                items->items[k], kind ? "commodity" : "channel", NULL);
+        }
+    }
+    L->file = prev;
 }
 
 static void load_campaign(loader *L, const char *dir)
@@ -1544,8 +1581,11 @@ void config_free(hz_config *c)
     free(c->notice);
     free(c->basis);
     free(c->topic);
-    for (int i = 0; i < 6; i++)
+    for (int i = 0; i < 6; i++) {
         free(c->measure_names[i]);
+        list_free(&c->measure_channels[i]);
+        list_free(&c->measure_commodities[i]);
+    }
     free(c->report.narrative_name);
     free(c->report.narrative_text);
     for (size_t i = 0; i < c->phase_count; i++) {
@@ -1658,6 +1698,7 @@ hz_status config_load(const char *dir, hz_config **out, hz_config_problems *prob
     if (indicators_ok && !L.nomem)
         load_part_of(&L);
     load_lists(&L, dir);
+    check_measure_lists(&L);
     load_narrative(&L, dir);
 
     hz_status status = HZ_OK;

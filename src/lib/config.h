@@ -28,7 +28,9 @@
  *               max_cell_chars, max_rows, max_cols, max_shared_strings,
  *               max_xml_depth (all optional, defaults below)
  *   [measures]  一, 二, 三, 四, 五, 工作要求 = the heading of each measure in
- *               the report (optional; default: the 2022 notice's wording)
+ *               the report (optional; default: the 2022 notice's wording);
+ *               N.channels, N.commodities = lists.ini channels / commodities
+ *               whose case figures the report states under measure N
  *   [outliers]  threshold (robust z), min_units
  *   [assessment] w_timeliness, w_quality, w_completeness, w_results,
  *               late_deduction_per_day, error_deduction, warning_deduction,
@@ -171,6 +173,9 @@ typedef struct hz_config {
                                       implements ("" when unset) */
     char *measure_names[6];        /* [measures] heading of 一..五, 工作要求
                                       (加强重点商品执法); "" when unset */
+    hz_list measure_channels[6];   /* [measures] N.channels: 执法领域 whose
+                                      cases the report states under N */
+    hz_list measure_commodities[6];/* [measures] N.commodities: 商品类别 likewise */
     char *topic;                   /* the campaign as the notice quotes it
                                       (打击侵犯知识产权犯罪专项治理); name when unset */
 

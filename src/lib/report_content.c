@@ -400,6 +400,67 @@ static json_object *indicator_json(build *b, size_t i)
     return o;
 }
 
+/* The case figures configured under a measure ([measures] N.channels,
+ * N.commodities), zero figures left out; "" when there are none. */
+static void measure_cases(build *b, int mi, hz_buf *out)
+{
+    const hz_consolidation *cons = b->cons;
+    const hz_config *config = b->config;
+    if (mi < 0)
+        return;
+    char m[64];
+    size_t said = 0;
+    const hz_list *chs = &config->measure_channels[mi];
+    for (size_t k = 0; k < chs->count; k++) {
+        size_t ci = 0;
+        while (ci < config->channels.count && strcmp(config->channels.items[ci], chs->items[k]))
+            ci++;
+        if (ci == config->channels.count)
+            continue;
+        const hz_case_figures *f = &cons->by_channel[ci];
+        if (!f->filed)
+            continue;
+        buf_ok(b, hz_buf_printf(out, "%s查处%s案件%lld件", said ? "；" : "",
+                                chs->items[k], (long long)f->filed));
+        if (f->amount)
+            buf_ok(b, hz_buf_printf(out, "，涉案金额%s万元", money(b, f->amount, m, sizeof m)));
+        /* not "其中": that word is kept for indicators.ini part_of */
+        if (f->key_market)
+            buf_ok(b, hz_buf_printf(out, "，涉及重点实体市场的%lld件", (long long)f->key_market));
+        if (f->rural)
+            buf_ok(b, hz_buf_printf(out, "%s涉及农村及城乡结合部市场的%lld件",
+                                    f->key_market ? "、" : "，", (long long)f->rural));
+        said++;
+    }
+    const hz_list *cms = &config->measure_commodities[mi];
+    int64_t filed = 0;
+    hz_amount amount = 0;
+    size_t order[64], n = 0;
+    for (size_t k = 0; k < cms->count && n < 64; k++) {
+        size_t ci = 0;
+        while (ci < config->commodities.count && strcmp(config->commodities.items[ci], cms->items[k]))
+            ci++;
+        if (ci == config->commodities.count || !cons->by_commodity[ci].filed)
+            continue;
+        filed += cons->by_commodity[ci].filed;
+        amount += cons->by_commodity[ci].amount;
+        size_t j = n++; /* by cases, most first; list order on ties */
+        while (j > 0 && cons->by_commodity[order[j - 1]].filed < cons->by_commodity[ci].filed) {
+            order[j] = order[j - 1];
+            j--;
+        }
+        order[j] = ci;
+    }
+    if (filed) {
+        buf_ok(b, hz_buf_printf(out, "%s查处涉及", said ? "；" : ""));
+        for (size_t k = 0; k < n && k < 3; k++)
+            buf_ok(b, hz_buf_printf(out, "%s%s", k ? "、" : "", config->commodities.items[order[k]]));
+        buf_ok(b, hz_buf_printf(out, "%s商品的案件%lld件", n > 3 ? "等" : "", (long long)filed));
+        if (amount)
+            buf_ok(b, hz_buf_printf(out, "，涉案金额%s万元", money(b, amount, m, sizeof m)));
+    }
+}
+
 static void measures(build *b, json_object *content)
 {
     const hz_consolidation *cons = b->cons;
@@ -460,19 +521,29 @@ static void measures(build *b, json_object *content)
                 put(b, io, "parts", parts);
                 push(b, inds, io);
             }
-            if (said) {
+            hz_buf cases = {0};
+            measure_cases(b, config_measure_index(m), &cases);
+            if (said || cases.len) {
+                hz_buf para = {0};
+                buf_ok(b, hz_buf_printf(&para, "全市%s%s%s。", s.data ? s.data : "",
+                                        said && cases.len ? "；" : "",
+                                        cases.data ? cases.data : ""));
                 json_object *mo = jobj(b);
                 put(b, mo, "ordinal", jstr(b, shown < 10 ? ordinals[shown] : ""));
                 put(b, mo, "numeral", jstr(b, m));
                 put(b, mo, "heading", jstr(b, report_content_measure_heading(config, m)));
                 put(b, mo, "requirement", json_object_new_boolean(req));
-                put(b, mo, "sentence", jstr(b, s.data));
+                put(b, mo, "sentence", jstr(b, s.data ? s.data : ""));
+                put(b, mo, "cases", jstr(b, cases.data ? cases.data : ""));
+                put(b, mo, "paragraph", jstr(b, para.data));
+                hz_buf_free(&para);
                 put(b, mo, "indicators", inds);
                 push(b, list, mo);
                 shown++;
             } else {
                 json_object_put(inds);
             }
+            hz_buf_free(&cases);
             hz_buf_free(&s);
         }
     }

@@ -15,7 +15,10 @@
  *   content.phases       cases per phase, phases without cases left out
  *   content.continuity   the continuity check in words (round reports)
  *   content.measures     [{ordinal "（一）", numeral, heading, requirement
- *                        (bool: the 工作要求 paragraph), sentence,
+ *                        (bool: the 工作要求 paragraph), sentence (the
+ *                        indicators), cases (the case figures of the
+ *                        measure's [measures] N.channels / N.commodities),
+ *                        paragraph ("全市" + both + "。"),
  *                        indicators [{code, name, uom, value, stage_value,
  *                        increment, parts [...]}]}] - one per measure that
  *                        has a non-zero value, in config order, 工作要求 last.
