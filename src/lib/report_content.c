@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "analysis.h"
+#include "display_format.h"
 #include "hz_amount.h"
 #include "hz_text.h"
 #include "report_cases.h"

@@ -10,6 +10,7 @@
 
 #include "config.h"
 #include "consolidate.h"
+#include "display_format.h"
 #include "report_content.h"
 #include "fsutil.h"
 #include "hash.h"
@@ -17,6 +18,7 @@
 #include "hz_test_build.h"
 #include "hz_test_fixture.h"
 #include "render_xlsx.h"
+#include "report_context.h"
 #include "report_template.h"
 
 HZ_TEST_FIXTURE(NULL);
