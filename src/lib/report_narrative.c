@@ -106,6 +106,9 @@ typedef struct sentence {
     char *text;
     char *key;
     size_t unit, order;
+    size_t key_chars;        /* code points of key */
+    uint64_t *bigrams;       /* of key, sorted */
+    size_t bigram_count;
 } sentence;
 
 typedef struct sentences {
@@ -132,6 +135,7 @@ static void sentences_free(sentences *list)
     for (size_t i = 0; i < list->count; i++) {
         free(list->items[i].text);
         free(list->items[i].key);
+        free(list->items[i].bigrams);
     }
     free(list->items);
 }
@@ -223,28 +227,32 @@ static uint64_t *bigrams(const char *s, size_t *n)
     return bg;
 }
 
+static double dice(const uint64_t *x, size_t na, const uint64_t *y, size_t nb)
+{
+    if (na + nb == 0)
+        return 1.0;
+    size_t i = 0, j = 0, common = 0;
+    while (i < na && j < nb) { /* multiset intersection of sorted lists */
+        if (x[i] == y[j]) {
+            common++;
+            i++;
+            j++;
+        } else if (x[i] < y[j]) {
+            i++;
+        } else {
+            j++;
+        }
+    }
+    return 2.0 * (double)common / (double)(na + nb);
+}
+
 double narrative_similarity(const char *a, const char *b)
 {
     if (!strcmp(a, b))
         return 1.0;
     size_t na = 0, nb = 0;
     uint64_t *x = bigrams(a, &na), *y = bigrams(b, &nb);
-    double result = 0.0;
-    if (x && y && na + nb > 0) {
-        size_t i = 0, j = 0, common = 0;
-        while (i < na && j < nb) { /* multiset intersection of sorted lists */
-            if (x[i] == y[j]) {
-                common++;
-                i++;
-                j++;
-            } else if (x[i] < y[j]) {
-                i++;
-            } else {
-                j++;
-            }
-        }
-        result = 2.0 * (double)common / (double)(na + nb);
-    }
+    double result = x && y ? dice(x, na, y, nb) : 0.0;
     free(x);
     free(y);
     return result;
@@ -254,6 +262,9 @@ double narrative_similarity(const char *a, const char *b)
 static bool split_into(sentences *list, const char *text, size_t unit,
                        const char *const *names, size_t name_count)
 {
+    size_t taken = 0;
+    if (list->count >= NARRATIVE_MAX_TOTAL)
+        return true;
     const char *p = text, *end = text + strlen(text);
     const char *start = p;
     while (p <= end) {
@@ -289,11 +300,19 @@ static bool split_into(sentences *list, const char *text, size_t unit,
             continue;
         }
         char *key = narrative_key(s, names, name_count);
-        if (!key || !sentences_push(list, (sentence){s, key, unit, list->count})) {
+        size_t nbg = 0;
+        uint64_t *bg = key ? bigrams(key, &nbg) : NULL;
+        if (!key || !bg ||
+            !sentences_push(list, (sentence){s, key, unit, list->count, hz_utf8_length(key), bg,
+                                             nbg})) {
             free(s);
             free(key);
+            free(bg);
             return false;
         }
+        /* bounded work on untrusted text: a county's first sentences only */
+        if (++taken >= NARRATIVE_MAX_SENTENCES || list->count >= NARRATIVE_MAX_TOTAL)
+            break;
         if (p > end)
             break;
     }
@@ -365,12 +384,17 @@ hz_status narrative_draft(const hz_narrative_source *sources, size_t source_coun
         const sentence *s = &list.items[i];
         size_t found = SIZE_MAX;
         for (size_t c = 0; c < ncl && found == SIZE_MAX; c++) {
-            const char *key = list.items[clusters[c].first].key;
+            const sentence *f = &list.items[clusters[c].first];
             /* short sentences differ by a word: only long ones merge when near */
-            bool fuzzy = hz_utf8_length(key) >= NARRATIVE_FUZZY_MIN &&
-                         hz_utf8_length(s->key) >= NARRATIVE_FUZZY_MIN;
-            if (!strcmp(key, s->key) ||
-                (fuzzy && narrative_similarity(key, s->key) >= NARRATIVE_SIMILARITY))
+            bool fuzzy = f->key_chars >= NARRATIVE_FUZZY_MIN &&
+                         s->key_chars >= NARRATIVE_FUZZY_MIN;
+            size_t lo = f->bigram_count < s->bigram_count ? f->bigram_count : s->bigram_count;
+            /* Dice can reach the threshold only if the lengths are close */
+            fuzzy = fuzzy && 2.0 * (double)lo / (double)(f->bigram_count + s->bigram_count) >=
+                                 NARRATIVE_SIMILARITY;
+            if (!strcmp(f->key, s->key) ||
+                (fuzzy && dice(f->bigrams, f->bigram_count, s->bigrams, s->bigram_count) >=
+                              NARRATIVE_SIMILARITY))
                 found = c;
         }
         if (found == SIZE_MAX) {

@@ -32,6 +32,10 @@
 
 #define NARRATIVE_SIMILARITY 0.8
 #define NARRATIVE_FUZZY_MIN 10   /* characters of both keys for a near match */
+/* Bounded work on untrusted text: the first NARRATIVE_MAX_SENTENCES
+ * sentences of each county text, NARRATIVE_MAX_TOTAL in all. */
+#define NARRATIVE_MAX_SENTENCES 40
+#define NARRATIVE_MAX_TOTAL 2000
 #define NARRATIVE_MAX_POINTS 5
 
 typedef enum hz_narrative_kind {

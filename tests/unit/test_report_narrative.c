@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hz_text.h"
 #include "report_narrative.h"
 
 static const char *const n0[] = {"许昌市魏都区市场监督管理局", "魏都区市场监管局", "魏都区"};
@@ -179,4 +180,29 @@ Test(narrative_city, unknown_or_repeated_heading_and_stray_text_are_errors)
     cr_expect_eq(narrative_parse_city("开头的文字\n\n## 存在问题\n\na\n", "n.md", out, found, &err),
                  HZ_ERR_CONFIG);
     cr_expect_eq(err.msg, HZ_M_NARRATIVE_TEXT_OUTSIDE);
+}
+
+/* Untrusted county text: thousands of distinct sentences per unit are
+ * drafted in bounded time (first NARRATIVE_MAX_SENTENCES of each). */
+Test(narrative, huge_county_texts_are_bounded, .timeout = 10)
+{
+    hz_buf texts[4] = {{0}};
+    hz_narrative_source src[4];
+    for (int u = 0; u < 4; u++) {
+        for (int i = 0; i < 3000; i++) {
+            char s[64];
+            int o = 0;
+            for (int k = 0; k < 12; k++)
+                o += hz_utf8_encode(0x4E00 + (u * 3000 + i) * 7 % 20000 + k * 331, s + o);
+            s[o] = '\0';
+            hz_buf_puts(&texts[u], s);
+            hz_buf_puts(&texts[u], "。");
+        }
+        src[u] = (hz_narrative_source){(size_t)u, texts[u].data};
+    }
+    hz_narrative_points p = draft(src, 4, 5);
+    cr_expect_eq(p.count, 5);
+    narrative_points_free(&p);
+    for (int u = 0; u < 4; u++)
+        hz_buf_free(&texts[u]);
 }
