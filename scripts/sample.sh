@@ -24,6 +24,9 @@ echo "== 3. consolidating the stage round (huizong consolidate)"
 echo "== 4. consolidating the annual round with stage continuity"
 "$hz" consolidate --round annual --as-of 2022-11-30 --stage "$input/stage" -o "$out/annual" "$input/annual"
 
+echo "== 5. the province report (--final, 专项工作报告)"
+"$hz" consolidate --final --round annual --as-of 2022-12-20 --stage "$input/stage" -o "$out/final" "$input/annual"
+
 echo
 echo "Reports:"
-find "$out/stage" "$out/annual" -maxdepth 1 \( -name '*.pdf' -o -name '*.xlsx' \) | sort | sed 's/^/  /'
+find "$out/stage" "$out/annual" "$out/final" -maxdepth 1 \( -name '*.pdf' -o -name '*.xlsx' \) | sort | sed 's/^/  /'

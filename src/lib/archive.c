@@ -343,6 +343,13 @@ static hz_status arc_config(arc *a, hz_error *err)
         report_outputs_template_path(a->opt->template_dir, a->opt->round, true, tpl, sizeof tpl);
         s = arc_copy(a, tpl, "config/templates/final.md", NULL, err);
     }
+    /* the city's narrative file, where the archived campaign.ini finds it */
+    const hz_report_settings *rs = &a->config->report;
+    if (s == HZ_OK && rs->narrative_text) {
+        char rel[600];
+        snprintf(rel, sizeof rel, "config/%s", rs->narrative_name);
+        s = arc_write(a, rel, rs->narrative_text, strlen(rs->narrative_text), err);
+    }
     return s;
 }
 
@@ -494,7 +501,8 @@ static hz_status arc_manifest(arc *a, hz_error *err)
     sb_add(&sb, "\n[counts]\n");
     sb_printf(&sb, "files = %zu\n", file_total);
     sb_printf(&sb, "submissions = %zu\n", a->sub_count);
-    sb_printf(&sb, "config_files = %zu\n", sizeof config_files / sizeof config_files[0] + 1);
+    sb_printf(&sb, "config_files = %zu\n", sizeof config_files / sizeof config_files[0] + 1 +
+                                               (a->config->report.narrative_text != NULL));
     sb_printf(&sb, "folder_entries = %zu\n", c->file_count);
     sb_printf(&sb, "accepted = %zu\n", st[HZ_FILE_ACCEPTED]);
     sb_printf(&sb, "superseded = %zu\n", st[HZ_FILE_SUPERSEDED]);

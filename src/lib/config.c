@@ -31,6 +31,15 @@ static bool date_in(const hz_date *dates, size_t count, hz_date d)
     return count && bsearch(&d, dates, count, sizeof d, date_cmp) != NULL;
 }
 
+int config_measure_index(const char *numeral)
+{
+    static const char *const numerals[] = {"一", "二", "三", "四", "五", "工作要求"};
+    for (int i = 0; numeral && i < 6; i++)
+        if (!strcmp(numeral, numerals[i]))
+            return i;
+    return -1;
+}
+
 void config_free(hz_config *c)
 {
     if (!c)
@@ -42,6 +51,16 @@ void config_free(hz_config *c)
     free(c->contact);
     free(c->phone);
     free(c->stage_folder);
+    free(c->notice);
+    free(c->basis);
+    free(c->topic);
+    for (int i = 0; i < 6; i++) {
+        free(c->measure_names[i]);
+        config_list_free(&c->measure_channels[i]);
+        config_list_free(&c->measure_commodities[i]);
+    }
+    free(c->report.narrative_name);
+    free(c->report.narrative_text);
     for (size_t i = 0; i < c->phase_count; i++) {
         free(c->phases[i].id);
         free(c->phases[i].name);
@@ -74,6 +93,7 @@ void config_free(hz_config *c)
         free(ind->uom);
         free(ind->measure);
         free(ind->note);
+        free(ind->part_of);
     }
     free(c->indicators);
     for (size_t i = 0; i < c->rule_count; i++) {

@@ -20,10 +20,17 @@
  *   [calendar]  holidays = comma list of dates; workdays = comma list of
  *               weekend dates that are working days (调休)
  *   [report]    title, recipient, signature, font_song, font_hei, font_kai,
- *               font_fallbacks (comma list), amount_decimals (0..4)
+ *               font_fallbacks (comma list), amount_decimals (0..4),
+ *               typical_cases (1..10, default 5), narrative (path of the
+ *               city's narrative file relative to the folder; default
+ *               narrative.md when that file exists; report_narrative.h)
  *   [limits]    max_entry_bytes, max_total_bytes, max_ratio, max_entries,
  *               max_cell_chars, max_rows, max_cols, max_shared_strings,
  *               max_xml_depth (all optional, defaults below)
+ *   [measures]  一, 二, 三, 四, 五, 工作要求 = the heading of each measure in
+ *               the report (optional; default: the 2022 notice's wording);
+ *               N.channels, N.commodities = lists.ini channels / commodities
+ *               whose case figures the report states under measure N
  *   [outliers]  threshold (robust z), min_units
  *   [assessment] w_timeliness, w_quality, w_completeness, w_results,
  *               late_deduction_per_day, error_deduction, warning_deduction,
@@ -35,7 +42,10 @@
  * indicators.ini
  *   [any-id]    code, name, uom (计量单位), measure (一 二 三 四 五 or 工作要求),
  *               type (count | amount), over_rounds (cumulative | stock),
- *               required (yes | no), note (optional help text)
+ *               required (yes | no), note (optional help text),
+ *               part_of (optional: code of an indicator of the same measure
+ *               and type this one is a subset of; adds the rule
+ *               part_of.CODE "CODE <= WHOLE" unless rules.ini has it)
  * rules.ini
  *   [any-id]    id, expr ("left op right"), severity (error | warning),
  *               missing (never_skip | skip_if_any_missing | skip_if_all_missing), message,
@@ -94,6 +104,9 @@ typedef struct hz_indicator {
     char *uom;         /* 人次 */
     char *measure;     /* 一..五 or 工作要求 */
     char *note;        /* may be "" */
+    char *part_of;     /* code of the indicator this one is a subset of
+                          (written "其中" after it; validated part <= whole),
+                          "" when none */
     hz_value_type type;
     hz_round_agg over_rounds;
     bool required;
@@ -135,6 +148,10 @@ typedef struct hz_report_settings {
     char *font_song, *font_hei, *font_kai;
     hz_list font_fallbacks;
     int amount_decimals;
+    int typical_cases;             /* typical cases in the final report, 1..10 */
+    char *narrative_name;          /* the city's narrative file (base name),
+                                      "" when there is none */
+    char *narrative_text;          /* its text, NULL when there is none */
 } hz_report_settings;
 
 typedef struct hz_assessment_weights {
@@ -150,6 +167,17 @@ typedef struct hz_config {
     hz_date start, end;
     int template_version;
     char *stage_folder;            /* "" when unset */
+    char *notice;                  /* title of the campaign's notice, cited in
+                                      the report's opening ("" when unset) */
+    char *basis;                   /* the higher authority's plan the notice
+                                      implements ("" when unset) */
+    char *measure_names[6];        /* [measures] heading of 一..五, 工作要求
+                                      (加强重点商品执法); "" when unset */
+    hz_list measure_channels[6];   /* [measures] N.channels: 执法领域 whose
+                                      cases the report states under N */
+    hz_list measure_commodities[6];/* [measures] N.commodities: 商品类别 likewise */
+    char *topic;                   /* the campaign as the notice quotes it
+                                      (打击侵犯知识产权犯罪专项治理); name when unset */
 
     hz_phase *phases;       size_t phase_count;
     hz_round *rounds;       size_t round_count;
@@ -193,6 +221,9 @@ void config_free(hz_config *config);
 /* Frees the items of list and empties it (the list itself is not freed). */
 void config_list_free(hz_list *list);
 void config_problems_free(hz_config_problems *problems);
+
+/* Index 0..5 of a measure numeral (一..五, 工作要求); -1 when unknown. */
+int config_measure_index(const char *numeral);
 
 /* Lookups; NULL when absent. */
 const hz_unit *config_find_unit(const hz_config *config, const char *code);

@@ -781,7 +781,7 @@ static void load_campaign_section(loader *L, dictionary *d)
 {
     static const char *const keys[] = {
         "name", "authority", "section", "contact", "phone", "year", "start", "end",
-        "template_version", "stage_folder", NULL
+        "template_version", "stage_folder", "notice", "basis", "topic", NULL
     };
     hz_config *c = L->cfg;
     const char *sec = "campaign";
@@ -796,6 +796,9 @@ static void load_campaign_section(loader *L, dictionary *d)
     c->contact = get_string(L, d, sec, "contact", false, "");
     c->phone = get_string(L, d, sec, "phone", false, "");
     c->stage_folder = get_string(L, d, sec, "stage_folder", false, "");
+    c->notice = get_string(L, d, sec, "notice", false, "");
+    c->basis = get_string(L, d, sec, "basis", false, "");
+    c->topic = get_string(L, d, sec, "topic", false, c->name ? c->name : "");
     long long year = 0, version = 1;
     bool year_ok = get_integer(L, d, sec, "year", true, 2000, 2100, 0, &year);
     get_integer(L, d, sec, "template_version", true, 1, 1000000, 1, &version);
@@ -898,7 +901,8 @@ static void load_report(loader *L, dictionary *d)
 {
     static const char *const keys[] = {
         "title", "recipient", "signature", "font_song", "font_hei", "font_kai",
-        "font_fallbacks", "amount_decimals", NULL
+        "font_fallbacks", "amount_decimals",
+        "typical_cases", "narrative", NULL
     };
     hz_report_settings *r = &L->cfg->report;
     const char *sec = "report";
@@ -917,6 +921,60 @@ static void load_report(loader *L, dictionary *d)
     long long decimals = 2;
     get_integer(L, d, sec, "amount_decimals", false, 0, 4, 2, &decimals);
     r->amount_decimals = (int)decimals;
+    long long typical = 5;
+    get_integer(L, d, sec, "typical_cases", false, 1, 10, 5, &typical);
+    r->typical_cases = (int)typical;
+    r->narrative_name = get_string(L, d, sec, "narrative", false, "");
+}
+
+/* The city's narrative file: [report] narrative, else narrative.md when it
+ * exists. Read here so that the library never looks for it later. */
+static void load_narrative(loader *L, const char *dir)
+{
+    hz_report_settings *r = &L->cfg->report;
+    bool named = r->narrative_name && r->narrative_name[0];
+    const char *rel = named ? r->narrative_name : "narrative.md";
+    size_t n = strlen(dir) + strlen(rel) + 2;
+    char *path = malloc(n);
+    if (!path) {
+        L->nomem = true;
+        return;
+    }
+    if (rel[0] == '/')
+        snprintf(path, n, "%s", rel);
+    else
+        snprintf(path, n, "%s/%s", dir, rel);
+    struct stat st;
+    if (stat(path, &st) != 0 && !named) {
+        free(path);
+        return;
+    }
+    const char *prev = L->file;
+    L->file = "campaign.ini";
+    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > (1 << 20)) {
+        problem_add(L, "report", "narrative", HZ_M_IO_OPEN, path,
+                    st.st_size > (1 << 20) ? "> 1 MiB" : strerror(errno ? errno : EINVAL),
+                    NULL, NULL);
+    } else {
+        FILE *f = fopen(path, "rb");
+        char *text = f ? malloc((size_t)st.st_size + 1) : NULL;
+        size_t got = text ? fread(text, 1, (size_t)st.st_size, f) : 0;
+        if (f)
+            fclose(f);
+        if (!text || got != (size_t)st.st_size || !hz_utf8_valid(text, got)) {
+            problem_add(L, "report", "narrative", HZ_M_IO_OPEN, path,
+                        text ? "not UTF-8 text" : strerror(errno ? errno : EIO), NULL, NULL);
+            free(text);
+        } else {
+            text[got] = '\0';
+            r->narrative_text = text;
+            const char *base = strrchr(path, '/');
+            free(r->narrative_name);
+            r->narrative_name = dup_or_flag(L, base ? base + 1 : path);
+        }
+    }
+    L->file = prev;
+    free(path);
 }
 
 static void load_limits(loader *L, dictionary *d)
@@ -983,6 +1041,55 @@ static void load_outliers_assessment(loader *L, dictionary *d)
     get_number(L, d, sec, "grade_pass", 0, 60, &w->grade_pass);
 }
 
+static const char *const measure_numerals[] = {"一", "二", "三", "四", "五", "工作要求", NULL};
+
+
+static void load_measures(loader *L, dictionary *d, const char *sec)
+{
+    /* keys: 一 … 工作要求, and 一.channels / 一.commodities … */
+    const char *keys[6 * 3 + 1];
+    char extra[12][64];
+    size_t k = 0;
+    for (int i = 0; measure_numerals[i]; i++) {
+        keys[k++] = measure_numerals[i];
+        snprintf(extra[2 * i], sizeof extra[0], "%s.channels", measure_numerals[i]);
+        snprintf(extra[2 * i + 1], sizeof extra[0], "%s.commodities", measure_numerals[i]);
+        keys[k++] = extra[2 * i];
+        keys[k++] = extra[2 * i + 1];
+    }
+    keys[k] = NULL;
+    check_keys(L, d, sec, keys);
+    for (int i = 0; measure_numerals[i]; i++) {
+        free(L->cfg->measure_names[i]);
+        L->cfg->measure_names[i] = get_string(L, d, sec, measure_numerals[i], false, "");
+        config_list_free(&L->cfg->measure_channels[i]);
+        config_list_free(&L->cfg->measure_commodities[i]);
+        get_list(L, d, sec, extra[2 * i], false, "", &L->cfg->measure_channels[i]);
+        get_list(L, d, sec, extra[2 * i + 1], false, "", &L->cfg->measure_commodities[i]);
+    }
+}
+
+/* [measures] N.channels / N.commodities name lists.ini items. */
+static void check_measure_lists(loader *L)
+{
+    hz_config *c = L->cfg;
+    const char *prev = L->file;
+    L->file = "campaign.ini";
+    for (int i = 0; measure_numerals[i]; i++) {
+        for (int kind = 0; kind < 2; kind++) {
+            const hz_list *items = kind ? &c->measure_commodities[i] : &c->measure_channels[i];
+            const hz_list *known = kind ? &c->commodities : &c->channels;
+            char key[64];
+            snprintf(key, sizeof key, "%s.%s", measure_numerals[i], kind ? "commodities" : "channels");
+            for (size_t k = 0; k < items->count; k++)
+                if (!config_list_contains(known, items->items[k]))
+                    problem_add(L, "measures", key, HZ_M_CONFIG_MEASURE_LIST_ITEM, key,
+                                items->items[k], kind ? "commodity" : "channel", NULL);
+        }
+    }
+    L->file = prev;
+}
+
 static void load_campaign(loader *L, const char *dir)
 {
     dictionary *d = ini_open(L, dir, "campaign.ini");
@@ -1000,6 +1107,8 @@ static void load_campaign(loader *L, const char *dir)
             load_round(L, d, sec, sec + 6);
         } else if (strcmp(sec, "calendar") == 0) {
             load_calendar(L, d, sec);
+        } else if (strcmp(sec, "measures") == 0) {
+            load_measures(L, d, sec);
         } else if (strcmp(sec, "campaign") != 0 && strcmp(sec, "report") != 0 &&
                    strcmp(sec, "limits") != 0 && strcmp(sec, "outliers") != 0 &&
                    strcmp(sec, "assessment") != 0) {
@@ -1136,10 +1245,36 @@ static bool indicator_code_ok(const char *code)
            rule_case_figure_find(code) < 0;
 }
 
+/* part_of = WHOLE: the whole exists, is another indicator of the same
+ * measure and type, and is not itself a part (one level, no cycles).
+ * sections[i] is the indicators.ini section of indicator i. */
+static void check_part_of(loader *L, const char *const *sections)
+{
+    hz_config *c = L->cfg;
+    for (size_t i = 0; i < c->indicator_count; i++) {
+        hz_indicator *ind = &c->indicators[i];
+        if (!ind->part_of || !ind->part_of[0] || !ind->code)
+            continue;
+        const char *sec = sections[i] ? sections[i] : ind->code;
+        const hz_indicator *whole = config_find_indicator(c, ind->part_of);
+        if (!whole || whole == ind)
+            problem_add(L, sec, "part_of", HZ_M_CONFIG_PART_OF_UNKNOWN, ind->code, ind->part_of,
+                        NULL, NULL);
+        else if (!whole->measure || !ind->measure || strcmp(whole->measure, ind->measure) ||
+                 whole->type != ind->type)
+            problem_add(L, sec, "part_of", HZ_M_CONFIG_PART_OF_MISMATCH, ind->code, whole->code,
+                        NULL, NULL);
+        else if (whole->part_of && whole->part_of[0])
+            problem_add(L, sec, "part_of", HZ_M_CONFIG_PART_OF_NESTED, ind->code, whole->code,
+                        NULL, NULL);
+    }
+}
+
 static void load_indicators(loader *L, const char *dir)
 {
     static const char *const keys[] = {
-        "code", "name", "uom", "measure", "type", "over_rounds", "required", "note", NULL
+        "code", "name", "uom", "measure", "type", "over_rounds", "required", "note",
+        "part_of", NULL
     };
     static const char *const measures[] = { "一", "二", "三", "四", "五", "工作要求", NULL };
     static const char *const types[] = { "count", "amount", NULL };
@@ -1167,6 +1302,7 @@ static void load_indicators(loader *L, const char *dir)
         ind->name = get_string(L, d, sec, "name", true, NULL);
         ind->uom = get_string(L, d, sec, "uom", true, NULL);
         ind->note = get_string(L, d, sec, "note", false, "");
+        ind->part_of = get_string(L, d, sec, "part_of", false, "");
         int m = get_choice(L, d, sec, "measure", measures, "一 | 二 | 三 | 四 | 五 | 工作要求");
         ind->measure = dup_or_flag(L, m >= 0 ? measures[m] : "");
         int t = get_choice(L, d, sec, "type", types, "count | amount");
@@ -1184,6 +1320,18 @@ static void load_indicators(loader *L, const char *dir)
     }
     if (c->indicator_count == 0)
         problem_add(L, NULL, NULL, HZ_M_CONFIG_NO_INDICATORS, NULL, NULL, NULL, NULL);
+    const char **sections = calloc(c->indicator_count + 1, sizeof *sections);
+    if (!sections) {
+        L->nomem = true;
+    } else {
+        for (int i = 0, k = 0; i < n && (size_t)k < c->indicator_count; i++) {
+            const char *sec = iniparser_getsecname(d, i);
+            if (sec)
+                sections[k++] = sec;
+        }
+        check_part_of(L, sections);
+        free(sections);
+    }
     code_index_free(&ix);
     iniparser_freedict(d);
 }
@@ -1254,6 +1402,64 @@ static void load_rules(loader *L, const char *dir, bool indicators_ok)
     }
     code_index_free(&ix);
     iniparser_freedict(d);
+}
+
+/* Each valid part_of relation is a validation rule "PART <= WHOLE", unless
+ * rules.ini states it already. */
+static void load_part_of(loader *L)
+{
+    hz_config *c = L->cfg;
+    const char *prev_file = L->file;
+    L->file = "indicators.ini";
+    size_t n = c->indicator_count;
+    for (size_t i = 0; i < n && !L->nomem; i++) {
+        hz_indicator *ind = &c->indicators[i];
+        if (!ind->part_of || !ind->part_of[0])
+            continue;
+        const hz_indicator *whole = config_find_indicator(c, ind->part_of);
+        if (!whole || whole == ind || strcmp(whole->measure, ind->measure) ||
+            whole->type != ind->type || (whole->part_of && whole->part_of[0]))
+            continue; /* reported by check_part_of */
+        char expr[256];
+        snprintf(expr, sizeof expr, "%s <= %s", ind->code, whole->code);
+        bool stated = false;
+        for (size_t k = 0; k < c->rule_count && !stated; k++) {
+            /* compare what the expressions say, not their spacing */
+            char x[256], y[256];
+            size_t xi = 0, yi = 0;
+            for (const char *p = c->rules[k].expr ? c->rules[k].expr : ""; *p && xi < 255; p++)
+                if (*p != ' ' && *p != '\t')
+                    x[xi++] = *p;
+            for (const char *p = expr; *p && yi < 255; p++)
+                if (*p != ' ')
+                    y[yi++] = *p;
+            x[xi] = y[yi] = '\0';
+            stated = !strcmp(x, y);
+        }
+        if (stated)
+            continue;
+        hz_rule *grown = realloc(c->rules, (c->rule_count + 1) * sizeof *grown);
+        if (!grown) {
+            L->nomem = true;
+            break;
+        }
+        c->rules = grown;
+        hz_rule *r = &c->rules[c->rule_count++];
+        memset(r, 0, sizeof *r);
+        char id[160], msg[512], msg_en[512];
+        snprintf(id, sizeof id, "part_of.%s", ind->code);
+        snprintf(msg, sizeof msg, "%s不应多于%s（%s 是 %s 的一部分）", ind->name, whole->name,
+                 ind->code, whole->code);
+        snprintf(msg_en, sizeof msg_en, "%s cannot exceed %s (%s is part of %s)", ind->code,
+                 whole->code, ind->code, whole->code);
+        r->id = dup_or_flag(L, id);
+        r->expr = dup_or_flag(L, expr);
+        r->message = dup_or_flag(L, msg);
+        r->message_en = dup_or_flag(L, msg_en);
+        r->severity = HZ_SEV_ERROR;
+        r->missing = HZ_MISSING_SKIP_IF_ANY;
+    }
+    L->file = prev_file;
 }
 
 /* ------------------------------------------------------------------ */
@@ -1364,7 +1570,11 @@ hz_status config_load(const char *dir, hz_config **out, hz_config_problems *prob
     load_indicators(&L, dir);
     bool indicators_ok = !has_problems_since(&L, mark) && c->indicator_count > 0;
     load_rules(&L, dir, indicators_ok);
+    if (indicators_ok && !L.nomem)
+        load_part_of(&L);
     load_lists(&L, dir);
+    check_measure_lists(&L);
+    load_narrative(&L, dir);
 
     hz_status status = HZ_OK;
     if (L.nomem)

@@ -300,6 +300,8 @@ static void sheet_units(writer *w)
         put_str(&s, r, 1, cu->unit->code, NULL);
         put_str(&s, r, 2, unit_short(cu->unit), NULL);
         put_str(&s, r, 3, consolidate_unit_status_text(cu, HZ_LANG_ZH, buf, sizeof buf), NULL);
+        if (cu->file == HZ_NONE_INDEX)
+            continue; /* 未报送: its figure cells stay empty, never 0 */
         figures_cols(&s, r, 4, &cu->cases, false);
         put_count(&s, r, (lxw_col_t)(4 + FIGURE_COLS), cu->joint_assisted, false);
         for (size_t i = 0; i < config->indicator_count; i++) {
@@ -490,12 +492,13 @@ static void sheet_rounds(writer *w)
     /* per figure: [stage, this round, increment] when st, [last year,
      * year on year] when prev */
     size_t per = (st ? 3 : 0) + (prev ? 2 : 0);
-    size_t ncols = 2 + NF * per;
-    char labels[2 + NF * 5][160];
-    const char *head[2 + NF * 5];
+    size_t ncols = 3 + NF * per;
+    char labels[3 + NF * 5][160];
+    const char *head[3 + NF * 5];
     head[0] = Z(HZ_M_CONSOLIDATE_L_UNIT_CODE);
     head[1] = Z(HZ_M_CONSOLIDATE_L_UNIT);
-    size_t h = 2;
+    head[2] = Z(HZ_M_CONSOLIDATE_L_STATUS);
+    size_t h = 3;
     for (int k = 0; k < NF; k++) {
         const char *sub[5];
         size_t n = 0;
@@ -525,28 +528,43 @@ static void sheet_rounds(writer *w)
         put_str(&s, r, 0, tot ? "" : cons->units[u].unit->code, tot ? w->total_text : NULL);
         put_str(&s, r, 1, tot ? Z(HZ_M_CONSOLIDATE_L_TOTAL) : unit_short(cons->units[u].unit),
                 tot ? w->total_text : NULL);
-        lxw_col_t c = 2;
+        /* a round the unit did not report leaves its cells empty (未报送) */
+        bool has = tot || cons->units[u].file != HZ_NONE_INDEX;
+        bool had = st && (tot || (u < st->unit_count && st->units[u].file != HZ_NONE_INDEX));
+        char status[160] = "";
+        if (!tot && !has)
+            snprintf(status, sizeof status, "%s", Z(HZ_M_CONSOLIDATE_STATUS_MISSING));
+        else if (!tot && st && !had)
+            snprintf(status, sizeof status, "%s%s", st->round->name,
+                     Z(HZ_M_CONSOLIDATE_STATUS_MISSING));
+        put_str(&s, r, 2, status, tot ? w->total_text : NULL);
+        lxw_col_t c = 3;
         for (int k = 0; k < NF; k++) {
             hz_figure f = figs[k];
             if (st) {
-                put_figure(&s, r, c++, was, f, tot);
-                put_figure(&s, r, c++, now, f, tot);
-                hz_case_figures d = {
-                    .filed = now->filed - was->filed, .closed = now->closed - was->closed,
-                    .transferred = now->transferred - was->transferred,
-                    .typical = now->typical - was->typical,
-                    .amount = now->amount - was->amount, .fine = now->fine - was->fine};
-                put_figure(&s, r, c++, &d, f, tot);
+                if (had)
+                    put_figure(&s, r, c, was, f, tot);
+                if (has)
+                    put_figure(&s, r, c + 1, now, f, tot);
+                if (had && has) {
+                    hz_case_figures d = {
+                        .filed = now->filed - was->filed, .closed = now->closed - was->closed,
+                        .transferred = now->transferred - was->transferred,
+                        .typical = now->typical - was->typical,
+                        .amount = now->amount - was->amount, .fine = now->fine - was->fine};
+                    put_figure(&s, r, c + 2, &d, f, tot);
+                }
+                c += 3;
             }
             if (prev) {
-                if (have_last) {
-                    put_figure(&s, r, c++, last, f, tot);
-                    put_growth(&s, r, c++, analysis_figure_value(now, f),
+                if (have_last && has) {
+                    put_figure(&s, r, c, last, f, tot);
+                    put_growth(&s, r, c + 1, analysis_figure_value(now, f),
                                analysis_figure_value(last, f));
-                } else {
-                    put_str(&s, r, c++, "", w->text);
-                    put_str(&s, r, c++, "", w->text);
+                } else if (have_last) {
+                    put_figure(&s, r, c, last, f, tot);
                 }
+                c += 2;
             }
         }
     }

@@ -223,6 +223,7 @@ static json_object *build_units(ctx *c)
         put(c, o, "status_text",
             str(c, consolidate_unit_status_text(cu, c->lang, status, sizeof status)));
         put(c, o, "days_late", i64(c, cu->days_late));
+        put(c, o, "reported", chk(c, json_object_new_boolean(cu->file != HZ_NONE_INDEX)));
         put(c, o, "received", str(c, consolidate_format_receipt(cu, receipt, sizeof receipt)));
         put(c, o, "file", str(c, cu->file == HZ_NONE_INDEX ? "" : cons->files[cu->file].name));
         put(c, o, "cases_filed", i64(c, cu->cases.filed));
@@ -237,6 +238,9 @@ static json_object *build_units(ctx *c)
                      ? sub->narrative[HZ_N_RESULTS] : sub->narrative[HZ_N_WORK];
         }
         put(c, o, "highlights", str(c, hl ? hl : ""));
+        put(c, o, "work", str(c, sub && sub->narrative[HZ_N_WORK] ? sub->narrative[HZ_N_WORK] : ""));
+        put(c, o, "results", str(c, sub && sub->narrative[HZ_N_RESULTS]
+                                        ? sub->narrative[HZ_N_RESULTS] : ""));
         put(c, o, "problems", str(c, sub && sub->narrative[HZ_N_PROBLEMS]
                                          ? sub->narrative[HZ_N_PROBLEMS] : ""));
         put(c, o, "next_steps", str(c, sub && sub->narrative[HZ_N_NEXT]
@@ -357,6 +361,16 @@ static void chart_add_int(ctx *c, json_object *ch, const char *label, int64_t v)
     json_object_object_get_ex(ch, "values", &values);
     push(c, labels, str(c, label));
     push(c, values, i64(c, v));
+}
+
+static void chart_add_missing(ctx *c, json_object *ch, const char *label)
+{
+    json_object *labels = NULL, *values = NULL;
+    json_object_object_get_ex(ch, "labels", &labels);
+    json_object_object_get_ex(ch, "values", &values);
+    push(c, labels, str(c, label));
+    if (!values || json_object_array_add(values, NULL) != 0)
+        c->ok = false;
 }
 
 /* ------------------------------------------------------------ analysis */
@@ -751,11 +765,16 @@ static json_object *build_tables(ctx *c, json_object **charts_out)
         push(c, row, i64(c, (int64_t)u + 1));
         push(c, row, str(c, unit_short(cu->unit)));
         push(c, row, str(c, consolidate_unit_status_text(cu, c->lang, buf, sizeof buf)));
-        push(c, row, i64(c, cu->cases.filed));
-        push(c, row, i64(c, cu->cases.closed));
-        push(c, row, amount(c, cu->cases.amount));
-        push(c, row, amount(c, cu->cases.fine));
-        push(c, row, i64(c, cu->cases.transferred));
+        if (cu->file == HZ_NONE_INDEX) { /* 未报 is not 0 */
+            for (int k = 0; k < 5; k++)
+                push(c, row, str(c, L(c, HZ_M_CONSOLIDATE_L_NOT_REPORTED)));
+        } else {
+            push(c, row, i64(c, cu->cases.filed));
+            push(c, row, i64(c, cu->cases.closed));
+            push(c, row, amount(c, cu->cases.amount));
+            push(c, row, amount(c, cu->cases.fine));
+            push(c, row, i64(c, cu->cases.transferred));
+        }
         push(c, rows, row);
     }
     json_object *row = chk(c, json_object_new_array());
@@ -884,7 +903,10 @@ static json_object *build_tables(ctx *c, json_object **charts_out)
     push(c, header, h2);
     hz_msg_formatv(c->lang, HZ_M_CONSOLIDATE_CAP_ROUNDS, cap, sizeof cap, stage_name,
                    cons->round->name, NULL);
-    t = table_new(c, cap, header, NULL, 7, true);
+    /* figure columns stay right-aligned when a 未报 cell is among them */
+    static const char *const rounds_align[] = {"left", "right", "right", "right",
+                                               "right", "right", "right"};
+    t = table_new(c, cap, header, rounds_align, 7, true);
     rows = table_rows(t);
     if (st) {
         for (size_t u = 0; u <= cons->unit_count; u++) {
@@ -894,12 +916,16 @@ static json_object *build_tables(ctx *c, json_object **charts_out)
             row = chk(c, json_object_new_array());
             push(c, row, str(c, tot ? L(c, HZ_M_CONSOLIDATE_L_TOTAL)
                                     : unit_short(cons->units[u].unit)));
-            push(c, row, i64(c, a->filed));
-            push(c, row, i64(c, b->filed));
-            push(c, row, i64(c, b->filed - a->filed));
-            push(c, row, amount(c, a->amount));
-            push(c, row, amount(c, b->amount));
-            push(c, row, amount(c, b->amount - a->amount));
+            /* a round the unit did not report is 未报, and has no increment */
+            bool had = tot || (u < st->unit_count && st->units[u].file != HZ_NONE_INDEX);
+            bool has = tot || cons->units[u].file != HZ_NONE_INDEX;
+            const char *nr = L(c, HZ_M_CONSOLIDATE_L_NOT_REPORTED);
+            push(c, row, had ? i64(c, a->filed) : str(c, nr));
+            push(c, row, has ? i64(c, b->filed) : str(c, nr));
+            push(c, row, had && has ? i64(c, b->filed - a->filed) : str(c, "—"));
+            push(c, row, had ? amount(c, a->amount) : str(c, nr));
+            push(c, row, has ? amount(c, b->amount) : str(c, nr));
+            push(c, row, had && has ? amount(c, b->amount - a->amount) : str(c, "—"));
             push(c, rows, row);
         }
     }
@@ -915,6 +941,14 @@ static json_object *build_tables(ctx *c, json_object **charts_out)
                                   HZ_M_CONSOLIDATE_L_AMOUNT, c->decimals);
     for (size_t u = 0; u < cons->unit_count; u++) {
         const hz_cons_unit *cu = &cons->units[u];
+        if (cu->file == HZ_NONE_INDEX) { /* no bar: null value, the label says 未报 */
+            char label[256];
+            snprintf(label, sizeof label, "%s（%s）", unit_short(cu->unit),
+                     L(c, HZ_M_CONSOLIDATE_L_NOT_REPORTED));
+            chart_add_missing(c, cu_chart, label);
+            chart_add_missing(c, am_chart, label);
+            continue;
+        }
         chart_add_int(c, cu_chart, unit_short(cu->unit), cu->cases.filed);
         chart_add_amount(c, am_chart, unit_short(cu->unit), cu->cases.amount);
     }

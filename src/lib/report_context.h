@@ -2,7 +2,10 @@
  * figure, table, chart and sentence-level fact of the city report, built
  * once from a consolidation as a json-c object (saved as context.json) that
  * the PDF templates and later formats draw from. The exact shape is
- * documented in report_template.h (CONTEXT SHAPE). Also the consolidation's
+ * documented in report_template.h (CONTEXT SHAPE); the computed sentences
+ * (content, narrative) are added by report_content_add (report_content.h).
+ * A unit without an accepted file is 未报 in the tables and a null chart
+ * value, never 0. Also the consolidation's
  * own findings for validation.json, and saving/loading a context. */
 #ifndef HZ_REPORT_CONTEXT_H
 #define HZ_REPORT_CONTEXT_H

@@ -1,5 +1,6 @@
 /* report_outputs.c - see report_outputs.h. */
 #include "report_outputs.h"
+#include "report_content.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -198,6 +199,11 @@ hz_status report_outputs_write(const hz_consolidation *cons, const report_output
     json_object *context = consolidate_to_json(cons, spec->lang, spec->as_of, spec->final);
     if (!context)
         return hz_error_set(err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL);
+    s = report_content_add(cons, context, err);
+    if (s != HZ_OK) {
+        json_object_put(context);
+        return s;
+    }
     if (paths->context) {
         s = consolidation_save(context, paths->context, err);
         if (s == HZ_OK)

@@ -5,6 +5,7 @@
 #include <cmark.h>
 #include <errno.h>
 #include <stdio.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include "hz_text.h"
@@ -808,6 +809,8 @@ static hz_status build_chart(tmpl *t, int line, const char *cname, struct json_o
             st = bad_chart(t, line, cname, why);
         } else if (!(chart->labels[i] = strdup(json_object_get_string(l)))) {
             st = tmpl_nomem(t);
+        } else if (!v) {
+            chart->values[i] = NAN; /* not reported: no bar (its label says why) */
         } else if (json_object_is_type(v, json_type_int) || json_object_is_type(v, json_type_double)) {
             chart->values[i] = json_object_get_double(v);
         } else if (json_object_is_type(v, json_type_string) && numeric_text(json_object_get_string(v))

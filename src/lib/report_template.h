@@ -62,7 +62,7 @@
  * CONTEXT SHAPE (the consolidation writes exactly this; see
  * tests/fixtures/context/sample-context.json). Amounts are preformatted
  * strings in 万元 ("123.45"); counts are integers; rates are strings ("85.7%").
- *   campaign   {name, authority, year, section}
+ *   campaign   {name, authority, year, section, notice, basis, topic}
  *   report     {title, recipient, signature, date (YYYY-MM-DD), date_zh,
  *               round_name, final (bool)}
  *   round      {id ("stage"|"annual"|"final"), name, deadline_zh}
@@ -73,9 +73,10 @@
  *               indicators {CODE: {name, uom, value, measure}},
  *               measures [{numeral ("一".."五"), name,
  *                          indicators [{code, name, uom, value}]}]}
- *   units      [{code, name, short_name, status_text, cases_filed,
- *                cases_closed, amount, fine, transferred, highlights,
- *                problems, next_steps}]   (narratives "" when not submitted)
+ *   units      [{code, name, short_name, status_text, reported (bool),
+ *                cases_filed, cases_closed, amount, fine, transferred,
+ *                highlights, work, results, problems, next_steps}]
+ *               (narratives "" when not submitted)
  *   late_units [{short_name, days_late}]     missing_units [{short_name}]
  *   superseded [{short_name, file, version}]
  *   typical_cases [{unit, case_no, name, summary}]
@@ -111,7 +112,11 @@
  *               total optional bool (last row is a totals row).
  *   charts     {cases_by_unit, amount_by_unit, cases_by_phase}; each chart is
  *               {title, value_label, labels [strings], values [numbers],
- *                decimals (int, default 0)}
+ *                decimals (int, default 0)}; a null value is a unit that did
+ *               not report (doc value NAN: no bar; its label says 未报)
+ *   content, narrative   the computed sentences and the 一是…二是… points:
+ *               report_content.h (added by report_content_add; tables of
+ *               units and rounds show 未报 for a unit without a file)
  */
 #ifndef HZ_REPORT_TEMPLATE_H
 #define HZ_REPORT_TEMPLATE_H

@@ -565,6 +565,26 @@ ParameterizedTestParameters(config_bad, patched)
           "campaign.ini", "campaign", "year", HZ_M_CONFIG_YEAR_MISMATCH, "2022-06-20" },
         { "duplicate round section", "campaign.ini", "[round.stage]", "[round.annual]",
           "campaign.ini", "round.annual", "", HZ_M_CONFIG_DUP_SECTION, "" },
+        { "part_of unknown", "indicators.ini", "part_of     = A03", "part_of     = A99",
+          "indicators.ini", "a06", "part_of", HZ_M_CONFIG_PART_OF_UNKNOWN, "A99" },
+        { "part_of itself", "indicators.ini", "part_of     = A03", "part_of     = A06",
+          "indicators.ini", "a06", "part_of", HZ_M_CONFIG_PART_OF_UNKNOWN, "A06" },
+        { "part_of another measure", "indicators.ini", "part_of     = A03", "part_of     = A01",
+          "indicators.ini", "a06", "part_of", HZ_M_CONFIG_PART_OF_MISMATCH, "A01" },
+        { "part_of a part", "indicators.ini", "note        = 上级市场监管部门转交的案件线索",
+          "note        = 上级市场监管部门转交的案件线索\npart_of     = A19",
+          "indicators.ini", "a23", "part_of", HZ_M_CONFIG_PART_OF_NESTED, "A22" },
+        { "unknown measure heading", "campaign.ini", "", "\n[measures]\n六 = 加强其他执法\n",
+          "campaign.ini", "measures", "六", HZ_M_CONFIG_UNKNOWN_KEY, "六" },
+        { "measure channel not in lists.ini", "campaign.ini", "二.channels    = 实体市场",
+          "二.channels    = 实体商场",
+          "campaign.ini", "measures", "二.channels", HZ_M_CONFIG_MEASURE_LIST_ITEM, "实体商场" },
+        { "narrative file missing", "campaign.ini", "; narrative     = narrative.md",
+          "narrative     = nowhere.md",
+          "campaign.ini", "report", "narrative", HZ_M_IO_OPEN, "" },
+        { "typical cases out of range", "campaign.ini", "typical_cases   = 5",
+          "typical_cases   = 11",
+          "campaign.ini", "report", "typical_cases", HZ_M_CONFIG_BAD_INTEGER, "11" },
         { "unknown key in limits", "campaign.ini", "max_rows           = 1048576",
           "max_row            = 1048576",
           "campaign.ini", "limits", "max_row", HZ_M_CONFIG_UNKNOWN_KEY, "max_row" },
@@ -721,4 +741,50 @@ Test(config_bad, damaged_files_never_half_load)
         }
         config_problems_free(&ps);
     }
+}
+
+/* ------------------------------------------------------------------ */
+/* part_of, [measures], the report's opening (issue 13)               */
+
+static const hz_rule *rule_with_id(const hz_config *c, const char *id)
+{
+    for (size_t i = 0; i < c->rule_count; i++)
+        if (!strcmp(c->rules[i].id, id))
+            return &c->rules[i];
+    return NULL;
+}
+
+Test(config_shipped, part_of_relations_stated_by_rules_ini_add_no_rule)
+{
+    hz_config *c = load_good();
+    cr_assert_str_eq(config_find_indicator(c, "A06")->part_of, "A03");
+    cr_assert_str_eq(config_find_indicator(c, "A23")->part_of, "A22");
+    cr_assert_str_eq(config_find_indicator(c, "A01")->part_of, "");
+    /* R01 (A06 <= A03) and R02 (A23 <= A22) already say it */
+    cr_assert_null(rule_with_id(c, "part_of.A06"));
+    cr_assert_null(rule_with_id(c, "part_of.A23"));
+    cr_assert_eq(c->report.typical_cases, 5);
+    cr_assert_str_eq(c->notice, "许昌市市场监督管理局关于印发许昌市打击侵犯知识产权犯罪专项治理实施方案的通知");
+    cr_assert_str_eq(c->report.narrative_name, "");
+    cr_assert_null(c->report.narrative_text);
+    config_free(c);
+}
+
+Test(config_variants, part_of_adds_its_rule_and_narrative_is_read)
+{
+    hz_config *c = NULL;
+    hz_config_problems ps = { 0 };
+    cr_assert_eq(config_load(HZ_SOURCE_DIR "/tests/fixtures/config-alt", &c, &ps), HZ_OK);
+    const hz_rule *r = rule_with_id(c, "part_of.C02");
+    cr_assert_not_null(r);
+    cr_assert_str_eq(r->expr, "C02 <= C01");
+    cr_assert_eq(r->severity, HZ_SEV_ERROR);
+    cr_assert_eq(r->missing, HZ_MISSING_SKIP_IF_ANY);
+    cr_assert_not_null(rule_with_id(c, "part_of.C08"));
+    cr_assert_str_eq(c->measure_names[0], "聚焦重点领域执法");
+    cr_assert_str_eq(c->measure_names[3], "");
+    cr_assert_str_eq(c->report.narrative_name, "narrative.md");
+    cr_assert_not_null(strstr(c->report.narrative_text, "## 存在问题"));
+    cr_assert_eq(c->report.typical_cases, 3);
+    config_free(c);
 }

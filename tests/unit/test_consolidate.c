@@ -11,6 +11,7 @@
 #include "config.h"
 #include "consolidate.h"
 #include "display_format.h"
+#include "report_content.h"
 #include "fsutil.h"
 #include "hash.h"
 #include "hz_test.h"
@@ -434,6 +435,18 @@ Test(consolidate, context_shape_and_template)
     cr_assert_eq(json_object_array_length(path_get(ctx, "charts.cases_by_unit.values")),
                  config->unit_count);
     cr_assert_eq(json_object_get_boolean(path_get(ctx, "has_stage")), false);
+
+    /* the computed content: the missing units named, no zero clause */
+    hz_error cerr = {0};
+    cr_assert_eq(report_content_add(cons, ctx, &cerr), HZ_OK);
+    cr_assert(strstr(jstr(ctx, "content.coverage"), "5个单位") == NULL);
+    cr_assert(strstr(jstr(ctx, "content.coverage"), "2个单位报送了年度总结") != NULL, "%s",
+              jstr(ctx, "content.coverage"));
+    cr_assert(strstr(jstr(ctx, "content.overview"), "移送司法机关") == NULL, "%s",
+              jstr(ctx, "content.overview"));
+    cr_assert_str_eq(jstr(ctx, "narrative.problems.points.0.sentence"), "一是魏都区反映，人手不足。");
+    cr_assert_str_eq(jstr(ctx, "tables.units.rows.2.3"), "未报");
+    cr_assert_null(path_get(ctx, "charts.cases_by_unit.values.2"));
 
     /* the templates accept it */
     const char *names[] = {"stage", "annual", "final"};

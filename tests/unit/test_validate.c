@@ -191,3 +191,39 @@ Test(validate, issues_sorted_counted_rendered)
     cr_expect_str_eq(issue_location(&list.items[1], buf, sizeof buf), "案件明细!C10");
     issue_list_free(&list);
 }
+
+/* indicators.ini part_of is a rule of its own: a part larger than its whole
+ * is an error at the part's cell (second campaign, tests/fixtures/config-alt). */
+Test(validate, part_larger_than_whole_is_an_error)
+{
+    hz_config *alt = NULL;
+    hz_config_problems ps = {0};
+    cr_assert_eq(config_load(HZ_SOURCE_DIR "/tests/fixtures/config-alt", &alt, &ps), HZ_OK);
+    size_t n = alt->indicator_count;
+    double *values = calloc(n, sizeof *values);
+    for (size_t i = 0; i < n; i++)
+        values[i] = 100;
+    values[config_find_indicator(alt, "C02") - alt->indicators] = 150; /* > C01 */
+    fillin_values v = {
+        .fill_date = hz_date_from_ymd(2023, 8, 1), .filler = "张三", .phone = "13800000000",
+        .reviewer = "李四", .indicator_values = values,
+    };
+    char path[1024];
+    snprintf(path, sizeof path, "%s/alt.xlsx", tmp);
+    cr_assert_eq(fillin_write_values(alt, config_find_unit(alt, "410402"),
+                                     config_find_round(alt, "stage"), &v, path, NULL),
+                 HZ_OK);
+    free(values);
+    hz_check_options opt = {.round = config_find_round(alt, "stage")};
+    hz_check_result r;
+    cr_assert_eq(check_file(alt, path, &opt, &r, NULL), HZ_OK);
+    const hz_issue *is = find(&r, "rule.part_of.C02");
+    cr_assert_not_null(is);
+    cr_expect_eq(is->severity, HZ_SEV_ERROR);
+    cr_expect_str_eq(is->sheet, "统计表");
+    cr_expect_str_eq(is->found, "150");
+    cr_expect_null(find(&r, "rule.part_of.C08"), "C08 = C07 is within its whole");
+    cr_expect_not(r.valid);
+    check_result_free(&r);
+    config_free(alt);
+}
