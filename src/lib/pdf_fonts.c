@@ -116,6 +116,85 @@ hz_status pdf_fonts_find(const char *family, const char *const *fallbacks,
     return st;
 }
 
+/* Writes the ToUnicode CMap of a Type0 font whose character codes are
+ * Unicode code points (libharu's UTF-8 encoder with Identity-H): one bfrange
+ * per high byte, the surrogate block left out. At most 100 ranges per
+ * beginbfrange block (the CMap specification's limit). */
+static HPDF_STATUS write_tounicode(HPDF_Stream s)
+{
+    static const char head[] =
+        "/CIDInit /ProcSet findresource begin\n"
+        "12 dict begin\n"
+        "begincmap\n"
+        "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+        "/CMapName /Adobe-Identity-UCS def\n"
+        "/CMapType 2 def\n"
+        "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n";
+    static const char tail[] = "endcmap\n"
+                               "CMapName currentdict /CMap defineresource pop\n"
+                               "end\n"
+                               "end\n";
+    HPDF_STATUS st = HPDF_Stream_WriteStr(s, head);
+    unsigned highs[256];
+    size_t n = 0;
+    for (unsigned hi = 0; hi < 256; hi++)
+        if (hi < 0xD8 || hi > 0xDF)
+            highs[n++] = hi;
+    for (size_t i = 0; i < n && st == HPDF_OK; i += 100) {
+        size_t block = n - i < 100 ? n - i : 100;
+        char line[64];
+        snprintf(line, sizeof line, "%zu beginbfrange\n", block);
+        st = HPDF_Stream_WriteStr(s, line);
+        for (size_t k = 0; k < block && st == HPDF_OK; k++) {
+            unsigned hi = highs[i + k];
+            snprintf(line, sizeof line, "<%02X00> <%02XFF> <%02X00>\n", hi, hi, hi);
+            st = HPDF_Stream_WriteStr(s, line);
+        }
+        if (st == HPDF_OK)
+            st = HPDF_Stream_WriteStr(s, "endbfrange\n");
+    }
+    if (st == HPDF_OK)
+        st = HPDF_Stream_WriteStr(s, tail);
+    return st;
+}
+
+/* libharu 2.3.0 attaches its *encoding* CMap (a begincidrange table) as
+ * /ToUnicode and writes the encoding name "Identity-H" as the descendant's
+ * CIDSystemInfo Ordering; poppler warns on every page and pdfbox-based tools
+ * cannot extract the text. Both objects are rewritten in place through the
+ * object API, so the bytes stay reproducible. */
+static bool fix_font_objects(HPDF_Font font)
+{
+    HPDF_Dict type0 = (HPDF_Dict)font;
+    HPDF_Dict cmap = HPDF_Dict_GetItem(type0, "ToUnicode", HPDF_OCLASS_DICT);
+    if (!cmap || !cmap->stream)
+        return false;
+    HPDF_MemStream_FreeData(cmap->stream);
+    if (write_tounicode(cmap->stream) != HPDF_OK)
+        return false;
+    /* The stream's dictionary still describes the encoding CMap. */
+    HPDF_Dict cmap_info = HPDF_Dict_GetItem(cmap, "CIDSystemInfo", HPDF_OCLASS_DICT);
+    if (cmap_info) {
+        HPDF_String ucs = HPDF_String_New(cmap->mmgr, "UCS", NULL);
+        if (!ucs || HPDF_Dict_Add(cmap_info, "Ordering", ucs) != HPDF_OK)
+            return false;
+    }
+    if (HPDF_Dict_AddName(cmap, "CMapName", "Adobe-Identity-UCS") != HPDF_OK)
+        return false;
+    HPDF_Array descendants = HPDF_Dict_GetItem(type0, "DescendantFonts", HPDF_OCLASS_ARRAY);
+    HPDF_Dict cid = descendants ? HPDF_Array_GetItem(descendants, 0, HPDF_OCLASS_DICT) : NULL;
+    HPDF_Dict info = cid ? HPDF_Dict_GetItem(cid, "CIDSystemInfo", HPDF_OCLASS_DICT) : NULL;
+    if (!info)
+        return false;
+    HPDF_String registry = HPDF_String_New(info->mmgr, "Adobe", NULL);
+    HPDF_String ordering = HPDF_String_New(info->mmgr, "Identity", NULL);
+    if (!registry || !ordering)
+        return false;
+    return HPDF_Dict_Add(info, "Registry", registry) == HPDF_OK &&
+           HPDF_Dict_Add(info, "Ordering", ordering) == HPDF_OK &&
+           HPDF_Dict_AddNumber(info, "Supplement", 0) == HPDF_OK;
+}
+
 hz_status pdf_fonts_load(HPDF_Doc pdf, const pdf_font_file *file, HPDF_Font *out,
                          hz_error *err)
 {
@@ -129,6 +208,8 @@ hz_status pdf_fonts_load(HPDF_Doc pdf, const pdf_font_file *file, HPDF_Font *out
     else
         name = HPDF_LoadTTFontFromFile(pdf, file->path, HPDF_TRUE);
     HPDF_Font font = name ? HPDF_GetFont(pdf, name, "UTF-8") : NULL;
+    if (font && !fix_font_objects(font))
+        font = NULL;
     if (!font) {
         char code[32];
         snprintf(code, sizeof code, "%04lX", (unsigned long)HPDF_GetError(pdf));

@@ -231,6 +231,39 @@ Test(pdf_render, fonts_are_embedded_and_pages_landscape)
     remove(path);
 }
 
+/* libharu's own /ToUnicode is an encoding CMap (begincidrange) and its
+ * CIDSystemInfo Ordering "Identity-H": pdf_fonts replaces both. qpdf finds
+ * nothing, poppler prints nothing, and the extracted text is the text. */
+Test(pdf_render, tounicode_cmap_and_cid_system_info_are_valid)
+{
+    hz_test_require("qpdf", "qpdf");
+    hz_doc *doc = build_doc(false);
+    char path[256];
+    temp_path(path, sizeof path, "cmap");
+    render_ok(doc, path);
+    hz_run check = hz_test_run("qpdf --check '%s'", path);
+    cr_expect_eq(check.exit_code, 0, "%s%s", check.out, check.err);
+    cr_expect(strstr(check.out, "No syntax or stream encoding errors") != NULL, "%s", check.out);
+    cr_expect(strstr(check.out, "WARNING") == NULL && check.err[0] == '\0', "%s%s", check.out,
+              check.err);
+    hz_run_free(&check);
+    hz_run text = hz_test_run("pdftotext '%s' -", path);
+    cr_expect_eq(text.exit_code, 0);
+    cr_expect_str_eq(text.err, "", "poppler warns: %s", text.err);
+    cr_expect(strstr(text.out, "河南省市场监督管理局：") != NULL, "%s", text.out);
+    hz_run_free(&text);
+    /* every font: a CMapType 2 bfrange table and Ordering (Identity) */
+    hz_run objs = hz_test_run("qpdf --qdf --object-streams=disable '%s' - | strings", path);
+    cr_expect(strstr(objs.out, "begincidrange") == NULL, "an encoding CMap is left");
+    cr_expect(strstr(objs.out, "/CMapType 2 def") != NULL);
+    cr_expect(strstr(objs.out, "<4E00> <4EFF> <4E00>") != NULL, "no Unicode bfrange");
+    cr_expect(strstr(objs.out, "/Ordering (Identity-H)") == NULL, "invalid Ordering left");
+    cr_expect(strstr(objs.out, "/Ordering (Identity)") != NULL);
+    hz_run_free(&objs);
+    doc_free(doc);
+    remove(path);
+}
+
 Test(pdf_render, two_renders_are_byte_identical)
 {
     hz_doc *doc = build_doc(true);
