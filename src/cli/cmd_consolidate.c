@@ -260,6 +260,8 @@ int cmd_consolidate(hz_cli *cli, int argc, char **argv)
         cli_report_error(cli, &err);
         rc = s == HZ_ERR_TEMPLATE || s == HZ_ERR_CONFIG ? HZ_EXIT_USAGE : HZ_EXIT_IO;
     }
+    if (done.pdf)
+        cli_font_notices(cli, config);
 
     if (!strcmp(format, "json")) {
         json_object *summary = context ? json_object_get(context)

@@ -19,8 +19,10 @@
  *               move_to_workday (yes/no)    (ID is stage or annual)
  *   [calendar]  holidays = comma list of dates; workdays = comma list of
  *               weekend dates that are working days (调休)
- *   [report]    title, recipient, signature, font_song, font_hei, font_kai,
- *               font_fallbacks (comma list), amount_decimals (0..4)
+ *   [report]    title, recipient, signature, font_title, font_body,
+ *               font_heading1, font_heading2, font_page, font_fallbacks (comma
+ *               lists of fontconfig families), title_words (comma list),
+ *               amount_decimals (0..4)
  *   [limits]    max_entry_bytes, max_total_bytes, max_ratio, max_entries,
  *               max_cell_chars, max_rows, max_cols, max_shared_strings,
  *               max_xml_depth (all optional, defaults below)
@@ -132,8 +134,11 @@ typedef struct hz_limits {
 
 typedef struct hz_report_settings {
     char *title, *recipient, *signature;
-    char *font_song, *font_hei, *font_kai;
-    hz_list font_fallbacks;
+    /* fontconfig families per role, tried in order */
+    hz_list font_title, font_body, font_heading1, font_heading2, font_page;
+    hz_list font_fallbacks;  /* for characters a role's font lacks */
+    hz_list title_words;     /* words a title line may not break inside,
+                                besides the authority, campaign and unit names */
     int amount_decimals;
 } hz_report_settings;
 

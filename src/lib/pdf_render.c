@@ -22,11 +22,19 @@
 #define EPS 0.01
 
 typedef struct face {
-    HPDF_Font font;
-    float *cache; /* advance per 1000 em for the BMP; < 0 = not measured yet */
+    HPDF_Font font;          /* NULL until first used (fallback faces) */
+    const char *def_name;    /* libharu font program name */
+    const pdf_font_file *file;
+    float *cache;            /* advance per 1000 em for the BMP; < 0 = not measured yet */
+    unsigned char *covers;   /* per BMP code point: 0 unknown, 1 has glyph, 2 lacks it */
+    bool heavy;              /* drawn fill-then-stroke (a light face standing in for 小标宋) */
 } face;
 
+#define FACE_MAX (PDF_FONT_ROLES + PDF_FONT_EXTRA_MAX)
+
+struct render;
 typedef struct measure {
+    struct render *r;
     face *f;
     double size;
     double track; /* extra advance after every character (points) */
@@ -38,7 +46,12 @@ typedef struct render {
     HPDF_STATUS haru_detail;
     hz_status st;            /* first error of ours (err already filled) */
     hz_error *err;
-    face song, hei, kai;
+    face faces[FACE_MAX];    /* the roles (pdf_font_role order), then fallbacks */
+    size_t face_count;
+    face *title, *body, *h1, *h2, *pageno;
+    pdf_font_resolution fonts;
+    uint32_t missing[16];    /* characters no face has (reported once each) */
+    size_t missing_count;
     HPDF_Page page;
     int page_no;
     bool landscape;          /* orientation of the current page */
@@ -77,7 +90,44 @@ static void fail_nomem(render *r)
 
 /* ---- measuring ------------------------------------------------------- */
 
-static double face_units(face *f, uint32_t cp)
+static bool face_covers(render *r, face *f, uint32_t cp)
+{
+    if (cp < 0x20 || cp == ' ')
+        return true;
+    if (cp > 0xFFFF)
+        return false;
+    if (!f->covers[cp])
+        f->covers[cp] = pdf_fonts_has_glyph(r->pdf, f->def_name, cp) ? 1 : 2;
+    return f->covers[cp] == 1;
+}
+
+/* The face that draws cp for a run styled in f: f itself when it has the
+ * glyph, else the first role face, then fallback face, that has it (a font
+ * that lacks a glyph is never used for it). */
+static face *face_for(render *r, face *f, uint32_t cp)
+{
+    if (face_covers(r, f, cp))
+        return f;
+    for (size_t i = 0; i < r->face_count; i++) {
+        face *g = &r->faces[i];
+        if (g != f && face_covers(r, g, cp)) {
+            if (!g->font) {
+                hz_error ignored = {0};
+                if (pdf_fonts_load(r->pdf, g->file, &g->font, &ignored) != HZ_OK)
+                    continue;
+            }
+            return g;
+        }
+    }
+    bool known = false;
+    for (size_t i = 0; i < r->missing_count; i++)
+        known = known || r->missing[i] == cp;
+    if (!known && r->missing_count < sizeof r->missing / sizeof r->missing[0])
+        r->missing[r->missing_count++] = cp;
+    return f;
+}
+
+static double face_units_raw(face *f, uint32_t cp)
 {
     if (cp < 0x20)
         return 0;
@@ -98,7 +148,7 @@ static double face_units(face *f, uint32_t cp)
 static double measure_cp(void *ctx, uint32_t cp)
 {
     measure *m = ctx;
-    return face_units(m->f, cp) * m->size / 1000.0 + m->track;
+    return face_units_raw(face_for(m->r, m->f, cp), cp) * m->size / 1000.0 + m->track;
 }
 
 static double measure_text(measure *m, const char *text, size_t len)
@@ -128,6 +178,32 @@ static bool break_text(render *r, measure *m, const char *text, double max_width
 
 /* Draws text[0, len) with its left end at x and baseline y. Invalid UTF-8
  * and control characters are replaced, so libharu only sees clean text. */
+static void show_run(render *r, face *f, double size, double char_space, double x, double y,
+                     const char *text)
+{
+    if (f->heavy) {
+        /* 小标宋 stand-in: the light Song outlined by a thin stroke. */
+        HPDF_Page_GSave(r->page);
+        HPDF_Page_SetLineWidth(r->page, (HPDF_REAL)(size * 0.035));
+        HPDF_Page_SetGrayStroke(r->page, 0);
+    }
+    HPDF_Page_BeginText(r->page);
+    HPDF_Page_SetFontAndSize(r->page, f->font, (HPDF_REAL)size);
+    HPDF_Page_SetCharSpace(r->page, (HPDF_REAL)char_space);
+    if (f->heavy)
+        HPDF_Page_SetTextRenderingMode(r->page, HPDF_FILL_THEN_STROKE);
+    HPDF_Page_TextOut(r->page, (HPDF_REAL)x, (HPDF_REAL)y, text);
+    if (f->heavy)
+        HPDF_Page_SetTextRenderingMode(r->page, HPDF_FILL);
+    HPDF_Page_EndText(r->page);
+    if (f->heavy)
+        HPDF_Page_GRestore(r->page);
+}
+
+/* Draws text[0, len) with its left end at x and baseline y, each character
+ * in the first face that has its glyph (runs of one face are one TextOut).
+ * Invalid UTF-8 and control characters are replaced, so libharu only sees
+ * clean text. */
 static void draw_text(render *r, face *f, double size, double char_space, double x,
                       double y, const char *text, size_t len)
 {
@@ -139,18 +215,30 @@ static void draw_text(render *r, face *f, double size, double char_space, double
         return;
     }
     size_t pos = 0, n = 0;
-    while (pos < len) {
-        uint32_t cp = pdf_utf8_decode(text, len, &pos);
-        if (cp < 0x20)
-            cp = ' ';
+    face *run_face = NULL;
+    double run_x = x, run_w = 0;
+    while (pos < len || n > 0) {
+        uint32_t cp = 0;
+        face *g = run_face;
+        if (pos < len) {
+            cp = pdf_utf8_decode(text, len, &pos);
+            if (cp < 0x20)
+                cp = ' ';
+            g = face_for(r, f, cp);
+        }
+        if (n > 0 && (g != run_face || cp == 0)) {
+            buf[n] = '\0';
+            show_run(r, run_face, size, char_space, run_x, y, buf);
+            run_x += run_w;
+            run_w = 0;
+            n = 0;
+        }
+        if (cp == 0)
+            break;
+        run_face = g;
         n += (size_t)hz_utf8_encode((int32_t)cp, buf + n);
+        run_w += face_units_raw(g, cp) * size / 1000.0 + char_space;
     }
-    buf[n] = '\0';
-    HPDF_Page_BeginText(r->page);
-    HPDF_Page_SetFontAndSize(r->page, f->font, (HPDF_REAL)size);
-    HPDF_Page_SetCharSpace(r->page, (HPDF_REAL)char_space);
-    HPDF_Page_TextOut(r->page, (HPDF_REAL)x, (HPDF_REAL)y, buf);
-    HPDF_Page_EndText(r->page);
     free(buf);
 }
 
@@ -159,7 +247,7 @@ static void draw_page_furniture(render *r)
     if (r->doc->draft) {
         static const char mark[] = "征求意见稿";
         double size = r->landscape ? 90.0 : 100.0;
-        measure m = {&r->hei, size, 0};
+        measure m = {r, r->h1, size, 0};
         double w = measure_text(&m, mark, strlen(mark));
         double angle = atan2(r->ph, r->pw);
         double c = cos(angle), s = sin(angle);
@@ -168,7 +256,7 @@ static void draw_page_furniture(render *r)
         HPDF_Page_GSave(r->page);
         HPDF_Page_SetGrayFill(r->page, 0.85f);
         HPDF_Page_BeginText(r->page);
-        HPDF_Page_SetFontAndSize(r->page, r->hei.font, (HPDF_REAL)size);
+        HPDF_Page_SetFontAndSize(r->page, r->h1->font, (HPDF_REAL)size);
         HPDF_Page_SetTextMatrix(r->page, (HPDF_REAL)c, (HPDF_REAL)s, (HPDF_REAL)-s,
                                 (HPDF_REAL)c, (HPDF_REAL)x, (HPDF_REAL)y);
         HPDF_Page_ShowText(r->page, mark);
@@ -179,12 +267,12 @@ static void draw_page_furniture(render *r)
      * outer edge of the block. */
     char num[64];
     snprintf(num, sizeof num, "— %d —", r->page_no);
-    measure m = {&r->song, PAGENO_SIZE, 0};
+    measure m = {r, r->pageno, PAGENO_SIZE, 0};
     double w = measure_text(&m, num, strlen(num));
     double base = r->top - r->bh - 7 * MM - PAGENO_SIZE * 0.85;
     double x = (r->page_no % 2 == 1) ? r->left + r->bw - PAGENO_SIZE - w
                                      : r->left + PAGENO_SIZE;
-    draw_text(r, &r->song, PAGENO_SIZE, 0, x, base, num, strlen(num));
+    draw_text(r, r->pageno, PAGENO_SIZE, 0, x, base, num, strlen(num));
 }
 
 static void new_page(render *r, bool landscape)
@@ -330,7 +418,7 @@ static void place_lines(render *r, const text_style *s, const char *text, size_t
 static void layout_text(render *r, const text_style *s, const char *text, size_t keep_lines,
                         double keep_extra)
 {
-    measure m = {s->f, s->size, s->track};
+    measure m = {r, s->f, s->size, s->track};
     ensure_room(r, 0); /* the page decides the block width */
     if (!break_text(r, &m, text, r->bw - s->right_inset, s->indent))
         return;
@@ -340,8 +428,8 @@ static void layout_text(render *r, const text_style *s, const char *text, size_t
 /* Title: centred, broken into lines of similar length. */
 static void layout_title(render *r, const char *text)
 {
-    text_style s = {&r->song, TITLE_SIZE, 0, 0, 0, TITLE_SIZE * 1.5, TA_CENTER};
-    measure m = {s.f, s.size, 0};
+    text_style s = {r->title, TITLE_SIZE, 0, 0, 0, TITLE_SIZE * 1.5, TA_CENTER};
+    measure m = {r, s.f, s.size, 0};
     ensure_room(r, 0);
     double maxw = r->bw - 2 * TITLE_SIZE; /* a title does not run edge to edge */
     if (!break_text(r, &m, text, maxw, 0))
@@ -377,10 +465,10 @@ typedef struct table_layout {
 static face *cell_face(render *r, const doc_table *t, size_t row)
 {
     if (row < t->header_rows)
-        return &r->hei;
+        return r->h1;
     if (t->last_row_total && row + 1 == t->rows && row >= t->header_rows)
-        return &r->hei;
-    return &r->song;
+        return r->h1;
+    return r->body;
 }
 
 static const char *cell_text(const doc_table *t, size_t row, size_t col)
@@ -456,7 +544,7 @@ static bool table_measure(render *r, const doc_table *t, table_layout *tl)
             nat[c] = 2 * tl->size; /* room for at least two characters */
             minw[c] = 2 * tl->size;
             for (size_t row = 0; row < t->rows; row++) {
-                measure m = {cell_face(r, t, row), tl->size, 0};
+                measure m = {r, cell_face(r, t, row), tl->size, 0};
                 double w = natural_width(&m, cell_text(t, row, c));
                 if (w > nat[c])
                     nat[c] = w;
@@ -529,7 +617,7 @@ static bool table_measure(render *r, const doc_table *t, table_layout *tl)
     for (size_t row = 0; row < t->rows && !failed(r); row++) {
         size_t max_lines = 1;
         for (size_t c = 0; c < cols; c++) {
-            measure m = {cell_face(r, t, row), tl->size, 0};
+            measure m = {r, cell_face(r, t, row), tl->size, 0};
             if (!break_text(r, &m, cell_text(t, row, c), tl->w[c] - 2 * tl->pad_x, 0))
                 return false;
             if (r->lines.count > max_lines)
@@ -553,7 +641,7 @@ static void draw_table_row(render *r, const doc_table *t, const table_layout *tl
         HPDF_Page_Stroke(r->page);
         const char *text = cell_text(t, row, c);
         face *f = cell_face(r, t, row);
-        measure m = {f, tl->size, 0};
+        measure m = {r, f, tl->size, 0};
         if (!break_text(r, &m, text, tl->w[c] - 2 * tl->pad_x, 0))
             return;
         text_align al = TA_CENTER;
@@ -591,10 +679,10 @@ static void layout_table(render *r, const doc_table *t)
     double header_h = 0;
     for (size_t i = 0; i < hdr; i++)
         header_h += tl.row_h[i];
-    text_style cap = {&r->hei, 14.0, 0, 0, 0, r->pitch, TA_CENTER};
+    text_style cap = {r->h1, 14.0, 0, 0, 0, r->pitch, TA_CENTER};
     double cap_h = 0;
     if (t->caption && *t->caption) {
-        measure m = {cap.f, cap.size, 0};
+        measure m = {r, cap.f, cap.size, 0};
         if (break_text(r, &m, t->caption, r->bw, 0))
             cap_h = (double)r->lines.count * cap.line_h;
     }
@@ -652,7 +740,7 @@ static void stroke_line(render *r, double x1, double y1, double x2, double y2)
 static void draw_centered(render *r, face *f, double size, double cx, double base,
                           const char *text)
 {
-    measure m = {f, size, 0};
+    measure m = {r, f, size, 0};
     double w = measure_text(&m, text, strlen(text));
     draw_text(r, f, size, 0, cx - w / 2, base, text, strlen(text));
 }
@@ -690,7 +778,7 @@ static void layout_chart(render *r, const doc_chart *ch)
     double tmin = floor(vmin / step + 1e-9) * step;
     int tick_dec = step >= 1 ? 0 : (int)ceil(-log10(step) - 1e-9);
 
-    measure ms = {&r->song, small, 0};
+    measure ms = {r, r->body, small, 0};
     double tick_w = 0;
     char buf[64];
     for (double t = tmin; t <= tmax + step / 2; t += step) {
@@ -733,9 +821,9 @@ static void layout_chart(render *r, const doc_chart *ch)
     double zero_y = plot_bottom + (0 - tmin) * scale;
 
     if (title_h > 0)
-        draw_centered(r, &r->hei, 14.0, x0 + w / 2, top - 16, ch->title);
+        draw_centered(r, r->h1, 14.0, x0 + w / 2, top - 16, ch->title);
     if (vlabel_h > 0)
-        draw_text(r, &r->song, small, 0, x0, top - title_h - 10, ch->value_label,
+        draw_text(r, r->body, small, 0, x0, top - title_h - 10, ch->value_label,
                   strlen(ch->value_label));
 
     /* Grid and ticks. */
@@ -748,7 +836,7 @@ static void layout_chart(render *r, const doc_chart *ch)
         stroke_line(r, axis_x - 3, y, axis_x, y);
         format_number(buf, sizeof buf, t, tick_dec);
         double tw = measure_text(&ms, buf, strlen(buf));
-        draw_text(r, &r->song, small, 0, axis_x - 5 - tw, y - small * 0.35, buf, strlen(buf));
+        draw_text(r, r->body, small, 0, axis_x - 5 - tw, y - small * 0.35, buf, strlen(buf));
     }
     HPDF_Page_SetLineWidth(r->page, 0.8f);
     HPDF_Page_SetGrayStroke(r->page, 0);
@@ -770,7 +858,7 @@ static void layout_chart(render *r, const doc_chart *ch)
         if (vw > slot - 2 && vw > 0)
             vsize = fmax(4.5, small * (slot - 2) / vw);
         double vb = v >= 0 ? y2 + 3 : y2 - vsize - 1;
-        draw_centered(r, &r->song, vsize, cx, vb, buf);
+        draw_centered(r, r->body, vsize, cx, vb, buf);
 
         const char *label = ch->labels[i] ? ch->labels[i] : "";
         if (rotate) {
@@ -787,7 +875,7 @@ static void layout_chart(render *r, const doc_chart *ch)
                 if ((unsigned char)*p < 0x20)
                     *p = ' ';
             HPDF_Page_BeginText(r->page);
-            HPDF_Page_SetFontAndSize(r->page, r->song.font, (HPDF_REAL)small);
+            HPDF_Page_SetFontAndSize(r->page, r->body->font, (HPDF_REAL)small);
             HPDF_Page_SetCharSpace(r->page, 0);
             HPDF_Page_SetTextMatrix(r->page, (HPDF_REAL)c, (HPDF_REAL)s, (HPDF_REAL)-s,
                                     (HPDF_REAL)c, (HPDF_REAL)sx, (HPDF_REAL)sy);
@@ -797,7 +885,7 @@ static void layout_chart(render *r, const doc_chart *ch)
         } else {
             if (!break_text(r, &ms, label, slot - 4, 0))
                 return;
-            text_style s = {&r->song, small, 0, 0, 0, 11, TA_CENTER};
+            text_style s = {r->body, small, 0, 0, 0, 11, TA_CENTER};
             for (size_t k = 0; k < r->lines.count; k++)
                 draw_line(r, &s, label, &r->lines.items[k], cx - slot / 2 + 2, slot - 4,
                           plot_bottom - 4 - (double)(k + 1) * 11 + 2.5);
@@ -817,7 +905,7 @@ static const char *block_text(const doc_block *b)
 static void layout_blocks(render *r)
 {
     const hz_doc *doc = r->doc;
-    text_style body = {&r->song, BODY_SIZE, r->body_track, 0, 0, r->pitch, TA_JUSTIFY};
+    text_style body = {r->body, BODY_SIZE, r->body_track, 0, 0, r->pitch, TA_JUSTIFY};
     double two_chars = 2 * (BODY_SIZE + r->body_track);
     for (size_t i = 0; i < doc->count && !failed(r); i++) {
         const doc_block *b = &doc->blocks[i];
@@ -838,7 +926,7 @@ static void layout_blocks(render *r)
             layout_title(r, block_text(b));
             break;
         case DOC_SUBTITLE:
-            s.f = &r->kai;
+            s.f = r->h2;
             s.track = 0;
             s.align = TA_CENTER;
             layout_text(r, &s, block_text(b), 0, 0);
@@ -846,8 +934,8 @@ static void layout_blocks(render *r)
         case DOC_HEADING1:
         case DOC_HEADING2:
         case DOC_HEADING3:
-            s.f = b->kind == DOC_HEADING1 ? &r->hei : b->kind == DOC_HEADING2 ? &r->kai
-                                                                               : &r->song;
+            s.f = b->kind == DOC_HEADING1 ? r->h1 : b->kind == DOC_HEADING2 ? r->h2
+                                                                               : r->body;
             s.indent = two_chars;
             layout_text(r, &s, block_text(b), (size_t)-1, next ? keep_extra : 0);
             break;
@@ -888,39 +976,59 @@ static void layout_blocks(render *r)
 
 static hz_status load_fonts(render *r, const pdf_fonts_spec *spec)
 {
-    const char *names[3] = {PDF_FONT_DEFAULT_SONG, PDF_FONT_DEFAULT_HEI, PDF_FONT_DEFAULT_KAI};
-    const char *const *fallbacks = NULL;
-    size_t nfallbacks = 0;
-    if (spec) {
-        if (spec->song) names[0] = spec->song;
-        if (spec->hei) names[1] = spec->hei;
-        if (spec->kai) names[2] = spec->kai;
-        fallbacks = spec->fallbacks;
-        nfallbacks = spec->fallbacks ? spec->fallback_count : 0;
-    }
-    face *faces[3] = {&r->song, &r->hei, &r->kai};
-    pdf_font_file files[3];
-    for (int i = 0; i < 3; i++) {
-        hz_status st = pdf_fonts_find(names[i], fallbacks, nfallbacks, &files[i], r->err);
-        if (st != HZ_OK)
-            return st;
-    }
-    for (int i = 0; i < 3; i++) {
-        /* The same file twice (e.g. one fallback for all) is loaded once. */
-        for (int j = 0; j < i; j++)
-            if (strcmp(files[i].path, files[j].path) == 0 && files[i].index == files[j].index)
-                faces[i]->font = faces[j]->font;
-        if (!faces[i]->font) {
-            hz_status st = pdf_fonts_load(r->pdf, &files[i], &faces[i]->font, r->err);
+    hz_status st = pdf_fonts_resolve(spec, &r->fonts, r->err);
+    if (st != HZ_OK)
+        return st;
+    const pdf_font_file *files[FACE_MAX];
+    size_t n = 0;
+    for (int role = 0; role < PDF_FONT_ROLES; role++)
+        files[n++] = &r->fonts.files[role];
+    for (size_t i = 0; i < r->fonts.extra_count; i++)
+        files[n++] = &r->fonts.extra[i];
+    for (size_t i = 0; i < n; i++) {
+        face *f = &r->faces[i];
+        f->file = files[i];
+        /* The same file twice (e.g. one Song for title and body) is one font. */
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(files[i]->path, files[j]->path) == 0 &&
+                files[i]->index == files[j]->index) {
+                f->font = r->faces[j].font;
+                f->def_name = r->faces[j].def_name;
+            }
+        if (!f->def_name) {
+            f->def_name = pdf_fonts_load_def(r->pdf, files[i]);
+            if (!f->def_name) {
+                char code[32];
+                snprintf(code, sizeof code, "%04lX", (unsigned long)HPDF_GetError(r->pdf));
+                HPDF_ResetError(r->pdf);
+                r->haru_error = 0;
+                return hz_error_set(r->err, HZ_ERR_FORMAT, HZ_M_PDF_FONT_LOAD, files[i]->path,
+                                    code, NULL);
+            }
+        }
+        /* Role faces are fonts from the start; fallbacks only once a glyph
+         * needs them (an unused font would still be embedded). */
+        if (i < PDF_FONT_ROLES && !f->font) {
+            st = pdf_fonts_load(r->pdf, files[i], &f->font, r->err);
             if (st != HZ_OK)
                 return st;
         }
-        faces[i]->cache = malloc(0x10000 * sizeof(float));
-        if (!faces[i]->cache)
+        f->cache = malloc(0x10000 * sizeof(float));
+        f->covers = calloc(0x10000, 1);
+        if (!f->cache || !f->covers)
             return hz_error_set(r->err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL);
         for (size_t k = 0; k < 0x10000; k++)
-            faces[i]->cache[k] = -1.0f;
+            f->cache[k] = -1.0f;
+        r->face_count = i + 1;
     }
+    r->title = &r->faces[PDF_FONT_TITLE];
+    r->body = &r->faces[PDF_FONT_BODY];
+    r->h1 = &r->faces[PDF_FONT_HEADING1];
+    r->h2 = &r->faces[PDF_FONT_HEADING2];
+    r->pageno = &r->faces[PDF_FONT_PAGE_NUMBER];
+    /* A substitute title face is a light one (no bold Song is packaged):
+     * drawn heavier so the title still stands out from the body. */
+    r->title->heavy = r->fonts.substituted[PDF_FONT_TITLE];
     return HZ_OK;
 }
 
@@ -950,8 +1058,11 @@ static hz_status haru_status(render *r)
 }
 
 hz_status pdf_render_memory(const hz_doc *doc, const pdf_fonts_spec *fonts,
-                            unsigned char **out, size_t *out_len, hz_error *err)
+                            unsigned char **out, size_t *out_len, pdf_render_report *report,
+                            hz_error *err)
 {
+    if (report)
+        memset(report, 0, sizeof *report);
     *out = NULL;
     *out_len = 0;
     if (!doc)
@@ -1015,27 +1126,31 @@ hz_status pdf_render_memory(const hz_doc *doc, const pdf_fonts_spec *fonts,
     }
     *out = buf;
     *out_len = size;
+    if (report) {
+        report->fonts = r->fonts;
+        report->missing_count = r->missing_count;
+        memcpy(report->missing, r->missing, sizeof report->missing);
+    }
 done:
     if (r->pdf)
         HPDF_Free(r->pdf);
-    free(r->song.cache);
-    if (r->hei.cache != r->song.cache)
-        free(r->hei.cache);
-    if (r->kai.cache != r->song.cache && r->kai.cache != r->hei.cache)
-        free(r->kai.cache);
+    for (size_t i = 0; i < FACE_MAX; i++) {
+        free(r->faces[i].cache);
+        free(r->faces[i].covers);
+    }
     pdf_lines_free(&r->lines);
     free(r);
     return st;
 }
 
 hz_status pdf_render(const hz_doc *doc, const pdf_fonts_spec *fonts, const char *path,
-                     hz_error *err)
+                     pdf_render_report *report, hz_error *err)
 {
     if (!path || !*path)
         return hz_error_set(err, HZ_ERR_USAGE, HZ_M_PDF_WRITE, "", "empty path", NULL);
     unsigned char *data = NULL;
     size_t len = 0;
-    hz_status st = pdf_render_memory(doc, fonts, &data, &len, err);
+    hz_status st = pdf_render_memory(doc, fonts, &data, &len, report, err);
     if (st != HZ_OK)
         return st;
     size_t plen = strlen(path);

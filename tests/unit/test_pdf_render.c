@@ -119,7 +119,7 @@ static void temp_path(char *buf, size_t size, const char *tag)
 static void render_ok(const hz_doc *doc, const char *path)
 {
     hz_error err = {0};
-    hz_status st = pdf_render(doc, NULL, path, &err);
+    hz_status st = pdf_render(doc, NULL, path, NULL, &err);
     char msg[1024];
     cr_assert_eq(st, HZ_OK, "render failed: %s", hz_error_render(&err, HZ_LANG_EN, msg, sizeof msg));
 }
@@ -270,8 +270,8 @@ Test(pdf_render, two_renders_are_byte_identical)
     unsigned char *a = NULL, *b = NULL;
     size_t alen = 0, blen = 0;
     hz_error err = {0};
-    cr_assert_eq(pdf_render_memory(doc, NULL, &a, &alen, &err), HZ_OK);
-    cr_assert_eq(pdf_render_memory(doc, NULL, &b, &blen, &err), HZ_OK);
+    cr_assert_eq(pdf_render_memory(doc, NULL, &a, &alen, NULL, &err), HZ_OK);
+    cr_assert_eq(pdf_render_memory(doc, NULL, &b, &blen, NULL, &err), HZ_OK);
     cr_assert_gt(alen, 1000);
     cr_assert_eq(alen, blen);
     cr_assert_eq(memcmp(a, b, alen), 0);
@@ -304,18 +304,19 @@ Test(pdf_render, two_renders_are_byte_identical)
 Test(pdf_render, missing_font_family_is_reported)
 {
     hz_doc *doc = build_doc(false);
-    pdf_fonts_spec spec = {.song = "No Such Family HZ", .hei = NULL, .kai = NULL};
+    const char *body[] = {"No Such Family HZ"};
+    pdf_fonts_spec spec = {.roles = {[PDF_FONT_BODY] = {body, 1}}};
     char path[256], tmp[300];
     temp_path(path, sizeof path, "nofont");
     hz_error err = {0};
-    cr_assert_eq(pdf_render(doc, &spec, path, &err), HZ_ERR_NOT_FOUND);
+    cr_assert_eq(pdf_render(doc, &spec, path, NULL, &err), HZ_ERR_NOT_FOUND);
     cr_assert_eq(err.msg, HZ_M_PDF_FONT_NOT_FOUND);
     cr_assert_str_eq(err.args[0], "No Such Family HZ");
     cr_assert_neq(access(path, F_OK), 0);
     snprintf(tmp, sizeof tmp, "%s.tmp", path);
     cr_assert_neq(access(tmp, F_OK), 0);
 
-    /* The configured fallback rescues it. */
+    /* The configured fallback rescues it, and says so once. */
     hz_config *config = hz_test_config();
     const char *configured = config->report.font_fallbacks.items[0];
     hz_test_require_font(configured);
@@ -324,25 +325,146 @@ Test(pdf_render, missing_font_family_is_reported)
     spec.fallback_count = 2;
     unsigned char *out = NULL;
     size_t len = 0;
-    cr_assert_eq(pdf_render_memory(doc, &spec, &out, &len, &err), HZ_OK);
+    pdf_render_report report;
+    cr_assert_eq(pdf_render_memory(doc, &spec, &out, &len, &report, &err), HZ_OK);
     cr_assert_gt(len, 1000);
+    cr_expect(report.fonts.substituted[PDF_FONT_BODY]);
+    cr_expect_str_eq(report.fonts.files[PDF_FONT_BODY].family, configured);
+    hz_error notice = {0};
+    cr_expect(pdf_fonts_substitution(&report.fonts, PDF_FONT_BODY, &notice));
+    cr_expect_eq(notice.msg, HZ_M_PDF_FONT_SUBSTITUTED);
+    cr_expect_str_eq(notice.args[0], "body");
+    cr_expect_str_eq(notice.args[1], "No Such Family HZ");
+    cr_expect_str_eq(notice.args[2], configured);
     free(out);
     doc_free(doc);
     config_free(config);
 }
 
-/* Every family the shipped configuration names is installed: a missing one
- * names its package (deps/debian-packages.txt, "# font: FAMILY"). */
+/* Every role of the shipped configuration ends in an installed, packaged
+ * family: a missing one names its package (deps/debian-packages.txt,
+ * "# font: FAMILY"). */
 Test(pdf_render, configured_fonts_are_installed)
 {
     hz_config *config = hz_test_config();
     const hz_report_settings *r = &config->report;
-    hz_test_require_font(r->font_song);
-    hz_test_require_font(r->font_hei);
-    hz_test_require_font(r->font_kai);
+    const hz_list *roles[] = {&r->font_title, &r->font_body, &r->font_heading1,
+                              &r->font_heading2, &r->font_page};
+    for (size_t i = 0; i < 5; i++) {
+        cr_assert_gt(roles[i]->count, 0);
+        hz_test_require_font(roles[i]->items[roles[i]->count - 1]);
+    }
     for (size_t i = 0; i < r->font_fallbacks.count; i++)
         hz_test_require_font(r->font_fallbacks.items[i]);
     config_free(config);
+}
+
+/* Uncompressed content streams of pdf (qpdf --qdf). */
+static char *qdf_text(const char *pdf)
+{
+    hz_run r = hz_test_run("qpdf --qdf --object-streams=disable '%s' - | strings", pdf);
+    cr_assert_eq(r.exit_code, 0, "%s", r.err);
+    char *out = r.out;
+    r.out = NULL;
+    hz_run_free(&r);
+    return out;
+}
+
+/* The bureau's font, when installed, is used as asked: a private fontconfig
+ * file registers a packaged TrueType under the title family 方正小标宋简体
+ * (as on the bureau's PCs). Without it the title is the light Song drawn
+ * fill-then-stroke (rendering mode 2) so that it is still heavier. */
+Test(pdf_render, preferred_family_is_used_when_installed)
+{
+    hz_test_require("qpdf", "qpdf");
+    pdf_font_file song;
+    hz_error err = {0};
+    hz_test_require_font("AR PL SungtiL GB");
+    cr_assert_eq(pdf_fonts_find("AR PL SungtiL GB", NULL, 0, &song, &err), HZ_OK);
+    hz_doc *doc = build_doc(false);
+
+    char path[256];
+    temp_path(path, sizeof path, "fallback-title");
+    pdf_render_report report;
+    cr_assert_eq(pdf_render(doc, NULL, path, &report, &err), HZ_OK);
+    cr_expect(report.fonts.substituted[PDF_FONT_TITLE], "方正小标宋简体 is installed here?");
+    char *content = qdf_text(path);
+    cr_expect(strstr(content, "2 Tr") != NULL, "a substitute title is not stroked");
+    free(content);
+    remove(path);
+
+    char *dir = hz_test_tempdir("fontconfig");
+    char font[600], conf[600], cache[600];
+    snprintf(font, sizeof font, "%s/bureau.ttf", dir);
+    snprintf(conf, sizeof conf, "%s/fonts.conf", dir);
+    snprintf(cache, sizeof cache, "%s/cache", dir);
+    cr_assert_eq(symlink(song.path, font), 0);
+    FILE *f = fopen(conf, "w");
+    cr_assert_not_null(f);
+    fprintf(f,
+            "<?xml version=\"1.0\"?>\n<!DOCTYPE fontconfig SYSTEM \"fonts.dtd\">\n"
+            "<fontconfig>\n"
+            "  <include ignore_missing=\"yes\">/etc/fonts/fonts.conf</include>\n"
+            "  <dir>%s</dir>\n  <cachedir>%s</cachedir>\n"
+            "  <match target=\"scan\">\n"
+            "    <test name=\"file\" compare=\"contains\"><string>%s</string></test>\n"
+            "    <edit name=\"family\" mode=\"assign\" binding=\"strong\">"
+            "<string>方正小标宋简体</string></edit>\n"
+            "  </match>\n</fontconfig>\n",
+            dir, cache, dir);
+    fclose(f);
+    cr_assert_eq(setenv("FONTCONFIG_FILE", conf, 1), 0);
+
+    pdf_font_resolution res;
+    cr_assert_eq(pdf_fonts_resolve(NULL, &res, &err), HZ_OK);
+    cr_expect_str_eq(res.files[PDF_FONT_TITLE].family, "方正小标宋简体");
+    cr_expect_str_eq(res.files[PDF_FONT_TITLE].path, font);
+    cr_expect(!res.substituted[PDF_FONT_TITLE]);
+    hz_error notice = {0};
+    cr_expect(!pdf_fonts_substitution(&res, PDF_FONT_TITLE, &notice));
+    cr_expect(res.substituted[PDF_FONT_BODY], "仿宋_GB2312 is not in the fixture");
+
+    temp_path(path, sizeof path, "bureau-title");
+    cr_assert_eq(pdf_render(doc, NULL, path, &report, &err), HZ_OK);
+    cr_expect(!report.fonts.substituted[PDF_FONT_TITLE]);
+    content = qdf_text(path);
+    cr_expect(strstr(content, "2 Tr") == NULL, "the bureau's own title font is stroked");
+    free(content);
+    unsetenv("FONTCONFIG_FILE");
+    remove(path);
+    hz_run rm = hz_test_run("rm -rf '%s'", dir);
+    hz_run_free(&rm);
+    free(dir);
+    doc_free(doc);
+}
+
+/* A character the role's font lacks (喆 is not in GB 2312, so not in AR PL
+ * SungtiL GB) is drawn from a font that has it; one that no font has is
+ * reported, never silently an empty box. */
+Test(pdf_render, glyphs_come_from_a_font_that_has_them)
+{
+    hz_doc *doc = doc_new();
+    cr_assert_not_null(doc_add_text(doc, DOC_PARAGRAPH, "王喆同志负责。"));
+    char path[256];
+    temp_path(path, sizeof path, "coverage");
+    pdf_render_report report;
+    hz_error err = {0};
+    cr_assert_eq(pdf_render(doc, NULL, path, &report, &err), HZ_OK);
+    cr_expect_eq(report.missing_count, 0);
+    hz_run text = hz_test_run("pdftotext '%s' -", path);
+    cr_expect(strstr(text.out, "王喆同志负责。") != NULL, "%s", text.out);
+    cr_expect_str_eq(text.err, "");
+    hz_run_free(&text);
+    remove(path);
+    doc_free(doc);
+
+    doc = doc_new();
+    cr_assert_not_null(doc_add_text(doc, DOC_PARAGRAPH, "私用\xee\x80\x80区"));
+    cr_assert_eq(pdf_render(doc, NULL, path, &report, &err), HZ_OK);
+    cr_expect_eq(report.missing_count, 1);
+    cr_expect_eq(report.missing[0], 0xE000u);
+    remove(path);
+    doc_free(doc);
 }
 
 Test(pdf_render, incomplete_fonts_are_refused)
@@ -365,7 +487,7 @@ Test(pdf_render, unwritable_path_leaves_nothing)
 {
     hz_doc *doc = build_doc(false);
     hz_error err = {0};
-    cr_assert_eq(pdf_render(doc, NULL, "/nonexistent-dir-hz/out.pdf", &err), HZ_ERR_IO);
+    cr_assert_eq(pdf_render(doc, NULL, "/nonexistent-dir-hz/out.pdf", NULL, &err), HZ_ERR_IO);
     cr_assert_eq(err.msg, HZ_M_PDF_WRITE);
     cr_assert_neq(access("/nonexistent-dir-hz/out.pdf.tmp", F_OK), 0);
     doc_free(doc);
@@ -377,7 +499,7 @@ Test(pdf_render, empty_document_has_one_page)
     unsigned char *out = NULL;
     size_t len = 0;
     hz_error err = {0};
-    cr_assert_eq(pdf_render_memory(doc, NULL, &out, &len, &err), HZ_OK);
+    cr_assert_eq(pdf_render_memory(doc, NULL, &out, &len, NULL, &err), HZ_OK);
     cr_assert_gt(len, 100);
     bool found = false;
     for (size_t i = 0; i + 8 <= len && !found; i++)
