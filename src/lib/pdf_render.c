@@ -20,6 +20,8 @@
 #define LINES_PER_PAGE 22
 #define CHARS_PER_LINE 28
 #define EPS 0.01
+#define CHART_MIN_FRACTION 0.6
+#define MAX_JUSTIFY_EM 0.25 /* widest extra space between characters */
 
 typedef struct face {
     HPDF_Font font;          /* NULL until first used (fallback faces) */
@@ -356,7 +358,12 @@ static void draw_line(render *r, const text_style *s, const char *text, const pd
     case TA_JUSTIFY:
         if (!ln->hard && ln->chars > 1) {
             double glyphs = ln->width - (double)ln->chars * s->track;
-            cs = (avail - glyphs) / (double)(ln->chars - 1);
+            double spread = (avail - glyphs) / (double)(ln->chars - 1);
+            /* A line that would need more than a quarter em between its
+             * characters (a long number or code moved to the next line)
+             * stays short rather than letter-spaced. */
+            if (spread - s->track <= s->size * MAX_JUSTIFY_EM + EPS)
+                cs = spread;
         }
         break;
     case TA_LEFT:
@@ -751,8 +758,14 @@ static void layout_chart(render *r, const doc_chart *ch)
         return;
     ensure_room(r, 0);
     double h = r->bh / 3 < 150 ? 150 : r->bh / 3;
-    if (h > remaining(r) && !r->page_empty)
-        new_page(r, r->landscape);
+    /* Shrunk to the rest of the page when at least 60 % of it fits there,
+     * rather than leaving a third of a page blank. */
+    if (h > remaining(r) && !r->page_empty) {
+        if (remaining(r) >= CHART_MIN_FRACTION * h)
+            h = remaining(r) - r->pitch / 2;
+        else
+            new_page(r, r->landscape);
+    }
     if (failed(r))
         return;
     const double small = 9.0;

@@ -238,3 +238,21 @@ Test(e2e_pdf, template_error_names_line_and_writes_nothing)
     cr_expect_eq(r.exit_code, 3);
     hz_run_free(&r);
 }
+
+/* The workbook prints: A4, header rows and unit columns repeated, wide
+ * sheets landscape at >= 70 % across pages, 序号 and 单位代码 apart, each
+ * measure once (tests/e2e/xlsx_print.py reads it back with openpyxl). */
+Test(e2e_pdf, workbook_prints_readably)
+{
+    hz_test_require("/usr/bin/python3", "python3-openpyxl");
+    char out[1024], xlsx[2048];
+    snprintf(out, sizeof out, "%s/print", tmp);
+    run_annual(out, "--xlsx-only");
+    find_output(out, ".xlsx", xlsx, sizeof xlsx);
+    hz_run r = hz_test_run("/usr/bin/python3 '" HZ_SOURCE_DIR "/tests/e2e/xlsx_print.py' '%s'",
+                           xlsx);
+    cr_expect_eq(r.exit_code, 0, "%s%s", r.out, r.err);
+    cr_expect(strstr(r.out, "分单位: landscape 100 %") != NULL, "%s", r.out);
+    cr_expect(strstr(r.out, "cols $A:$C") != NULL, "%s", r.out);
+    hz_run_free(&r);
+}
