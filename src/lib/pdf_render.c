@@ -10,6 +10,7 @@
 #include "hz_text.h"
 #include "pdf_fonts.h"
 #include "pdf_linebreak.h"
+#include "pdf_wordbreak.h"
 
 #define MM (72.0 / 25.4)
 #define A4_W 595.276
@@ -67,6 +68,7 @@ typedef struct render {
     double pitch;            /* body line pitch */
     double body_track;       /* tracking that makes 28 characters fill a line */
     const hz_doc *doc;
+    pdf_words words;         /* doc->words */
     pdf_lines lines;         /* scratch */
 } render;
 
@@ -173,6 +175,25 @@ static bool break_text(render *r, measure *m, const char *text, double max_width
         r->st = st;
         return false;
     }
+    return true;
+}
+
+/* Breaks text only between words (pdf_wordbreak) into balanced lines; a
+ * piece that is wider than the line even alone falls back to the
+ * character breaker rather than running over. */
+static bool break_words(render *r, measure *m, const char *text, double max_width)
+{
+    if (failed(r))
+        return false;
+    hz_status st = pdf_wordbreak(text, strlen(text), &r->words, true, measure_cp, m, max_width,
+                                 &r->lines, r->err);
+    if (st != HZ_OK) {
+        r->st = st;
+        return false;
+    }
+    for (size_t i = 0; i < r->lines.count; i++)
+        if (r->lines.items[i].width > max_width + EPS)
+            return break_text(r, m, text, max_width, 0);
     return true;
 }
 
@@ -432,31 +453,15 @@ static void layout_text(render *r, const text_style *s, const char *text, size_t
     place_lines(r, s, text, keep_lines, keep_extra);
 }
 
-/* Title: centred, broken into lines of similar length. */
+/* Title: centred, broken only between words into balanced lines. */
 static void layout_title(render *r, const char *text)
 {
     text_style s = {r->title, TITLE_SIZE, 0, 0, 0, TITLE_SIZE * 1.5, TA_CENTER};
     measure m = {r, s.f, s.size, 0};
     ensure_room(r, 0);
     double maxw = r->bw - 2 * TITLE_SIZE; /* a title does not run edge to edge */
-    if (!break_text(r, &m, text, maxw, 0))
+    if (!break_words(r, &m, text, maxw))
         return;
-    size_t n = r->lines.count;
-    if (n > 1) {
-        /* Narrowest width that still gives n lines: balances their lengths. */
-        double lo = maxw / (double)n, hi = maxw;
-        for (int it = 0; it < 30 && !failed(r); it++) {
-            double mid = (lo + hi) / 2;
-            if (!break_text(r, &m, text, mid, 0))
-                return;
-            if (r->lines.count > n)
-                lo = mid;
-            else
-                hi = mid;
-        }
-        if (!break_text(r, &m, text, hi, 0))
-            return;
-    }
     place_lines(r, &s, text, r->lines.count, 0);
 }
 
@@ -467,7 +472,17 @@ typedef struct table_layout {
     double *w;      /* column widths */
     double *row_h;  /* row heights */
     double total_w;
+    /* header cells: span of each origin cell, 0 for a covered one */
+    size_t *hspan, *vspan;
 } table_layout;
+
+static void table_layout_free(table_layout *tl)
+{
+    free(tl->w);
+    free(tl->row_h);
+    free(tl->hspan);
+    free(tl->vspan);
+}
 
 static face *cell_face(render *r, const doc_table *t, size_t row)
 {
@@ -482,6 +497,49 @@ static const char *cell_text(const doc_table *t, size_t row, size_t col)
 {
     const char *s = t->cells ? t->cells[row * t->cols + col] : NULL;
     return s ? s : "";
+}
+
+/* Two-level headers as spanning cells: in a header row above the last, a
+ * label followed by empty cells that have sub-labels below spans them
+ * ("立案数（件）" over 阶段小结 | 年度总结 | 增量); a label with only empty
+ * cells below it spans down ("单位"). */
+static bool header_spans(const doc_table *t, table_layout *tl)
+{
+    size_t hdr = t->header_rows < t->rows ? t->header_rows : t->rows;
+    size_t n = hdr * t->cols;
+    tl->hspan = calloc(n ? n : 1, sizeof *tl->hspan);
+    tl->vspan = calloc(n ? n : 1, sizeof *tl->vspan);
+    bool *covered = calloc(n ? n : 1, sizeof *covered);
+    if (!tl->hspan || !tl->vspan || !covered) {
+        free(covered);
+        return false;
+    }
+    for (size_t row = 0; row < hdr; row++) {
+        for (size_t c = 0; c < t->cols; c++) {
+            if (covered[row * t->cols + c])
+                continue;
+            size_t hs = 1, vs = 1;
+            if (*cell_text(t, row, c)) {
+                while (row + 1 < hdr && c + hs < t->cols && !*cell_text(t, row, c + hs) &&
+                       !covered[row * t->cols + c + hs] && *cell_text(t, row + 1, c + hs))
+                    hs++;
+                for (bool empty = true; row + vs < hdr && empty;) {
+                    for (size_t k = c; k < c + hs; k++)
+                        empty = empty && !*cell_text(t, row + vs, k);
+                    if (empty)
+                        vs++;
+                }
+            }
+            tl->hspan[row * t->cols + c] = hs;
+            tl->vspan[row * t->cols + c] = vs;
+            for (size_t i = row; i < row + vs; i++)
+                for (size_t k = c; k < c + hs; k++)
+                    if (i != row || k != c)
+                        covered[i * t->cols + k] = true;
+        }
+    }
+    free(covered);
+    return true;
 }
 
 /* Widest line of text (split at '\n') at size. */
@@ -502,94 +560,65 @@ static double natural_width(measure *m, const char *text)
     return best;
 }
 
-/* Widest piece of text that the line breaker will not split (a Latin word,
- * a number, or one CJK character). */
-static double widest_word(measure *m, const char *text)
-{
-    double best = 0, cur = 0;
-    size_t len = strlen(text), pos = 0;
-    while (pos < len) {
-        uint32_t cp = pdf_utf8_decode(text, len, &pos);
-        double w = measure_cp(m, cp);
-        if (cp <= ' ') {
-            cur = 0;
-        } else if (pdf_linebreak_is_wide(cp)) {
-            cur = 0;
-            if (w > best)
-                best = w;
-        } else {
-            cur += w;
-            if (cur > best)
-                best = cur;
-        }
-    }
-    return best;
-}
-
-static bool table_measure(render *r, const doc_table *t, table_layout *tl)
+/* Column widths from content: each column at least as wide as the widest
+ * piece of its cells that may not break (a word, a number), the rest
+ * spread by natural widths. Tries 12, 10.5 and 9 pt. false (without an
+ * error) when even the words do not fit the block at 9 pt. */
+static bool table_widths(render *r, const doc_table *t, table_layout *tl, bool *fits)
 {
     size_t cols = t->cols;
     double *nat = calloc(cols, sizeof *nat);
     double *minw = calloc(cols, sizeof *minw);
-    tl->w = calloc(cols, sizeof *tl->w);
-    tl->row_h = calloc(t->rows ? t->rows : 1, sizeof *tl->row_h);
-    if (!nat || !minw || !tl->w || !tl->row_h) {
+    bool *fixed = calloc(cols, sizeof *fixed);
+    if (!nat || !minw || !fixed) {
         free(nat);
         free(minw);
+        free(fixed);
         fail_nomem(r);
         return false;
     }
-    static const double sizes[] = {12.0, 10.5};
-    double sum = 0;
-    for (size_t k = 0; k < 2; k++) {
+    static const double sizes[] = {12.0, 10.5, 9.0};
+    double sum = 0, min_sum = 0;
+    for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
         tl->size = sizes[k];
         tl->pad_x = tl->size * 0.35;
         tl->pad_y = tl->size * 0.3;
         tl->line_h = tl->size * 1.35;
-        sum = 0;
+        sum = min_sum = 0;
         for (size_t c = 0; c < cols; c++) {
-            nat[c] = 2 * tl->size; /* room for at least two characters */
-            minw[c] = 2 * tl->size;
+            nat[c] = minw[c] = 2 * tl->size; /* room for at least two characters */
             for (size_t row = 0; row < t->rows; row++) {
+                if (row < t->header_rows && tl->hspan[row * cols + c] != 1)
+                    continue; /* a spanning label is measured over its columns */
                 measure m = {r, cell_face(r, t, row), tl->size, 0};
-                double w = natural_width(&m, cell_text(t, row, c));
+                const char *text = cell_text(t, row, c);
+                double w = natural_width(&m, text);
                 if (w > nat[c])
                     nat[c] = w;
-                /* Numbers in data rows should not be split when shrinking. */
-                if (row >= t->header_rows) {
-                    w = widest_word(&m, cell_text(t, row, c));
-                    if (w > minw[c])
-                        minw[c] = w;
-                }
+                w = pdf_wordbreak_widest(text, strlen(text), &r->words, true, measure_cp, &m);
+                if (w > minw[c])
+                    minw[c] = w;
             }
             nat[c] += 2 * tl->pad_x + 0.5;
             minw[c] += 2 * tl->pad_x + 0.5;
             sum += nat[c];
+            min_sum += minw[c];
         }
-        if (sum <= r->bw)
+        if (sum <= r->bw || min_sum <= r->bw)
             break;
     }
+    *fits = min_sum <= r->bw + EPS;
     if (sum <= r->bw) {
         /* Spread the spare width so the table spans the text block. */
         for (size_t c = 0; c < cols; c++)
             tl->w[c] = nat[c] + (r->bw - sum) * nat[c] / sum;
     } else {
-        /* Shrink proportionally, but keep every column at least as wide as
-         * its longest number (or two characters when even that is too
-         * much). */
-        double min_sum = 0;
-        for (size_t c = 0; c < cols; c++)
-            min_sum += minw[c];
+        /* Shrink the natural widths proportionally, but never below a
+         * column's widest word (last resort when even those do not fit:
+         * two characters, and words break). */
         if (min_sum > r->bw)
             for (size_t c = 0; c < cols; c++)
                 minw[c] = 2 * tl->size + 2 * tl->pad_x + 0.5;
-        bool *fixed = calloc(cols, sizeof *fixed);
-        if (!fixed) {
-            free(nat);
-            free(minw);
-            fail_nomem(r);
-            return false;
-        }
         for (size_t pass = 0; pass <= cols; pass++) {
             double fixed_w = 0, free_nat = 0;
             for (size_t c = 0; c < cols; c++) {
@@ -614,18 +643,38 @@ static bool table_measure(render *r, const doc_table *t, table_layout *tl)
             if (!changed)
                 break;
         }
-        free(fixed);
     }
     free(nat);
     free(minw);
+    free(fixed);
     tl->total_w = 0;
     for (size_t c = 0; c < cols; c++)
         tl->total_w += tl->w[c];
+    return true;
+}
+
+/* Width of a header cell spanning hs columns from c. */
+static double span_width(const table_layout *tl, size_t c, size_t hs)
+{
+    double w = 0;
+    for (size_t k = c; k < c + hs; k++)
+        w += tl->w[k];
+    return w;
+}
+
+static bool table_rows(render *r, const doc_table *t, table_layout *tl)
+{
     for (size_t row = 0; row < t->rows && !failed(r); row++) {
         size_t max_lines = 1;
-        for (size_t c = 0; c < cols; c++) {
+        for (size_t c = 0; c < t->cols; c++) {
+            size_t hs = 1;
+            if (row < t->header_rows) {
+                hs = tl->hspan[row * t->cols + c];
+                if (hs == 0 || tl->vspan[row * t->cols + c] != 1)
+                    continue; /* covered, or its height is shared by rows */
+            }
             measure m = {r, cell_face(r, t, row), tl->size, 0};
-            if (!break_text(r, &m, cell_text(t, row, c), tl->w[c] - 2 * tl->pad_x, 0))
+            if (!break_words(r, &m, cell_text(t, row, c), span_width(tl, c, hs) - 2 * tl->pad_x))
                 return false;
             if (r->lines.count > max_lines)
                 max_lines = r->lines.count;
@@ -635,41 +684,73 @@ static bool table_measure(render *r, const doc_table *t, table_layout *tl)
     return !failed(r);
 }
 
+static bool table_measure(render *r, const doc_table *t, table_layout *tl, bool *fits)
+{
+    tl->w = calloc(t->cols, sizeof *tl->w);
+    tl->row_h = calloc(t->rows ? t->rows : 1, sizeof *tl->row_h);
+    if (!tl->w || !tl->row_h || !header_spans(t, tl)) {
+        fail_nomem(r);
+        return false;
+    }
+    return table_widths(r, t, tl, fits) && table_rows(r, t, tl);
+}
+
+/* Draws one cell box of width w, height h with its text. */
+static void draw_cell(render *r, const doc_table *t, const table_layout *tl, size_t row,
+                      size_t c, double x, double top, double w, double h)
+{
+    HPDF_Page_Rectangle(r->page, (HPDF_REAL)x, (HPDF_REAL)(top - h), (HPDF_REAL)w, (HPDF_REAL)h);
+    HPDF_Page_Stroke(r->page);
+    const char *text = cell_text(t, row, c);
+    face *f = cell_face(r, t, row);
+    measure m = {r, f, tl->size, 0};
+    if (!break_words(r, &m, text, w - 2 * tl->pad_x))
+        return;
+    text_align al = TA_CENTER;
+    if (row >= t->header_rows && t->align) {
+        al = t->align[c] == DOC_ALIGN_RIGHT    ? TA_RIGHT
+             : t->align[c] == DOC_ALIGN_CENTER ? TA_CENTER
+                                               : TA_LEFT;
+    }
+    text_style s = {f, tl->size, 0, 0, 0, tl->line_h, al};
+    double block = (double)r->lines.count * tl->line_h;
+    double ytop = top - (h - block) / 2;
+    for (size_t i = 0; i < r->lines.count; i++) {
+        double base = ytop - (double)i * tl->line_h - tl->line_h / 2 - tl->size * 0.35;
+        draw_line(r, &s, text, &r->lines.items[i], x + tl->pad_x, w - 2 * tl->pad_x, base);
+    }
+}
+
 static void draw_table_row(render *r, const doc_table *t, const table_layout *tl, size_t row)
 {
     double x = r->left + (r->bw - tl->total_w) / 2;
     double top = r->top - r->y;
-    double h = tl->row_h[row];
     HPDF_Page_SetLineWidth(r->page, 0.6f);
     HPDF_Page_SetGrayStroke(r->page, 0);
     for (size_t c = 0; c < t->cols && !failed(r); c++) {
-        HPDF_Page_Rectangle(r->page, (HPDF_REAL)x, (HPDF_REAL)(top - h), (HPDF_REAL)tl->w[c],
-                            (HPDF_REAL)h);
-        HPDF_Page_Stroke(r->page);
-        const char *text = cell_text(t, row, c);
-        face *f = cell_face(r, t, row);
-        measure m = {r, f, tl->size, 0};
-        if (!break_text(r, &m, text, tl->w[c] - 2 * tl->pad_x, 0))
-            return;
-        text_align al = TA_CENTER;
-        if (row >= t->header_rows && t->align) {
-            al = t->align[c] == DOC_ALIGN_RIGHT    ? TA_RIGHT
-                 : t->align[c] == DOC_ALIGN_CENTER ? TA_CENTER
-                                                   : TA_LEFT;
+        double w = tl->w[c], h = tl->row_h[row];
+        if (row < t->header_rows) {
+            size_t hs = tl->hspan[row * t->cols + c], vs = tl->vspan[row * t->cols + c];
+            if (hs > 0) {
+                w = span_width(tl, c, hs);
+                h = 0;
+                for (size_t i = row; i < row + vs && i < t->rows; i++)
+                    h += tl->row_h[i];
+                draw_cell(r, t, tl, row, c, x, top, w, h);
+            }
+            x += tl->w[c];
+            continue;
         }
-        text_style s = {f, tl->size, 0, 0, 0, tl->line_h, al};
-        double block = (double)r->lines.count * tl->line_h;
-        double ytop = top - (h - block) / 2;
-        for (size_t i = 0; i < r->lines.count; i++) {
-            double base = ytop - (double)i * tl->line_h - tl->line_h / 2 - tl->size * 0.35;
-            draw_line(r, &s, text, &r->lines.items[i], x + tl->pad_x, tl->w[c] - 2 * tl->pad_x,
-                      base);
-        }
-        x += tl->w[c];
+        draw_cell(r, t, tl, row, c, x, top, w, h);
+        x += w;
     }
-    r->y += h;
+    r->y += tl->row_h[row];
     r->page_empty = false;
 }
+
+/* Data rows kept together at a table's start and end: never one row (or a
+ * row and the total) alone on a page. */
+#define TABLE_KEEP_ROWS 3
 
 static void layout_table(render *r, const doc_table *t)
 {
@@ -677,10 +758,23 @@ static void layout_table(render *r, const doc_table *t)
         return;
     ensure_room(r, 0);
     table_layout tl = {0};
-    if (!table_measure(r, t, &tl)) {
-        free(tl.w);
-        free(tl.row_h);
+    bool fits = true;
+    if (!table_measure(r, t, &tl, &fits)) {
+        table_layout_free(&tl);
         return;
+    }
+    bool turned = false;
+    if (!fits && !r->landscape && !failed(r)) {
+        /* GB/T 9704 横排表格: a table wider than the portrait block goes
+         * on landscape pages of its own. */
+        table_layout_free(&tl);
+        memset(&tl, 0, sizeof tl);
+        new_page(r, true);
+        turned = true;
+        if (!table_measure(r, t, &tl, &fits)) {
+            table_layout_free(&tl);
+            return;
+        }
     }
     size_t hdr = t->header_rows < t->rows ? t->header_rows : t->rows;
     double header_h = 0;
@@ -693,7 +787,11 @@ static void layout_table(render *r, const doc_table *t)
         if (break_text(r, &m, t->caption, r->bw, 0))
             cap_h = (double)r->lines.count * cap.line_h;
     }
-    double first = hdr < t->rows ? tl.row_h[hdr] : 0;
+    size_t data = t->rows - hdr;
+    size_t first_rows = data < TABLE_KEEP_ROWS ? data : TABLE_KEEP_ROWS;
+    double first = 0;
+    for (size_t i = hdr; i < hdr + first_rows; i++)
+        first += tl.row_h[i];
     double keep = cap_h + header_h + first;
     if (keep > r->bh)
         keep = 0;
@@ -703,7 +801,20 @@ static void layout_table(render *r, const doc_table *t)
     for (size_t i = 0; i < hdr && !failed(r); i++)
         draw_table_row(r, t, &tl, i);
     for (size_t row = hdr; row < t->rows && !failed(r); row++) {
-        if (r->y + tl.row_h[row] > r->bh + EPS && r->y > header_h + EPS) {
+        bool need_page = r->y + tl.row_h[row] > r->bh + EPS && r->y > header_h + EPS;
+        if (!need_page) {
+            /* Would the rows after this page be fewer than TABLE_KEEP_ROWS?
+             * Then break earlier, so the last page carries enough of them. */
+            double y = r->y;
+            size_t k = row;
+            while (k < t->rows && y + tl.row_h[k] <= r->bh + EPS)
+                y += tl.row_h[k++];
+            size_t rest = t->rows - k;
+            if (rest > 0 && rest < TABLE_KEEP_ROWS && k - row <= TABLE_KEEP_ROWS - rest &&
+                row > hdr + TABLE_KEEP_ROWS - 1 && r->y > header_h + EPS)
+                need_page = true;
+        }
+        if (need_page) {
             new_page(r, r->landscape);
             for (size_t i = 0; i < hdr && !failed(r); i++)
                 draw_table_row(r, t, &tl, i);
@@ -711,8 +822,12 @@ static void layout_table(render *r, const doc_table *t)
         draw_table_row(r, t, &tl, row);
     }
     r->y += r->pitch / 2;
-    free(tl.w);
-    free(tl.row_h);
+    if (turned) {
+        /* back to portrait for what follows */
+        r->force_new = true;
+        r->want_landscape = false;
+    }
+    table_layout_free(&tl);
 }
 
 /* ---- charts ---------------------------------------------------------- */
@@ -1085,6 +1200,7 @@ hz_status pdf_render_memory(const hz_doc *doc, const pdf_fonts_spec *fonts,
         return hz_error_set(err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL);
     r->err = err;
     r->doc = doc;
+    r->words = (pdf_words){(const char *const *)doc->words, doc->word_count};
     r->pitch = 225 * MM / LINES_PER_PAGE;
     r->body_track = (156 * MM - CHARS_PER_LINE * BODY_SIZE) / CHARS_PER_LINE;
     if (r->body_track > 0)

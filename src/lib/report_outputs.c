@@ -171,6 +171,19 @@ hz_status report_outputs_render_pdf(const hz_config *config, const char *templat
     hz_status s = report_template_render_file(template_path, context, &doc, err);
     if (s != HZ_OK)
         return s;
+    /* Words a title line or a table cell is never broken inside. */
+    bool words_ok = doc_add_word(doc, config->authority) && doc_add_word(doc, config->name) &&
+                    doc_add_word(doc, config->report.recipient) &&
+                    doc_add_word(doc, config->report.signature);
+    for (size_t i = 0; words_ok && i < config->unit_count; i++)
+        words_ok = doc_add_word(doc, config->units[i].name) &&
+                   doc_add_word(doc, config->units[i].short_name);
+    for (size_t i = 0; words_ok && i < config->report.title_words.count; i++)
+        words_ok = doc_add_word(doc, config->report.title_words.items[i]);
+    if (!words_ok) {
+        doc_free(doc);
+        return hz_error_set(err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL);
+    }
     pdf_fonts_spec fonts;
     report_outputs_font_spec(config, &fonts);
     s = pdf_render(doc, &fonts, pdf_path, NULL, err);
