@@ -68,6 +68,8 @@ typedef struct render {
     double pitch;            /* body line pitch */
     double body_track;       /* tracking that makes 28 characters fill a line */
     const hz_doc *doc;
+    double tail_keep;        /* height kept on the page of a paragraph's last
+                                two lines (the 落款 after it) */
     pdf_words words;         /* doc->words */
     pdf_lines lines;         /* scratch */
 } render;
@@ -287,15 +289,28 @@ static void draw_page_furniture(render *r)
         HPDF_Page_GRestore(r->page);
     }
     /* "— N —": its top 7 mm below the text block, one character in from the
-     * outer edge of the block. */
+     * outer edge of the block (right on odd pages, left on even). */
     char num[64];
     snprintf(num, sizeof num, "— %d —", r->page_no);
     measure m = {r, r->pageno, PAGENO_SIZE, 0};
     double w = measure_text(&m, num, strlen(num));
-    double base = r->top - r->bh - 7 * MM - PAGENO_SIZE * 0.85;
-    double x = (r->page_no % 2 == 1) ? r->left + r->bw - PAGENO_SIZE - w
-                                     : r->left + PAGENO_SIZE;
-    draw_text(r, r->pageno, PAGENO_SIZE, 0, x, base, num, strlen(num));
+    double left = 28 * MM, bw = 156 * MM, top = A4_H - 37 * MM, bh = 225 * MM;
+    double base = top - bh - 7 * MM - PAGENO_SIZE * 0.85;
+    double x = (r->page_no % 2 == 1) ? left + bw - PAGENO_SIZE - w : left + PAGENO_SIZE;
+    if (!r->landscape) {
+        draw_text(r, r->pageno, PAGENO_SIZE, 0, x, base, num, strlen(num));
+        return;
+    }
+    /* GB/T 9704 横排表格: the sheet is read turned, the table's top at the
+     * portrait page's left edge; the number sits where it sits on the
+     * portrait pages, so it is drawn turned, along the landscape left edge:
+     * portrait (x, y) is landscape (y, A4_W - x). */
+    HPDF_Page_BeginText(r->page);
+    HPDF_Page_SetFontAndSize(r->page, r->pageno->font, (HPDF_REAL)PAGENO_SIZE);
+    HPDF_Page_SetCharSpace(r->page, 0);
+    HPDF_Page_SetTextMatrix(r->page, 0, -1, 1, 0, (HPDF_REAL)base, (HPDF_REAL)(A4_W - x));
+    HPDF_Page_ShowText(r->page, num);
+    HPDF_Page_EndText(r->page);
 }
 
 static void new_page(render *r, bool landscape)
@@ -401,6 +416,56 @@ static void draw_line(render *r, const text_style *s, const char *text, const pd
 
 /* Places already broken lines (r->lines) of text; keep_extra is the height
  * that must fit below the first `keep_lines` lines on the same page. */
+/* Start of the code point before byte offset pos. */
+static size_t prev_cp(const char *text, size_t pos)
+{
+    while (pos > 0 && ((unsigned char)text[--pos] & 0xC0) == 0x80)
+        ;
+    return pos;
+}
+
+static bool is_ideograph_cp(uint32_t cp)
+{
+    return (cp >= 0x3400 && cp <= 0x9FFF) || (cp >= 0xF900 && cp <= 0xFAFF);
+}
+
+/* A paragraph's last line holding a single ideograph (with punctuation,
+ * "下。") takes the previous line's last character (and what may not be
+ * separated from it), which leaves that line one character short. */
+static void avoid_orphan(render *r, const text_style *s, const char *text, pdf_line *lines,
+                         size_t count)
+{
+    if (count < 2 || s->align != TA_JUSTIFY)
+        return;
+    pdf_line *last = &lines[count - 1], *prev = &lines[count - 2];
+    size_t ideographs = 0;
+    for (size_t pos = last->start; pos < last->end;)
+        ideographs += is_ideograph_cp(pdf_utf8_decode(text, last->end, &pos));
+    if (ideographs != 1 || last->start != prev->end)
+        return;
+    measure m = {r, s->f, s->size, s->track};
+    size_t cut = prev->end;
+    for (int moved = 0; moved < 3 && cut > prev->start; moved++) {
+        size_t at = prev_cp(text, cut), p = at;
+        uint32_t cp = pdf_utf8_decode(text, cut, &p);
+        size_t before = prev_cp(text, at), q = before;
+        uint32_t prev_char = at > prev->start ? pdf_utf8_decode(text, at, &q) : 0;
+        double w = measure_cp(&m, cp);
+        prev->width -= w;
+        last->width += w;
+        prev->chars--;
+        last->chars++;
+        cut = at;
+        /* keep going while the new first character may not start a line or
+         * the new last one may not end it */
+        if (!pdf_linebreak_no_start(cp) && !(prev_char && pdf_linebreak_no_end(prev_char)))
+            break;
+    }
+    if (cut <= prev->start)
+        return; /* would empty the line: leave it */
+    prev->end = last->start = cut;
+}
+
 static void place_lines(render *r, const text_style *s, const char *text, size_t keep_lines,
                         double keep_extra)
 {
@@ -415,18 +480,24 @@ static void place_lines(render *r, const text_style *s, const char *text, size_t
             return;
         }
         memcpy(copy, r->lines.items, count * sizeof *copy);
+        avoid_orphan(r, s, text, copy, count);
     }
+    size_t tail_from = count >= 2 ? count - 2 : 0;
     for (size_t i = 0; i < count && !failed(r); i++) {
+        double need = s->line_h;
         if (i == 0) {
             size_t k = keep_lines < count ? keep_lines : count;
-            double need = (double)(k ? k : 1) * s->line_h + keep_extra;
-            /* Only keep together what can fit on one page at all. */
-            if (need > r->bh)
-                need = s->line_h;
-            ensure_room(r, need);
-        } else {
-            ensure_room(r, s->line_h);
+            need = (double)(k ? k : 1) * s->line_h + keep_extra;
         }
+        if (r->tail_keep > 0 && i == tail_from) {
+            double tail = (double)(count - i) * s->line_h + r->tail_keep;
+            if (tail > need)
+                need = tail;
+        }
+        /* Only keep together what can fit on one page at all. */
+        if (need > r->bh)
+            need = s->line_h;
+        ensure_room(r, need);
         if (failed(r))
             break;
         double avail = r->bw - s->right_inset;
@@ -613,35 +684,43 @@ static bool table_widths(render *r, const doc_table *t, table_layout *tl, bool *
         for (size_t c = 0; c < cols; c++)
             tl->w[c] = nat[c] + (r->bw - sum) * nat[c] / sum;
     } else {
-        /* Shrink the natural widths proportionally, but never below a
-         * column's widest word (last resort when even those do not fit:
-         * two characters, and words break). */
+        /* Every column gets its widest word; the width left is shared
+         * max-min fairly: the columns that need least more get all of it
+         * (a short status column keeps its natural width), the widest
+         * ones share the rest equally and wrap at word boundaries. Last
+         * resort when even the words do not fit: two characters. */
         if (min_sum > r->bw)
             for (size_t c = 0; c < cols; c++)
                 minw[c] = 2 * tl->size + 2 * tl->pad_x + 0.5;
-        for (size_t pass = 0; pass <= cols; pass++) {
-            double fixed_w = 0, free_nat = 0;
+        double left = r->bw;
+        for (size_t c = 0; c < cols; c++) {
+            tl->w[c] = minw[c];
+            left -= minw[c];
+            fixed[c] = nat[c] <= minw[c];
+        }
+        while (left > EPS) {
+            size_t open = 0;
+            double smallest = 0;
             for (size_t c = 0; c < cols; c++) {
                 if (fixed[c])
-                    fixed_w += minw[c];
-                else
-                    free_nat += nat[c];
-            }
-            bool changed = false;
-            for (size_t c = 0; c < cols; c++) {
-                if (fixed[c]) {
-                    tl->w[c] = minw[c];
                     continue;
-                }
-                double left = r->bw - fixed_w;
-                tl->w[c] = free_nat > 0 && left > 0 ? nat[c] * left / free_nat : minw[c];
-                if (tl->w[c] < minw[c]) {
-                    fixed[c] = true;
-                    changed = true;
-                }
+                double need = nat[c] - tl->w[c];
+                if (open == 0 || need < smallest)
+                    smallest = need;
+                open++;
             }
-            if (!changed)
+            if (open == 0)
                 break;
+            double share = left / (double)open;
+            double step = smallest < share ? smallest : share;
+            for (size_t c = 0; c < cols; c++) {
+                if (fixed[c])
+                    continue;
+                tl->w[c] += step;
+                left -= step;
+                if (nat[c] - tl->w[c] <= EPS)
+                    fixed[c] = true;
+            }
         }
     }
     free(nat);
@@ -1030,13 +1109,97 @@ static const char *block_text(const doc_block *b)
     return b->text ? b->text : "";
 }
 
+#define ANNEX_MAX 32
+
+/* "附件1：统计表" (or "附件1 统计表", "附件1") at the top of an annex page:
+ * *number_len is the byte length of "附件1", *title the rest. */
+static bool annex_label(const doc_block *b, const doc_block *prev, size_t *number_len,
+                        const char **title)
+{
+    static const char word[] = "附件";
+    if (!b->text || (b->kind != DOC_PLAIN && b->kind != DOC_PARAGRAPH) || !prev ||
+        (prev->kind != DOC_ANNEX_BREAK && prev->kind != DOC_PAGE_BREAK) ||
+        strncmp(b->text, word, sizeof word - 1) != 0)
+        return false;
+    const char *p = b->text + sizeof word - 1;
+    if (*p < '0' || *p > '9')
+        return false;
+    while (*p >= '0' && *p <= '9')
+        p++;
+    *number_len = (size_t)(p - b->text);
+    if (strncmp(p, "：", strlen("：")) == 0)
+        p += strlen("：");
+    else if (*p == ':')
+        p++;
+    while (*p == ' ')
+        p++;
+    *title = p;
+    return true;
+}
+
+static bool doc_mentions(const hz_doc *doc, const char *needle)
+{
+    for (size_t i = 0; i < doc->count; i++)
+        if (doc->blocks[i].text && strstr(doc->blocks[i].text, needle))
+            return true;
+    return false;
+}
+
+/* Lines of a signature block ('\n'-separated). */
+static size_t text_lines(const char *text)
+{
+    size_t n = 1;
+    for (const char *p = text; *p; p++)
+        n += *p == '\n';
+    return n;
+}
+
+/* 附件说明 after the body: "附件：1．统计表", the next annexes aligned under
+ * the first title; a single annex is named without a number. */
+static void layout_annex_note(render *r, const text_style *body, double two_chars,
+                              const char *const *titles, size_t count)
+{
+    if (count == 0)
+        return;
+    if (r->page && !r->page_empty)
+        r->y += r->pitch; /* an empty line after the body */
+    measure m = {r, body->f, body->size, body->track};
+    double hang = measure_text(&m, "附件：", strlen("附件："));
+    text_style s = *body;
+    s.align = TA_LEFT;
+    for (size_t i = 0; i < count && !failed(r); i++) {
+        char line[1024];
+        if (count == 1)
+            snprintf(line, sizeof line, "附件：%s", titles[i]);
+        else
+            snprintf(line, sizeof line, "%s%zu．%s", i == 0 ? "附件：" : "", i + 1, titles[i]);
+        s.indent = two_chars + (i == 0 ? 0 : hang);
+        /* all of it on one page */
+        layout_text(r, &s, line, (size_t)-1, i == 0 ? (double)(count - 1) * r->pitch : 0);
+    }
+}
+
 static void layout_blocks(render *r)
 {
     const hz_doc *doc = r->doc;
     text_style body = {r->body, BODY_SIZE, r->body_track, 0, 0, r->pitch, TA_JUSTIFY};
     double two_chars = 2 * (BODY_SIZE + r->body_track);
+    /* The annexes, for the 附件说明 before the 落款. */
+    const char *annex_titles[ANNEX_MAX];
+    size_t annexes = 0;
+    for (size_t i = 1; i < doc->count && annexes < ANNEX_MAX; i++) {
+        size_t nlen;
+        const char *title;
+        if (annex_label(&doc->blocks[i], &doc->blocks[i - 1], &nlen, &title))
+            annex_titles[annexes++] = title;
+    }
+    if (doc_mentions(doc, "附件："))
+        annexes = 0; /* the template writes its own */
+    bool annex_note_done = false;
+    bool draft_mark = doc->draft && !doc_mentions(doc, "征求意见稿");
     for (size_t i = 0; i < doc->count && !failed(r); i++) {
         const doc_block *b = &doc->blocks[i];
+        const doc_block *prev = i > 0 ? &doc->blocks[i - 1] : NULL;
         const doc_block *next = i + 1 < doc->count ? &doc->blocks[i + 1] : NULL;
         bool after_title = i > 0 && (doc->blocks[i - 1].kind == DOC_TITLE ||
                                      doc->blocks[i - 1].kind == DOC_SUBTITLE);
@@ -1048,10 +1211,42 @@ static void layout_blocks(render *r)
         double keep_extra = 2 * r->pitch;
         if (next && (next->kind == DOC_TABLE || next->kind == DOC_CHART))
             keep_extra = 3 * r->pitch;
+        /* The 落款 never stands alone: the last two lines of the text before
+         * it stay on its page, with the 附件说明 between them. */
+        r->tail_keep = 0;
+        if (next && next->kind == DOC_SIGNATURE && b->kind != DOC_SIGNATURE)
+            r->tail_keep = (double)(1 + text_lines(block_text(next))) * r->pitch +
+                           (annexes && !annex_note_done ? (double)(1 + annexes) * r->pitch : 0);
         text_style s = body;
+        size_t annex_number_len;
+        const char *annex_title;
+        if (annex_label(b, prev, &annex_number_len, &annex_title)) {
+            /* 附件1 in 黑体 at the top left, no colon; its title centred
+             * below in the title face */
+            char number[64];
+            snprintf(number, sizeof number, "%.*s", (int)annex_number_len, b->text);
+            s.f = r->h1;
+            s.track = 0;
+            s.align = TA_LEFT;
+            layout_text(r, &s, number, (size_t)-1, 2 * r->pitch);
+            if (*annex_title) {
+                text_style t = {r->title, TITLE_SIZE * 0.8, 0, 0, 0, r->pitch * 1.3, TA_CENTER};
+                layout_text(r, &t, annex_title, (size_t)-1, r->pitch);
+            }
+            continue;
+        }
         switch (b->kind) {
         case DOC_TITLE:
             layout_title(r, block_text(b));
+            if (draft_mark && !(next && next->kind == DOC_TITLE)) {
+                /* the 征求意见稿 text mark under the title (the diagonal one
+                 * is on every page) */
+                s.f = r->h2;
+                s.track = 0;
+                s.align = TA_CENTER;
+                layout_text(r, &s, "（征求意见稿）", 0, 0);
+                draft_mark = false;
+            }
             break;
         case DOC_SUBTITLE:
             s.f = r->h2;
@@ -1076,6 +1271,10 @@ static void layout_blocks(render *r)
             layout_text(r, &s, block_text(b), 1, 0);
             break;
         case DOC_SIGNATURE:
+            if (annexes && !annex_note_done) {
+                layout_annex_note(r, &body, two_chars, annex_titles, annexes);
+                annex_note_done = true;
+            }
             s.align = TA_RIGHT;
             s.right_inset = two_chars;
             if (r->page && !r->page_empty)
@@ -1098,6 +1297,7 @@ static void layout_blocks(render *r)
             break;
         }
     }
+    r->tail_keep = 0;
     if (!failed(r) && !r->page)
         new_page(r, false);
 }
