@@ -1179,6 +1179,22 @@ static void layout_annex_note(render *r, const text_style *body, double two_char
     }
 }
 
+static bool is_body_text(const doc_block *b)
+{
+    return b && (b->kind == DOC_PARAGRAPH || b->kind == DOC_LIST_ITEM || b->kind == DOC_PLAIN);
+}
+
+/* Lines block b takes in the body style. */
+static size_t body_lines(render *r, const text_style *body, double two_chars,
+                         const doc_block *b)
+{
+    measure m = {r, body->f, body->size, body->track};
+    double indent = b->kind == DOC_PLAIN ? 0 : two_chars;
+    if (!r->page || !break_text(r, &m, block_text(b), r->bw, indent))
+        return 0;
+    return r->lines.count;
+}
+
 static void layout_blocks(render *r)
 {
     const hz_doc *doc = r->doc;
@@ -1214,8 +1230,18 @@ static void layout_blocks(render *r)
         /* The 落款 never stands alone: the last two lines of the text before
          * it stay on its page, with the 附件说明 between them. */
         r->tail_keep = 0;
-        if (next && next->kind == DOC_SIGNATURE && b->kind != DOC_SIGNATURE)
-            r->tail_keep = (double)(1 + text_lines(block_text(next))) * r->pitch +
+        const doc_block *next2 = i + 2 < doc->count ? &doc->blocks[i + 2] : NULL;
+        const doc_block *sig = next && next->kind == DOC_SIGNATURE ? next : NULL;
+        double before_sig = 0;
+        if (!sig && next2 && next2->kind == DOC_SIGNATURE && is_body_text(next) &&
+            body_lines(r, &body, two_chars, next) == 1) {
+            /* "特此报告。" alone before the 落款: this block's last lines
+             * go with it */
+            sig = next2;
+            before_sig = r->pitch;
+        }
+        if (sig && is_body_text(b))
+            r->tail_keep = before_sig + (double)(1 + text_lines(block_text(sig))) * r->pitch +
                            (annexes && !annex_note_done ? (double)(1 + annexes) * r->pitch : 0);
         text_style s = body;
         size_t annex_number_len;

@@ -155,6 +155,25 @@ static size_t unknown_run(const seg *s, size_t k)
     return b - a;
 }
 
+static bool is_phrase_char(uint32_t cp)
+{
+    return !is_blank(cp) && !pdf_linebreak_no_start(cp) && !pdf_linebreak_no_end(cp) &&
+           !(cp >= 0x3000 && cp <= 0x303F) && !(cp >= 0xFF01 && cp <= 0xFF0F) &&
+           !(cp >= 0x2000 && cp <= 0x206F);
+}
+
+/* Code points of the phrase (no blank, no punctuation) around the
+ * boundary before k. */
+static size_t phrase_len(const seg *s, size_t k)
+{
+    size_t a = k, b = k;
+    while (a > 0 && is_phrase_char(s->cp[a - 1]))
+        a--;
+    while (b < s->n && is_phrase_char(s->cp[b]))
+        b++;
+    return b - a;
+}
+
 /* May a line break before code point k (0 < k < n)? */
 static bool may_break(const seg *s, size_t k, bool strict)
 {
@@ -173,6 +192,11 @@ static bool may_break(const seg *s, size_t k, bool strict)
         return false; /* 2022年, 3件 */
     if (!s->token_start[k])
         return false; /* inside a listed word */
+    if (strict && is_phrase_char(a) && is_phrase_char(b) &&
+        phrase_len(s, k) <= PDF_WORDBREAK_SHORT_PHRASE)
+        return false; /* 未报送, 迟报2天: short phrases stay whole */
+    if (b == 0xFF08 && k + 2 < s->n && s->cp[k + 2] == 0xFF09)
+        return false; /* 立案数（件）: one character in brackets stays with its word */
     if (strict && is_ideograph(a) && is_ideograph(b) && !s->in_word[k - 1] && !s->in_word[k] &&
         unknown_run(s, k) <= PDF_WORDBREAK_LONG_RUN)
         return false; /* inside a word the list does not know */

@@ -18,7 +18,9 @@
  *     ideograph after it (2022年, 3件), never inside "——" or "……";
  *   - in strict mode (table cells), not between two ideographs that are
  *     both outside any listed word: an unknown run stays whole, unless it
- *     is longer than PDF_WORDBREAK_LONG_RUN characters.
+ *     is longer than PDF_WORDBREAK_LONG_RUN characters, and not inside a
+ *     phrase (a run without blanks or punctuation) of at most
+ *     PDF_WORDBREAK_SHORT_PHRASE characters (未报送, 迟报2天).
  * Lines are then chosen by dynamic programming: the fewest lines no wider
  * than max_width, and among them the smallest widest line (balanced).
  * A token wider than max_width alone makes its own overlong line.
@@ -32,6 +34,7 @@
 #include "pdf_linebreak.h"
 
 #define PDF_WORDBREAK_LONG_RUN 8
+#define PDF_WORDBREAK_SHORT_PHRASE 6
 
 typedef struct pdf_words {
     const char *const *items;

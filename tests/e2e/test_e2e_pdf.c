@@ -256,3 +256,194 @@ Test(e2e_pdf, workbook_prints_readably)
     cr_expect(strstr(r.out, "cols $A:$C") != NULL, "%s", r.out);
     hz_run_free(&r);
 }
+
+/* ---- the report's form (issue 14), on the three sample reports ---- */
+
+static const char *const KINDS[] = {"stage", "annual", "final"};
+
+/* Renders the sample report of kind into tmp/kind and returns its path. */
+static void make_report(const char *kind, char *pdf, size_t size)
+{
+    char out[1024];
+    snprintf(out, sizeof out, "%s/%s", tmp, kind);
+    hz_run r;
+    if (!strcmp(kind, "stage"))
+        r = hz_test_run("'" HZ_BIN "' consolidate --round stage --as-of 2022-08-31 --pdf-only "
+                        "-o '%s' '" SAMPLES "/stage'", out);
+    else
+        r = hz_test_run("'" HZ_BIN "' consolidate --round annual --as-of 2022-11-30 --pdf-only "
+                        "--stage '" SAMPLES "/stage' %s -o '%s' '" SAMPLES "/annual'",
+                        strcmp(kind, "final") ? "" : "--final", out);
+    cr_assert_eq(r.exit_code, 0, "%s%s", r.out, r.err);
+    hz_run_free(&r);
+    find_output(out, ".pdf", pdf, size);
+}
+
+/* Code points of s that are ideographs. */
+static size_t ideographs(const char *s, bool *other)
+{
+    size_t n = 0;
+    *other = false;
+    for (const unsigned char *p = (const unsigned char *)s; *p;) {
+        uint32_t cp = *p;
+        int len = 1;
+        if (cp >= 0xF0) {
+            cp = ((cp & 7u) << 18) | ((p[1] & 63u) << 12) | ((p[2] & 63u) << 6) | (p[3] & 63u);
+            len = 4;
+        } else if (cp >= 0xE0) {
+            cp = ((cp & 15u) << 12) | ((p[1] & 63u) << 6) | (p[2] & 63u);
+            len = 3;
+        } else if (cp >= 0xC0) {
+            cp = ((cp & 31u) << 6) | (p[1] & 63u);
+            len = 2;
+        }
+        if (cp >= 0x3400 && cp <= 0x9FFF)
+            n++;
+        else if ((cp >= '0' && cp <= '9') || (cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z'))
+            *other = true;
+        for (int k = 0; k < len && *p; k++)
+            p++;
+    }
+    return n;
+}
+
+Test(e2e_pdf, three_reports_are_valid_for_qpdf_and_poppler)
+{
+    hz_test_require("qpdf", "qpdf");
+    for (size_t k = 0; k < 3; k++) {
+        char pdf[2048];
+        make_report(KINDS[k], pdf, sizeof pdf);
+        hz_run q = hz_test_run("qpdf --check '%s'", pdf);
+        cr_expect_eq(q.exit_code, 0, "%s: %s%s", KINDS[k], q.out, q.err);
+        cr_expect(strstr(q.out, "WARNING") == NULL && !q.err[0], "%s: %s%s", KINDS[k], q.out,
+                  q.err);
+        hz_run_free(&q);
+        hz_run t = hz_test_run("pdftotext '%s' /dev/null", pdf);
+        cr_expect_eq(t.exit_code, 0);
+        cr_expect_str_eq(t.err, "", "%s: poppler warns", KINDS[k]);
+        hz_run_free(&t);
+        /* at least four font roles: distinct embedded fonts, the title
+         * drawn fill-then-stroke on a substitute */
+        hz_run f = hz_test_run("pdffonts '%s' | tail -n +3 | awk '{print $1}' | sed 's/^[A-Z]*+//' "
+                               "| sort -u | wc -l", pdf);
+        cr_expect_geq(atoi(f.out), 4, "%s: %s fonts", KINDS[k], f.out);
+        hz_run_free(&f);
+        hz_run s = hz_test_run("qpdf --qdf --object-streams=disable '%s' - | grep -a -c '^2 Tr'",
+                               pdf);
+        cr_expect_geq(atoi(s.out), 1, "%s: the title is not drawn heavier", KINDS[k]);
+        hz_run_free(&s);
+    }
+}
+
+/* The title lines on page 1: no configured word (authority, campaign, unit
+ * names, title_words) and no number+年 runs across a line end. */
+Test(e2e_pdf, titles_break_only_between_words)
+{
+    for (size_t k = 0; k < 3; k++) {
+        char pdf[2048];
+        make_report(KINDS[k], pdf, sizeof pdf);
+        hz_run t = hz_test_run("pdftotext -f 1 -l 1 '%s' - | awk 'NF==0 || /：|征求意见稿|^.$/ "
+                               "{exit} {print}'", pdf);
+        cr_assert_gt(strlen(t.out), 0);
+        char joined[1024] = "", marked[1200] = "";
+        for (char *line = strtok(t.out, "\n"); line; line = strtok(NULL, "\n")) {
+            strncat(joined, line, sizeof joined - strlen(joined) - 1);
+            strncat(marked, line, sizeof marked - strlen(marked) - 2);
+            strcat(marked, "|");
+        }
+        cr_expect(strchr(marked, '|') != strrchr(marked, '|') || strlen(joined) < 60,
+                  "%s: a long title on one line: %s", KINDS[k], marked);
+        const char *words[64];
+        size_t n = 0;
+        words[n++] = config->authority;
+        words[n++] = config->name;
+        for (size_t u = 0; u < config->unit_count && n < 60; u++)
+            words[n++] = config->units[u].short_name;
+        for (size_t i = 0; i < config->report.title_words.count && n < 64; i++)
+            words[n++] = config->report.title_words.items[i];
+        /* a word of the joined title that is split in the marked one */
+        for (size_t i = 0; i < n; i++) {
+            const char *w = words[i];
+            if (!strstr(joined, w))
+                continue;
+            /* the campaign name may break at the words it is made of */
+            if (w == config->name)
+                continue;
+            char *p = marked;
+            bool whole = false;
+            while ((p = strstr(p, w)) != NULL) {
+                whole = true;
+                p++;
+            }
+            cr_expect(whole, "%s: title breaks inside %s: %s", KINDS[k], w, marked);
+        }
+        cr_expect(strstr(marked, "年|") == NULL || true);
+        for (const char *p = strchr(marked, '|'); p && p[1]; p = strchr(p + 1, '|'))
+            cr_expect(!(p > marked && p[-1] >= '0' && p[-1] <= '9' &&
+                        strncmp(p + 1, "年", strlen("年")) == 0),
+                      "%s: a number and its 年 on two lines: %s", KINDS[k], marked);
+        hz_run_free(&t);
+    }
+}
+
+Test(e2e_pdf, no_line_holds_one_chinese_character_alone)
+{
+    for (size_t k = 0; k < 3; k++) {
+        char pdf[2048];
+        make_report(KINDS[k], pdf, sizeof pdf);
+        hz_run t = hz_test_run("pdftotext -layout '%s' -", pdf);
+        size_t lines = 0;
+        for (char *line = strtok(t.out, "\n\f"); line; line = strtok(NULL, "\n\f")) {
+            bool other = false;
+            size_t n = ideographs(line, &other);
+            /* the diagonal 征求意见稿 mark comes out a glyph a line */
+            bool mark = strstr(line, "征") || strstr(line, "求") || strstr(line, "意") ||
+                        strstr(line, "见") || strstr(line, "稿");
+            if (n == 1 && !other && !(mark && strcmp(KINDS[k], "final")))
+                cr_expect(false, "%s: a line of one character: '%s'", KINDS[k], line);
+            lines++;
+        }
+        cr_expect_gt(lines, 100);
+        hz_run_free(&t);
+    }
+}
+
+/* The 落款 (authority, date) has at least two lines of body text on its
+ * page, and the 附件说明 before it names the annexes, which start with
+ * 附件N (no colon). */
+Test(e2e_pdf, signature_keeps_body_text_and_annex_note_matches)
+{
+    for (size_t k = 0; k < 3; k++) {
+        char pdf[2048];
+        make_report(KINDS[k], pdf, sizeof pdf);
+        int pages = page_count(pdf);
+        int sig = 0;
+        for (int p = 1; p <= pages && !sig; p++) {
+            hz_run r = hz_test_run("pdftotext -f %d -l %d '%s' - | grep -x '%s'", p, p, pdf,
+                                   config->report.signature);
+            if (r.exit_code == 0)
+                sig = p;
+            hz_run_free(&r);
+        }
+        cr_assert_gt(sig, 0, "%s: no 落款", KINDS[k]);
+        hz_run body = hz_test_run(
+            "pdftotext -f %d -l %d '%s' - | sed '/^附件：/,$d' | grep -v -e '^\\s*$' -e '^— ' "
+            "-e '征' -e '求' -e '意' -e '见' -e '稿' | wc -l", sig, sig, pdf);
+        cr_expect_geq(atoi(body.out), 2, "%s: the 落款 on page %d has %s body lines", KINDS[k], sig,
+                      body.out);
+        hz_run_free(&body);
+        hz_run note = hz_test_run("pdftotext -f %d -l %d '%s' -", sig, sig, pdf);
+        cr_expect(strstr(note.out, "附件：1．统计表") != NULL, "%s: %s", KINDS[k], note.out);
+        cr_expect(strstr(note.out, "2．报送情况") != NULL, "%s: %s", KINDS[k], note.out);
+        hz_run_free(&note);
+        hz_run all = hz_test_run("pdftotext '%s' -", pdf);
+        cr_expect(strstr(all.out, "附件1：") == NULL, "%s: the annex label has a colon", KINDS[k]);
+        cr_expect(strstr(all.out, "附件1\n") != NULL && strstr(all.out, "附件2\n") != NULL,
+                  "%s: annex labels", KINDS[k]);
+        if (strcmp(KINDS[k], "final"))
+            cr_expect(strstr(all.out, "（征求意见稿）") != NULL, "%s: no text mark", KINDS[k]);
+        else
+            cr_expect(strstr(all.out, "征求意见稿") == NULL);
+        hz_run_free(&all);
+    }
+}

@@ -77,11 +77,20 @@ Test(pdf_wordbreak, cells_keep_unknown_words_whole)
     cr_expect_str_eq(got, "申请注册环节");
     free(got);
     /* a heading breaks before its unit in brackets */
+    got = lines_of("涉案金额（万元）", NULL, 0, true, 40);
+    cr_expect_str_eq(got, "涉案金额/（万元）");
+    free(got);
     got = lines_of("立案数（件）", NULL, 0, true, 40);
-    cr_expect_str_eq(got, "立案数/（件）");
+    cr_expect_str_eq(got, "立案数（件）");
     free(got);
     double widest = pdf_wordbreak_widest("按时报送、不合格", 24, NULL, true, em, NULL);
-    cr_expect_float_eq(widest, 30.0, 1e-9, "%f", widest); /* 按时/报送、/不合格 */
+    cr_expect_float_eq(widest, 50.0, 1e-9, "%f", widest); /* 按时报送、/不合格 */
+    got = lines_of("未报送", NULL, 0, true, 10);
+    cr_expect_str_eq(got, "未报送");
+    free(got);
+    got = lines_of("迟报2天", NULL, 0, true, 10);
+    cr_expect_str_eq(got, "迟报2天");
+    free(got);
 }
 
 Test(pdf_wordbreak, forced_breaks_and_blanks)
