@@ -34,7 +34,7 @@
 #include "pdf_linebreak.h"
 
 #define PDF_WORDBREAK_LONG_RUN 8
-#define PDF_WORDBREAK_SHORT_PHRASE 6
+#define PDF_WORDBREAK_SHORT_PHRASE 4
 
 typedef struct pdf_words {
     const char *const *items;
