@@ -332,6 +332,13 @@ Test(e2e_pdf, three_reports_are_valid_for_qpdf_and_poppler)
                                pdf);
         cr_expect_geq(atoi(s.out), 1, "%s: the title is not drawn heavier", KINDS[k]);
         hz_run_free(&s);
+        /* no line letter-spaced wider than 1/4 em of the 16 pt body */
+        hz_run tc = hz_test_run("qpdf --qdf --object-streams=disable '%s' - | "
+                                "awk '$2 == \"Tc\" && $1 + 0 > m { m = $1 + 0 } END { print m + 0 }'",
+                                pdf);
+        cr_expect_leq(atof(tc.out), 16 * 0.25 + 0.01, "%s: character spacing %s pt", KINDS[k],
+                      tc.out);
+        hz_run_free(&tc);
     }
 }
 
@@ -446,4 +453,35 @@ Test(e2e_pdf, signature_keeps_body_text_and_annex_note_matches)
             cr_expect(strstr(all.out, "征求意见稿") == NULL);
         hz_run_free(&all);
     }
+}
+
+/* One notice per font role served by a substitute, on the terminal and in
+ * validation.json; the chart of page 1 shrinks to stay on page 1. */
+Test(e2e_pdf, font_substitutions_are_noticed_once_and_chart_stays_on_page_1)
+{
+    char out[1024];
+    snprintf(out, sizeof out, "%s/notice", tmp);
+    hz_run r = hz_test_run("'" HZ_BIN "' consolidate --lang zh --round annual --as-of 2022-11-30 "
+                           "--final --pdf-only -o '%s' '" SAMPLES "/annual'", out);
+    cr_assert_eq(r.exit_code, 0, "%s", r.err);
+    /* the sample configuration names the bureau's fonts first, which this
+     * machine does not have: each role once */
+    const char *roles[] = {"（title）", "（body）", "（heading1）", "（heading2）", "（page）"};
+    for (size_t i = 0; i < 5; i++) {
+        const char *first = strstr(r.err, roles[i]);
+        cr_expect(first != NULL, "no notice for %s: %s", roles[i], r.err);
+        if (first)
+            cr_expect(strstr(first + 1, roles[i]) == NULL, "two notices for %s", roles[i]);
+    }
+    hz_run_free(&r);
+    hz_run v = hz_test_run("/usr/bin/python3 -c 'import json,sys; "
+                           "print(len(json.load(open(sys.argv[1]))[\"font_substitutions\"]))' "
+                           "'%s/validation.json'", out);
+    cr_expect_eq(atoi(v.out), 5, "%s%s", v.out, v.err);
+    hz_run_free(&v);
+    char pdf[2048];
+    find_output(out, ".pdf", pdf, sizeof pdf);
+    hz_run p1 = hz_test_run("pdftotext -f 1 -l 1 '%s' -", pdf);
+    cr_expect(strstr(p1.out, "各单位立案数") != NULL, "the chart left page 1: %s", p1.out);
+    hz_run_free(&p1);
 }

@@ -483,6 +483,37 @@ Test(pdf_render, incomplete_fonts_are_refused)
     config_free(config);
 }
 
+/* A landscape page's number sits where the portrait pages have theirs once
+ * the sheet is turned: drawn turned, along the landscape page's left edge
+ * (GB/T 9704 横排表格). */
+Test(pdf_render, landscape_page_number_as_on_portrait_pages)
+{
+    hz_doc *doc = build_doc(false);
+    char path[256];
+    temp_path(path, sizeof path, "landscape-number");
+    render_ok(doc, path);
+    hz_run info = hz_test_run("pdfinfo -l 99 '%s' | awk '/^Page.*size/ && $4 > $6 {print $2; exit}'",
+                              path);
+    int page = atoi(info.out);
+    hz_run_free(&info);
+    cr_assert_gt(page, 0, "no landscape page");
+    hz_run box = hz_test_run("pdftotext -f %d -l %d -bbox '%s' - | grep '>%d</word>'", page, page,
+                             path, page);
+    cr_assert_eq(box.exit_code, 0, "no page number on page %d", page);
+    double xmin = atof(strstr(box.out, "xMin=\"") + 6);
+    cr_expect_lt(xmin, 80, "not at the left edge: %s", box.out);
+    /* turned: "—", N and "—" one above the other, at the same x */
+    char xs[64];
+    snprintf(xs, sizeof xs, "%.6f", xmin);
+    hz_run_free(&box);
+    hz_run stack = hz_test_run("pdftotext -f %d -l %d -bbox '%s' - | grep -c 'xMin=\"%s\"'", page,
+                               page, path, xs);
+    cr_expect_geq(atoi(stack.out), 3, "not turned: %s", stack.out);
+    hz_run_free(&stack);
+    remove(path);
+    doc_free(doc);
+}
+
 Test(pdf_render, unwritable_path_leaves_nothing)
 {
     hz_doc *doc = build_doc(false);
