@@ -485,3 +485,72 @@ Test(e2e_pdf, font_substitutions_are_noticed_once_and_chart_stays_on_page_1)
     cr_expect(strstr(p1.out, "各单位立案数") != NULL, "the chart left page 1: %s", p1.out);
     hz_run_free(&p1);
 }
+
+/* Copying text from the PDF gives the report's words: every paragraph and
+ * heading of the expanded Markdown (huizong render --markdown), markup
+ * removed, is in pdftotext's output (Chinese, digits, full-width
+ * punctuation; line ends and blanks ignored). */
+Test(e2e_pdf, extracted_text_equals_the_expanded_markdown)
+{
+    for (size_t k = 0; k < 3; k++) {
+        char pdf[2048], md[1200];
+        make_report(KINDS[k], pdf, sizeof pdf);
+        char *slash = strrchr(pdf, '/');
+        snprintf(md, sizeof md, "%.*s/context.json", (int)(slash - pdf), pdf);
+        const char *tpl = !strcmp(KINDS[k], "final") ? "final" : KINDS[k];
+        hz_run m = hz_test_run("'" HZ_BIN "' render --markdown --template '" HZ_SOURCE_DIR
+                               "/templates/%s.md' --context '%s'", tpl, md);
+        cr_assert_eq(m.exit_code, 0, "%s", m.err);
+        /* -raw: in content order, so the diagonal mark stays apart; a
+         * paragraph that runs onto the next page has that page's mark and
+         * number ("征求意见稿—5—") inside it: taken out */
+        char *text = pdf_text_mode(pdf, "-raw");
+        static const char dash[] = "—", mark[] = "征求意见稿";
+        char *w = text;
+        for (const char *p = text; *p;) {
+            if (!strncmp(p, mark, strlen(mark))) {
+                p += strlen(mark);
+                continue;
+            }
+            if (!strncmp(p, dash, strlen(dash))) {
+                const char *q = p + strlen(dash);
+                size_t d = strspn(q, "0123456789");
+                if (d > 0 && !strncmp(q + d, dash, strlen(dash))) {
+                    p = q + d + strlen(dash);
+                    continue;
+                }
+            }
+            *w++ = *p++;
+        }
+        *w = '\0';
+        size_t checked = 0;
+        for (char *line = strtok(m.out, "\n"); line; line = strtok(NULL, "\n")) {
+            if (!*line || strchr("|{>-<", *line) || strstr(line, "征求意见稿"))
+                continue;
+            char clean[4096];
+            size_t n = 0;
+            for (const char *p = line; *p && n + 1 < sizeof clean; p++)
+                if (!strncmp(p, "　", strlen("　")))
+                    p += strlen("　") - 1; /* an ideographic space, as blanks */
+                else if (*p != '#' && *p != '*' && *p != ' ' && *p != '\\')
+                    clean[n++] = *p;
+            clean[n] = '\0';
+            /* a Markdown list marker "2." is typeset as "2．" */
+            size_t digits = strspn(clean, "0123456789");
+            if (digits > 0 && clean[digits] == '.' && n + 3 < sizeof clean) {
+                memmove(clean + digits + 3, clean + digits + 1, n - digits);
+                memcpy(clean + digits, "．", 3);
+            }
+            /* 附件N：title is drawn as the label 附件N and the title */
+            if (!strncmp(clean, "附件", strlen("附件")) && strstr(clean, "："))
+                continue;
+            if (n < 4)
+                continue;
+            cr_expect(strstr(text, clean) != NULL, "%s: not in the PDF text: %s", KINDS[k], clean);
+            checked++;
+        }
+        cr_expect_gt(checked, 20, "%s", KINDS[k]);
+        free(text);
+        hz_run_free(&m);
+    }
+}
