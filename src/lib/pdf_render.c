@@ -441,8 +441,11 @@ static void avoid_orphan(render *r, const text_style *s, const char *text, pdf_l
     size_t ideographs = 0;
     for (size_t pos = last->start; pos < last->end;)
         ideographs += is_ideograph_cp(pdf_utf8_decode(text, last->end, &pos));
-    if (ideographs != 1 || last->start != prev->end)
+    if (ideographs != 1)
         return;
+    for (size_t pos = prev->end; pos < last->start; pos++)
+        if (text[pos] != ' ' && text[pos] != '\t')
+            return; /* only blanks between the two lines */
     measure m = {r, s->f, s->size, s->track};
     size_t cut = prev->end;
     for (int moved = 0; moved < 3 && cut > prev->start; moved++) {
@@ -463,6 +466,12 @@ static void avoid_orphan(render *r, const text_style *s, const char *text, pdf_l
     }
     if (cut <= prev->start)
         return; /* would empty the line: leave it */
+    if (last->start != prev->end) {
+        /* the blank between them is drawn inside the last line now */
+        size_t blanks = last->start - prev->end;
+        last->chars += blanks;
+        last->width += (double)blanks * measure_cp(&m, ' ');
+    }
     prev->end = last->start = cut;
 }
 
