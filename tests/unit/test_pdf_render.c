@@ -1,5 +1,6 @@
 /* test_pdf_render.c - render a hand-built report and inspect it with poppler. */
 #include <criterion/criterion.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -510,6 +511,68 @@ Test(pdf_render, landscape_page_number_as_on_portrait_pages)
                                page, path, xs);
     cr_expect_geq(atoi(stack.out), 3, "not turned: %s", stack.out);
     hz_run_free(&stack);
+    remove(path);
+    doc_free(doc);
+}
+
+/* xMin and xMax of the first word equal to word on page 1 (pdftotext -bbox). */
+static bool word_box(const char *pdf, const char *word, double *x0, double *x1, double *y0)
+{
+    hz_run r = hz_test_run("pdftotext -f 1 -l 1 -bbox '%s' - | grep -m1 '>%s</word>'", pdf, word);
+    bool ok = r.exit_code == 0 && strstr(r.out, "xMin");
+    if (ok) {
+        *x0 = atof(strstr(r.out, "xMin=\"") + 6);
+        *x1 = atof(strstr(r.out, "xMax=\"") + 6);
+        *y0 = atof(strstr(r.out, "yMin=\"") + 6);
+    }
+    hz_run_free(&r);
+    return ok;
+}
+
+/* A two-level header is drawn as spanning cells: "立案数（件）" centred over
+ * its three sub-columns, "单位" over both header rows; a table that would
+ * leave one data row (and the total) on its last page breaks earlier; no
+ * cell word is split. */
+Test(pdf_render, two_level_header_spans_and_rows_stay_together)
+{
+    hz_doc *doc = doc_new();
+    cr_assert_not_null(doc_add_text(doc, DOC_PARAGRAPH, "各单位数据对比如下。"));
+    size_t data = 25; /* page 1 holds 24 of them: one and the total would be left */
+    doc_table *t = doc_table_new(2 + data + 1, 4, 2);
+    static const char *const head[2][4] = {{"单位", "立案数（件）", "", ""},
+                                           {"", "阶段小结", "年度总结", "增量"}};
+    for (size_t r = 0; r < 2; r++)
+        for (size_t c = 0; c < 4; c++)
+            doc_table_set(t, r, c, head[r][c]);
+    for (size_t r = 2; r < 2 + data; r++) {
+        doc_table_set(t, r, 0, r % 2 ? "申请注册环节" : "许昌经济技术开发区");
+        doc_table_set(t, r, 1, "21");
+        doc_table_set(t, r, 2, "53");
+        doc_table_set(t, r, 3, "32");
+    }
+    doc_table_set(t, 2 + data, 0, "合计");
+    t->last_row_total = true;
+    cr_assert_not_null(doc_add_table(doc, t));
+    char path[256];
+    temp_path(path, sizeof path, "spans");
+    render_ok(doc, path);
+    double l0, l1, ly, a0, a1, ay, c0, c1, cy, u0, u1, uy;
+    cr_assert(word_box(path, "立案数（件）", &l0, &l1, &ly));
+    cr_assert(word_box(path, "阶段小结", &a0, &a1, &ay));
+    cr_assert(word_box(path, "增量", &c0, &c1, &cy));
+    cr_assert(word_box(path, "单位", &u0, &u1, &uy));
+    double mid = (l0 + l1) / 2, span_mid = (a0 + c1) / 2;
+    cr_expect(mid > a1 && mid < c0, "label not over its columns: %f (%f..%f)", mid, a1, c0);
+    cr_expect(fabs(mid - span_mid) < 25, "label not centred: %f vs %f", mid, span_mid);
+    cr_expect(uy > ly + 3 && uy < ay, "单位 not centred over both rows: %f %f %f", ly, uy, ay);
+    /* the last page carries at least three rows, none split */
+    hz_run last = hz_test_run("pdftotext -layout -f 2 -l 2 '%s' - | grep -c -e 申请注册环节 "
+                              "-e 许昌经济技术开发区 -e 合计", path);
+    cr_expect_geq(atoi(last.out), 3, "rows on the last page: %s", last.out);
+    hz_run_free(&last);
+    hz_run split = hz_test_run("pdftotext '%s' - | grep -c -x -e 申请注册环 -e 节", path);
+    cr_expect_eq(atoi(split.out), 0, "a cell word is split");
+    hz_run_free(&split);
     remove(path);
     doc_free(doc);
 }
