@@ -198,7 +198,7 @@ Test(config_shipped, campaign)
     cr_expect_eq(c->start, ymd(2022, 6, 20));
     cr_expect_eq(c->end, ymd(2022, 12, 31));
     cr_expect_eq(c->template_version, 1);
-    cr_expect_str_eq(c->report.title, "许昌市打击侵犯知识产权犯罪专项治理工作报告");
+    cr_expect_str_eq(c->report.title, "许昌市市场监督管理局关于打击侵犯知识产权犯罪专项治理工作情况的报告");
     cr_expect_str_eq(c->report.recipient, "河南省市场监督管理局");
     cr_expect_str_eq(c->report.signature, "许昌市市场监督管理局");
     /* fonts by role: the bureau's family first, a packaged one last */
