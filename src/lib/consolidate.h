@@ -2,6 +2,8 @@
  * consolidate.h - one round's folder of county returns into city figures
  * (DESIGN §6).
  *
+ * The in-memory consolidation: consolidate_build() turns checked returns
+ * into city figures; the folder run that feeds it is consolidate_folder.h.
  * consolidate_folder() lists the folder (sorted bytewise by name, so the
  * result never depends on the OS directory order), runs check_file() on
  * every *.xlsx (two worker threads; results kept in list order), reads the
@@ -51,8 +53,6 @@
 #include "hz_amount.h"
 #include "hz_date.h"
 #include "issue.h"
-
-struct json_object;
 
 #define HZ_NONE_INDEX SIZE_MAX
 
@@ -159,31 +159,12 @@ typedef struct hz_consolidation {
     struct hz_analysis *analysis;          /* continuity, outliers, year on
                                               year, assessment (analysis.h);
                                               NULL until analysis_run */
+    void (*analysis_free)(struct hz_analysis *);
+                                           /* set by analysis_run with
+                                              analysis: the consolidation
+                                              owns the analysis without
+                                              depending on analysis.h */
 } hz_consolidation;
-
-typedef void (*hz_progress_fn)(void *user, size_t done, size_t total, const char *name);
-
-typedef struct hz_consolidate_options {
-    int threads;               /* workers for reading; <= 0: 2 */
-    const char *stage_folder;  /* annual only: also consolidate this stage
-                                  folder for the side-by-side figures;
-                                  NULL: config stage_folder when set */
-    const char *previous_dir;  /* last year's archive for year on year
-                                  (analysis.h), or NULL */
-    hz_progress_fn progress;   /* called after each file (from the workers,
-                                  serialised by a lock); may be NULL */
-    void *progress_user;
-} hz_consolidate_options;
-
-/* Consolidates folder for round, then runs analysis_run (analysis.h) on the
- * result (continuity with the stage folder, outliers, year on year with
- * opt->previous_dir, assessment). HZ_ERR_IO when the folder cannot be listed,
- * HZ_ERR_FORMAT for a malformed receipts.ini; a missing or damaged previous
- * archive is an error too (analysis_previous_read). An empty folder or one without
- * any accepted file is not an error: check accepted_units. */
-hz_status consolidate_folder(const hz_config *config, const hz_round *round,
-                             const char *folder, const hz_consolidate_options *opt,
-                             hz_consolidation **out, hz_error *err);
 
 /* The second half of consolidate_folder, for callers that already hold the
  * check results (and for tests with hand-built submissions): takes ownership
@@ -194,6 +175,8 @@ hz_status consolidate_build(const hz_config *config, const hz_round *round,
                             hz_receipts *receipts, hz_consolidation **out, hz_error *err);
 
 void consolidation_free(hz_consolidation *cons);
+/* Frees what one hz_cons_file owns (not the struct itself). */
+void consolidate_file_free(hz_cons_file *file);
 
 /* Parses a receipts.ini file. */
 hz_status consolidate_read_receipts(const char *path, hz_receipts *out, hz_error *err);
@@ -205,46 +188,5 @@ void consolidate_receipts_free(hz_receipts *receipts);
 /* Why a folder entry is not a submission (HZ_M_NONE when it is a *.xlsx
  * candidate). is_dir / is_regular describe the entry. */
 hz_msg_id consolidate_classify_name(const char *name, bool is_dir, bool is_regular);
-
-/* Percent with one decimal, exactly rounded ("85.7%"); "—" when den == 0. */
-const char *consolidate_format_rate(size_t num, size_t den, char *buf, size_t size);
-
-/* Short status text of a unit ("按时报送", "迟报2天", "未报送") in lang. */
-const char *consolidate_unit_status_text(const hz_cons_unit *unit, hz_lang lang, char *buf,
-                                         size_t size);
-/* Receipt time "2022-11-23 16:20" (or the date alone); "" when unknown. */
-const char *consolidate_format_receipt(const hz_cons_unit *unit, char *buf, size_t size);
-/* "2022年6月20日至2022年7月10日" for config phase index (the last index,
- * phase_count, is the 'outside every phase' bucket: ""). */
-const char *consolidate_phase_period(const hz_config *config, size_t phase, hz_lang lang,
-                                     char *buf, size_t size);
-/* Display name of a measure numeral (一..五, 工作要求). */
-const char *consolidate_measure_name(const char *numeral, hz_lang lang);
-/* Indicator value as text: counts plainly, amounts with decimals; "" when
- * missing. */
-const char *consolidate_format_value(const hz_indicator *ind, hz_amount value, bool present,
-                                     int decimals, char *buf, size_t size);
-
-/* "accepted" ... for JSON / "已采用" ... for people. */
-const char *consolidate_file_status_name(hz_file_status status);
-const char *consolidate_file_status_text(hz_file_status status, hz_lang lang);
-
-/* The report context of report_template.h (exact shape documented there).
- * as_of gives report.date; final sets report.final and round.id "final".
- * Returns NULL on out-of-memory. */
-struct json_object *consolidate_to_json(const hz_consolidation *cons, hz_lang lang,
-                                        hz_date as_of, bool final);
-
-/* The consolidation's own findings (cons->issues: cross-unit cases,
- * receipts, continuity, outliers) for validation.json:
- * {"valid": no errors, "counts": {errors, warnings, explained, notices},
- *  "issues": [{file, sheet, cell, field, rule, severity, explained, found,
- *              expected, message}]}. NULL on out-of-memory. */
-struct json_object *consolidate_issues_json(const hz_consolidation *cons, hz_lang lang);
-
-/* Saves the context (consolidate_to_json) atomically as pretty JSON; loads
- * it back (*out: a new json object the caller puts). */
-hz_status consolidation_save(struct json_object *context, const char *path, hz_error *err);
-hz_status consolidation_load(const char *path, struct json_object **out, hz_error *err);
 
 #endif
