@@ -577,6 +577,40 @@ Test(pdf_render, two_level_header_spans_and_rows_stay_together)
     doc_free(doc);
 }
 
+/* A table whose words do not fit the portrait block even at 9 pt goes on a
+ * landscape page of its own (GB/T 9704 横排表格); the text after it is on
+ * a portrait page again. */
+Test(pdf_render, wide_table_turns_to_a_landscape_page)
+{
+    hz_doc *doc = doc_new();
+    cr_assert_not_null(doc_add_text(doc, DOC_PARAGRAPH, "各单位指标如下。"));
+    cr_assert(doc_add_word(doc, "许昌经济技术开发区")); /* a unit name: never broken */
+    size_t cols = 7; /* 7 x 9 characters: wider than 156 mm at 9 pt, within 225 mm */
+    doc_table *t = doc_table_new(3, cols, 1);
+    for (size_t c = 0; c < cols; c++) {
+        doc_table_set(t, 0, c, "许昌经济技术开发区");
+        doc_table_set(t, 1, c, "123456");
+        doc_table_set(t, 2, c, "7890");
+    }
+    cr_assert_not_null(doc_add_table(doc, t));
+    cr_assert_not_null(doc_add_text(doc, DOC_PARAGRAPH, "表后的正文。"));
+    char path[256];
+    temp_path(path, sizeof path, "turned");
+    render_ok(doc, path);
+    hz_run info = hz_test_run("pdfinfo -l 9 '%s' | awk '/^Page.*size/ {print ($4 > $6) ? \"L\" : \"P\"}' "
+                              "| tr -d '\\n'", path);
+    cr_expect_str_eq(info.out, "PLP", "page orientations");
+    hz_run_free(&info);
+    hz_run p2 = hz_test_run("pdftotext -f 2 -l 2 '%s' -", path);
+    cr_expect(strstr(p2.out, "许昌经济技术开发区") != NULL, "the table is not on page 2");
+    hz_run_free(&p2);
+    hz_run p3 = hz_test_run("pdftotext -f 3 -l 3 '%s' -", path);
+    cr_expect(strstr(p3.out, "表后的正文。") != NULL, "the text after it: %s", p3.out);
+    hz_run_free(&p3);
+    remove(path);
+    doc_free(doc);
+}
+
 Test(pdf_render, unwritable_path_leaves_nothing)
 {
     hz_doc *doc = build_doc(false);
