@@ -97,15 +97,6 @@ static hz_status examine_files(const hz_config *config, const hz_round *round,
     return HZ_OK;
 }
 
-static char *path_join(const char *dir, const char *name)
-{
-    size_t n = strlen(dir) + strlen(name) + 2;
-    char *p = malloc(n);
-    if (p)
-        snprintf(p, n, "%s/%s", dir, name);
-    return p;
-}
-
 hz_status consolidate_folder(const hz_config *config, const hz_round *round,
                              const char *folder, const hz_consolidate_options *opt,
                              hz_consolidation **out, hz_error *err)
@@ -132,7 +123,7 @@ hz_status consolidate_folder(const hz_config *config, const hz_round *round,
         hz_cons_file *f = &files[count++];
         f->unit = HZ_NONE_INDEX;
         f->name = strdup(e->name);
-        f->path = path_join(folder, e->name);
+        f->path = fs_path_join(folder, e->name);
         if (!f->name || !f->path) {
             s = hz_error_set(err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL);
             break;
