@@ -20,24 +20,35 @@ is_essential() { [[ $(dpkg-query -W -f='${Essential}' "$1" 2>/dev/null) == yes ]
 problems=0
 problem() { echo "check-deps: $*" >&2; problems=$((problems + 1)); }
 
-# 1. fonts named by the configurations
-while IFS= read -r family; do
-  [[ -n $family ]] || continue
+# 1. fonts named by the configurations: each font_* key is a list tried in
+#    order, the bureau's own family (not packaged in Debian) first and a
+#    packaged one last. The last family of every list must come from a
+#    listed package; any other family that is installed here must too.
+check_font() { # family, must_be_packaged
+  local family=$1 must=$2 package file owner
   package=$(grep -E "#[[:space:]]*font:[[:space:]]*${family}[[:space:]]*$" "$list" | awk '{ print $1 }' | head -n 1 || true)
+  file=$(fc-list ":family=$family" file 2>/dev/null | head -n 1 | sed 's/: *$//' || true)
   if [[ -z $package ]]; then
-    problem "font family \"$family\" (configured) has no package in deps/debian-packages.txt (add \"PACKAGE  # font: $family\")"
-    continue
+    [[ $must == yes || -n $file ]] &&
+      problem "font family \"$family\" (configured) has no package in deps/debian-packages.txt (add \"PACKAGE  # font: $family\")"
+    return 0
   fi
   is_listed "$package" || problem "font package $package is only a comment in deps/debian-packages.txt"
-  file=$(fc-list ":family=$family" file 2>/dev/null | head -n 1 | sed 's/: *$//' || true)
   if [[ -n $file ]]; then
     owner=$(dpkg-query -S "$file" 2>/dev/null | cut -d: -f1 | head -n 1 || true)
     [[ $owner == "$package" ]] ||
       problem "font family \"$family\" is installed from ${owner:-no package} ($file), but the list names $package"
   fi
+}
+while IFS= read -r value; do
+  [[ -n $value ]] || continue
+  mapfile -t families < <(tr ',' '\n' <<<"$value" | sed -E 's/^[[:space:]]+//; s/[[:space:]]+$//; s/^"//; s/"$//' | awk 'NF')
+  n=${#families[@]}
+  for ((i = 0; i < n; i++)); do
+    check_font "${families[i]}" "$([[ $i -eq $((n - 1)) ]] && echo yes || echo no)"
+  done
 done < <(cat "$here"/config/*/campaign.ini |
-         sed -nE 's/^[[:space:]]*font_(song|hei|kai|title|body|heading1|heading2|page|fallbacks)[[:space:]]*=[[:space:]]*//p' |
-         tr ',' '\n' | sed -E 's/^[[:space:]]+//; s/[[:space:]]+$//; s/^"//; s/"$//' | sort -u)
+         sed -nE 's/^[[:space:]]*font_(song|hei|kai|title|body|heading1|heading2|page|fallbacks)[[:space:]]*=[[:space:]]*//p' | sort -u)
 
 # 2. tools the tests require
 while IFS= read -r package; do

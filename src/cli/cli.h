@@ -54,6 +54,9 @@ void cli_say(hz_cli *cli, hz_msg_id id, ...);
 void cli_error(hz_cli *cli, hz_msg_id id, ...);
 /* Prints an hz_error to stderr with the command prefix. */
 void cli_report_error(hz_cli *cli, const hz_error *err);
+struct hz_config;
+/* One line on stderr per report font role served by a substitute. */
+void cli_font_notices(hz_cli *cli, const struct hz_config *config);
 /* Prints a usage error plus "try huizong CMD --help" and returns 2. */
 int cli_usage_error(hz_cli *cli, hz_msg_id id, ...);
 /* The usage error for getopt_long's ':' (missing argument) or '?'

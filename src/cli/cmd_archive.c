@@ -105,6 +105,7 @@ int cmd_archive(hz_cli *cli, int argc, char **argv)
         snprintf(cases, sizeof cases, "%" PRId64, result.cases_filed);
         hz_amount_format(result.amount, config->report.amount_decimals, true, amount,
                          sizeof amount);
+        cli_font_notices(cli, config);
         cli_say(cli, HZ_M_ARCHIVE_DONE_FIGURES, exp, acc, cases, amount, NULL);
         cli_say(cli, HZ_M_ARCHIVE_DONE, result.path, files, subs, NULL);
         if (result.zip_path)

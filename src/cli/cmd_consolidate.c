@@ -263,6 +263,8 @@ int cmd_consolidate(hz_cli *cli, int argc, char **argv)
         cli_report_error(cli, &err);
         rc = cli_exit_code(s);
     }
+    if (done.pdf)
+        cli_font_notices(cli, config);
 
     if (!strcmp(format, "json")) {
         json_object *summary = context ? json_object_get(context)

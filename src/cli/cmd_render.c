@@ -95,6 +95,7 @@ int cmd_render(hz_cli *cli, int argc, char **argv)
         cli_report_error(cli, &err);
         rc = cli_exit_code(s);
     } else {
+        cli_font_notices(cli, config);
         cli_say(cli, HZ_M_CLI_WROTE, output, NULL);
     }
     json_object_put(context);

@@ -76,10 +76,13 @@ void config_free(hz_config *c)
     free(c->report.title);
     free(c->report.recipient);
     free(c->report.signature);
-    free(c->report.font_song);
-    free(c->report.font_hei);
-    free(c->report.font_kai);
+    config_list_free(&c->report.font_title);
+    config_list_free(&c->report.font_body);
+    config_list_free(&c->report.font_heading1);
+    config_list_free(&c->report.font_heading2);
+    config_list_free(&c->report.font_page);
     config_list_free(&c->report.font_fallbacks);
+    config_list_free(&c->report.title_words);
     for (size_t i = 0; i < c->unit_count; i++) {
         free(c->units[i].code);
         free(c->units[i].name);

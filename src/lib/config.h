@@ -19,11 +19,13 @@
  *               move_to_workday (yes/no)    (ID is stage or annual)
  *   [calendar]  holidays = comma list of dates; workdays = comma list of
  *               weekend dates that are working days (调休)
- *   [report]    title, recipient, signature, font_song, font_hei, font_kai,
- *               font_fallbacks (comma list), amount_decimals (0..4),
- *               typical_cases (1..10, default 5), narrative (path of the
- *               city's narrative file relative to the folder; default
- *               narrative.md when that file exists; report_narrative.h)
+ *   [report]    title, recipient, signature, font_title, font_body,
+ *               font_heading1, font_heading2, font_page, font_fallbacks (comma
+ *               lists of fontconfig families), title_words (comma list),
+ *               amount_decimals (0..4), typical_cases (1..10, default 5),
+ *               narrative (path of the city's narrative file relative to the
+ *               folder; default narrative.md when that file exists;
+ *               report_narrative.h)
  *   [limits]    max_entry_bytes, max_total_bytes, max_ratio, max_entries,
  *               max_cell_chars, max_rows, max_cols, max_shared_strings,
  *               max_xml_depth (all optional, defaults below)
@@ -145,8 +147,11 @@ typedef struct hz_limits {
 
 typedef struct hz_report_settings {
     char *title, *recipient, *signature;
-    char *font_song, *font_hei, *font_kai;
-    hz_list font_fallbacks;
+    /* fontconfig families per role, tried in order */
+    hz_list font_title, font_body, font_heading1, font_heading2, font_page;
+    hz_list font_fallbacks;  /* for characters a role's font lacks */
+    hz_list title_words;     /* words a title line may not break inside,
+                                besides the authority, campaign and unit names */
     int amount_decimals;
     int typical_cases;             /* typical cases in the final report, 1..10 */
     char *narrative_name;          /* the city's narrative file (base name),

@@ -900,8 +900,8 @@ static void load_calendar(loader *L, dictionary *d, const char *sec)
 static void load_report(loader *L, dictionary *d)
 {
     static const char *const keys[] = {
-        "title", "recipient", "signature", "font_song", "font_hei", "font_kai",
-        "font_fallbacks", "amount_decimals",
+        "title", "recipient", "signature", "font_title", "font_body", "font_heading1",
+        "font_heading2", "font_page", "font_fallbacks", "title_words", "amount_decimals",
         "typical_cases", "narrative", NULL
     };
     hz_report_settings *r = &L->cfg->report;
@@ -914,10 +914,18 @@ static void load_report(loader *L, dictionary *d)
     r->title = present ? get_string(L, d, sec, "title", true, NULL) : dup_or_flag(L, "");
     r->recipient = present ? get_string(L, d, sec, "recipient", true, NULL) : dup_or_flag(L, "");
     r->signature = present ? get_string(L, d, sec, "signature", true, NULL) : dup_or_flag(L, "");
-    r->font_song = get_string(L, d, sec, "font_song", false, "AR PL SungtiL GB");
-    r->font_hei = get_string(L, d, sec, "font_hei", false, "WenQuanYi Zen Hei");
-    r->font_kai = get_string(L, d, sec, "font_kai", false, "AR PL KaitiM GB");
+    /* Each role: fontconfig families in order, the bureau's font first and
+     * a Debian-packaged one last (GB/T 9704: 小标宋 title, 仿宋 body, 黑体
+     * and 楷体 headings, 宋体 page numbers). */
+    get_list(L, d, sec, "font_title", false, "方正小标宋简体, 方正小标宋_GBK, AR PL SungtiL GB",
+             &r->font_title);
+    get_list(L, d, sec, "font_body", false, "仿宋_GB2312, 仿宋, AR PL SungtiL GB", &r->font_body);
+    get_list(L, d, sec, "font_heading1", false, "黑体, WenQuanYi Zen Hei", &r->font_heading1);
+    get_list(L, d, sec, "font_heading2", false, "楷体_GB2312, 楷体, AR PL KaitiM GB",
+             &r->font_heading2);
+    get_list(L, d, sec, "font_page", false, "宋体, AR PL UMing CN", &r->font_page);
     get_list(L, d, sec, "font_fallbacks", false, "AR PL UMing CN", &r->font_fallbacks);
+    get_list(L, d, sec, "title_words", false, "", &r->title_words);
     long long decimals = 2;
     get_integer(L, d, sec, "amount_decimals", false, 0, 4, 2, &decimals);
     r->amount_decimals = (int)decimals;

@@ -10,6 +10,7 @@
 #include "hz_text.h"
 #include "pdf_fonts.h"
 #include "pdf_linebreak.h"
+#include "pdf_wordbreak.h"
 
 #define MM (72.0 / 25.4)
 #define A4_W 595.276
@@ -20,13 +21,23 @@
 #define LINES_PER_PAGE 22
 #define CHARS_PER_LINE 28
 #define EPS 0.01
+#define CHART_MIN_FRACTION 0.6
+#define MAX_JUSTIFY_EM 0.25 /* widest extra space between characters */
 
 typedef struct face {
-    HPDF_Font font;
-    float *cache; /* advance per 1000 em for the BMP; < 0 = not measured yet */
+    HPDF_Font font;          /* NULL until first used (fallback faces) */
+    const char *def_name;    /* libharu font program name */
+    const pdf_font_file *file;
+    float *cache;            /* advance per 1000 em for the BMP; < 0 = not measured yet */
+    unsigned char *covers;   /* per BMP code point: 0 unknown, 1 has glyph, 2 lacks it */
+    bool heavy;              /* drawn fill-then-stroke (a light face standing in for 小标宋) */
 } face;
 
+#define FACE_MAX (PDF_FONT_ROLES + PDF_FONT_EXTRA_MAX)
+
+struct render;
 typedef struct measure {
+    struct render *r;
     face *f;
     double size;
     double track; /* extra advance after every character (points) */
@@ -38,7 +49,12 @@ typedef struct render {
     HPDF_STATUS haru_detail;
     hz_status st;            /* first error of ours (err already filled) */
     hz_error *err;
-    face song, hei, kai;
+    face faces[FACE_MAX];    /* the roles (pdf_font_role order), then fallbacks */
+    size_t face_count;
+    face *title, *body, *h1, *h2, *pageno;
+    pdf_font_resolution fonts;
+    uint32_t missing[16];    /* characters no face has (reported once each) */
+    size_t missing_count;
     HPDF_Page page;
     int page_no;
     bool landscape;          /* orientation of the current page */
@@ -52,6 +68,9 @@ typedef struct render {
     double pitch;            /* body line pitch */
     double body_track;       /* tracking that makes 28 characters fill a line */
     const hz_doc *doc;
+    double tail_keep;        /* height kept on the page of a paragraph's last
+                                two lines (the 落款 after it) */
+    pdf_words words;         /* doc->words */
     pdf_lines lines;         /* scratch */
 } render;
 
@@ -77,7 +96,44 @@ static void fail_nomem(render *r)
 
 /* ---- measuring ------------------------------------------------------- */
 
-static double face_units(face *f, uint32_t cp)
+static bool face_covers(render *r, face *f, uint32_t cp)
+{
+    if (cp < 0x20 || cp == ' ')
+        return true;
+    if (cp > 0xFFFF)
+        return false;
+    if (!f->covers[cp])
+        f->covers[cp] = pdf_fonts_has_glyph(r->pdf, f->def_name, cp) ? 1 : 2;
+    return f->covers[cp] == 1;
+}
+
+/* The face that draws cp for a run styled in f: f itself when it has the
+ * glyph, else the first role face, then fallback face, that has it (a font
+ * that lacks a glyph is never used for it). */
+static face *face_for(render *r, face *f, uint32_t cp)
+{
+    if (face_covers(r, f, cp))
+        return f;
+    for (size_t i = 0; i < r->face_count; i++) {
+        face *g = &r->faces[i];
+        if (g != f && face_covers(r, g, cp)) {
+            if (!g->font) {
+                hz_error ignored = {0};
+                if (pdf_fonts_load(r->pdf, g->file, &g->font, &ignored) != HZ_OK)
+                    continue;
+            }
+            return g;
+        }
+    }
+    bool known = false;
+    for (size_t i = 0; i < r->missing_count; i++)
+        known = known || r->missing[i] == cp;
+    if (!known && r->missing_count < sizeof r->missing / sizeof r->missing[0])
+        r->missing[r->missing_count++] = cp;
+    return f;
+}
+
+static double face_units_raw(face *f, uint32_t cp)
 {
     if (cp < 0x20)
         return 0;
@@ -98,7 +154,7 @@ static double face_units(face *f, uint32_t cp)
 static double measure_cp(void *ctx, uint32_t cp)
 {
     measure *m = ctx;
-    return face_units(m->f, cp) * m->size / 1000.0 + m->track;
+    return face_units_raw(face_for(m->r, m->f, cp), cp) * m->size / 1000.0 + m->track;
 }
 
 static double measure_text(measure *m, const char *text, size_t len)
@@ -124,10 +180,55 @@ static bool break_text(render *r, measure *m, const char *text, double max_width
     return true;
 }
 
+/* Breaks text only between words (pdf_wordbreak) into balanced lines; a
+ * piece that is wider than the line even alone falls back to the
+ * character breaker rather than running over. */
+static bool break_words(render *r, measure *m, const char *text, double max_width)
+{
+    if (failed(r))
+        return false;
+    hz_status st = pdf_wordbreak(text, strlen(text), &r->words, true, measure_cp, m, max_width,
+                                 &r->lines, r->err);
+    if (st != HZ_OK) {
+        r->st = st;
+        return false;
+    }
+    for (size_t i = 0; i < r->lines.count; i++)
+        if (r->lines.items[i].width > max_width + EPS)
+            return break_text(r, m, text, max_width, 0);
+    return true;
+}
+
 /* ---- drawing primitives ---------------------------------------------- */
 
 /* Draws text[0, len) with its left end at x and baseline y. Invalid UTF-8
  * and control characters are replaced, so libharu only sees clean text. */
+static void show_run(render *r, face *f, double size, double char_space, double x, double y,
+                     const char *text)
+{
+    if (f->heavy) {
+        /* 小标宋 stand-in: the light Song outlined by a thin stroke. */
+        HPDF_Page_GSave(r->page);
+        HPDF_Page_SetLineWidth(r->page, (HPDF_REAL)(size * 0.035));
+        HPDF_Page_SetGrayStroke(r->page, 0);
+    }
+    HPDF_Page_BeginText(r->page);
+    HPDF_Page_SetFontAndSize(r->page, f->font, (HPDF_REAL)size);
+    HPDF_Page_SetCharSpace(r->page, (HPDF_REAL)char_space);
+    if (f->heavy)
+        HPDF_Page_SetTextRenderingMode(r->page, HPDF_FILL_THEN_STROKE);
+    HPDF_Page_TextOut(r->page, (HPDF_REAL)x, (HPDF_REAL)y, text);
+    if (f->heavy)
+        HPDF_Page_SetTextRenderingMode(r->page, HPDF_FILL);
+    HPDF_Page_EndText(r->page);
+    if (f->heavy)
+        HPDF_Page_GRestore(r->page);
+}
+
+/* Draws text[0, len) with its left end at x and baseline y, each character
+ * in the first face that has its glyph (runs of one face are one TextOut).
+ * Invalid UTF-8 and control characters are replaced, so libharu only sees
+ * clean text. */
 static void draw_text(render *r, face *f, double size, double char_space, double x,
                       double y, const char *text, size_t len)
 {
@@ -139,18 +240,30 @@ static void draw_text(render *r, face *f, double size, double char_space, double
         return;
     }
     size_t pos = 0, n = 0;
-    while (pos < len) {
-        uint32_t cp = pdf_utf8_decode(text, len, &pos);
-        if (cp < 0x20)
-            cp = ' ';
+    face *run_face = NULL;
+    double run_x = x, run_w = 0;
+    while (pos < len || n > 0) {
+        uint32_t cp = 0;
+        face *g = run_face;
+        if (pos < len) {
+            cp = pdf_utf8_decode(text, len, &pos);
+            if (cp < 0x20)
+                cp = ' ';
+            g = face_for(r, f, cp);
+        }
+        if (n > 0 && (g != run_face || cp == 0)) {
+            buf[n] = '\0';
+            show_run(r, run_face, size, char_space, run_x, y, buf);
+            run_x += run_w;
+            run_w = 0;
+            n = 0;
+        }
+        if (cp == 0)
+            break;
+        run_face = g;
         n += (size_t)hz_utf8_encode((int32_t)cp, buf + n);
+        run_w += face_units_raw(g, cp) * size / 1000.0 + char_space;
     }
-    buf[n] = '\0';
-    HPDF_Page_BeginText(r->page);
-    HPDF_Page_SetFontAndSize(r->page, f->font, (HPDF_REAL)size);
-    HPDF_Page_SetCharSpace(r->page, (HPDF_REAL)char_space);
-    HPDF_Page_TextOut(r->page, (HPDF_REAL)x, (HPDF_REAL)y, buf);
-    HPDF_Page_EndText(r->page);
     free(buf);
 }
 
@@ -159,7 +272,7 @@ static void draw_page_furniture(render *r)
     if (r->doc->draft) {
         static const char mark[] = "征求意见稿";
         double size = r->landscape ? 90.0 : 100.0;
-        measure m = {&r->hei, size, 0};
+        measure m = {r, r->h1, size, 0};
         double w = measure_text(&m, mark, strlen(mark));
         double angle = atan2(r->ph, r->pw);
         double c = cos(angle), s = sin(angle);
@@ -168,7 +281,7 @@ static void draw_page_furniture(render *r)
         HPDF_Page_GSave(r->page);
         HPDF_Page_SetGrayFill(r->page, 0.85f);
         HPDF_Page_BeginText(r->page);
-        HPDF_Page_SetFontAndSize(r->page, r->hei.font, (HPDF_REAL)size);
+        HPDF_Page_SetFontAndSize(r->page, r->h1->font, (HPDF_REAL)size);
         HPDF_Page_SetTextMatrix(r->page, (HPDF_REAL)c, (HPDF_REAL)s, (HPDF_REAL)-s,
                                 (HPDF_REAL)c, (HPDF_REAL)x, (HPDF_REAL)y);
         HPDF_Page_ShowText(r->page, mark);
@@ -176,15 +289,28 @@ static void draw_page_furniture(render *r)
         HPDF_Page_GRestore(r->page);
     }
     /* "— N —": its top 7 mm below the text block, one character in from the
-     * outer edge of the block. */
+     * outer edge of the block (right on odd pages, left on even). */
     char num[64];
     snprintf(num, sizeof num, "— %d —", r->page_no);
-    measure m = {&r->song, PAGENO_SIZE, 0};
+    measure m = {r, r->pageno, PAGENO_SIZE, 0};
     double w = measure_text(&m, num, strlen(num));
-    double base = r->top - r->bh - 7 * MM - PAGENO_SIZE * 0.85;
-    double x = (r->page_no % 2 == 1) ? r->left + r->bw - PAGENO_SIZE - w
-                                     : r->left + PAGENO_SIZE;
-    draw_text(r, &r->song, PAGENO_SIZE, 0, x, base, num, strlen(num));
+    double left = 28 * MM, bw = 156 * MM, top = A4_H - 37 * MM, bh = 225 * MM;
+    double base = top - bh - 7 * MM - PAGENO_SIZE * 0.85;
+    double x = (r->page_no % 2 == 1) ? left + bw - PAGENO_SIZE - w : left + PAGENO_SIZE;
+    if (!r->landscape) {
+        draw_text(r, r->pageno, PAGENO_SIZE, 0, x, base, num, strlen(num));
+        return;
+    }
+    /* GB/T 9704 横排表格: the sheet is read turned, the table's top at the
+     * portrait page's left edge; the number sits where it sits on the
+     * portrait pages, so it is drawn turned, along the landscape left edge:
+     * portrait (x, y) is landscape (y, A4_W - x). */
+    HPDF_Page_BeginText(r->page);
+    HPDF_Page_SetFontAndSize(r->page, r->pageno->font, (HPDF_REAL)PAGENO_SIZE);
+    HPDF_Page_SetCharSpace(r->page, 0);
+    HPDF_Page_SetTextMatrix(r->page, 0, -1, 1, 0, (HPDF_REAL)base, (HPDF_REAL)(A4_W - x));
+    HPDF_Page_ShowText(r->page, num);
+    HPDF_Page_EndText(r->page);
 }
 
 static void new_page(render *r, bool landscape)
@@ -268,7 +394,12 @@ static void draw_line(render *r, const text_style *s, const char *text, const pd
     case TA_JUSTIFY:
         if (!ln->hard && ln->chars > 1) {
             double glyphs = ln->width - (double)ln->chars * s->track;
-            cs = (avail - glyphs) / (double)(ln->chars - 1);
+            double spread = (avail - glyphs) / (double)(ln->chars - 1);
+            /* A line that would need more than a quarter em between its
+             * characters (a long number or code moved to the next line)
+             * stays short rather than letter-spaced. */
+            if (spread - s->track <= s->size * MAX_JUSTIFY_EM + EPS)
+                cs = spread;
         }
         break;
     case TA_LEFT:
@@ -285,6 +416,65 @@ static void draw_line(render *r, const text_style *s, const char *text, const pd
 
 /* Places already broken lines (r->lines) of text; keep_extra is the height
  * that must fit below the first `keep_lines` lines on the same page. */
+/* Start of the code point before byte offset pos. */
+static size_t prev_cp(const char *text, size_t pos)
+{
+    while (pos > 0 && ((unsigned char)text[--pos] & 0xC0) == 0x80)
+        ;
+    return pos;
+}
+
+static bool is_ideograph_cp(uint32_t cp)
+{
+    return (cp >= 0x3400 && cp <= 0x9FFF) || (cp >= 0xF900 && cp <= 0xFAFF);
+}
+
+/* A paragraph's last line holding a single ideograph (with punctuation,
+ * "下。") takes the previous line's last character (and what may not be
+ * separated from it), which leaves that line one character short. */
+static void avoid_orphan(render *r, const text_style *s, const char *text, pdf_line *lines,
+                         size_t count)
+{
+    if (count < 2 || s->align != TA_JUSTIFY)
+        return;
+    pdf_line *last = &lines[count - 1], *prev = &lines[count - 2];
+    size_t ideographs = 0;
+    for (size_t pos = last->start; pos < last->end;)
+        ideographs += is_ideograph_cp(pdf_utf8_decode(text, last->end, &pos));
+    if (ideographs != 1)
+        return;
+    for (size_t pos = prev->end; pos < last->start; pos++)
+        if (text[pos] != ' ' && text[pos] != '\t')
+            return; /* only blanks between the two lines */
+    measure m = {r, s->f, s->size, s->track};
+    size_t cut = prev->end;
+    for (int moved = 0; moved < 3 && cut > prev->start; moved++) {
+        size_t at = prev_cp(text, cut), p = at;
+        uint32_t cp = pdf_utf8_decode(text, cut, &p);
+        size_t before = prev_cp(text, at), q = before;
+        uint32_t prev_char = at > prev->start ? pdf_utf8_decode(text, at, &q) : 0;
+        double w = measure_cp(&m, cp);
+        prev->width -= w;
+        last->width += w;
+        prev->chars--;
+        last->chars++;
+        cut = at;
+        /* keep going while the new first character may not start a line or
+         * the new last one may not end it */
+        if (!pdf_linebreak_no_start(cp) && !(prev_char && pdf_linebreak_no_end(prev_char)))
+            break;
+    }
+    if (cut <= prev->start)
+        return; /* would empty the line: leave it */
+    if (last->start != prev->end) {
+        /* the blank between them is drawn inside the last line now */
+        size_t blanks = last->start - prev->end;
+        last->chars += blanks;
+        last->width += (double)blanks * measure_cp(&m, ' ');
+    }
+    prev->end = last->start = cut;
+}
+
 static void place_lines(render *r, const text_style *s, const char *text, size_t keep_lines,
                         double keep_extra)
 {
@@ -299,18 +489,24 @@ static void place_lines(render *r, const text_style *s, const char *text, size_t
             return;
         }
         memcpy(copy, r->lines.items, count * sizeof *copy);
+        avoid_orphan(r, s, text, copy, count);
     }
+    size_t tail_from = count >= 2 ? count - 2 : 0;
     for (size_t i = 0; i < count && !failed(r); i++) {
+        double need = s->line_h;
         if (i == 0) {
             size_t k = keep_lines < count ? keep_lines : count;
-            double need = (double)(k ? k : 1) * s->line_h + keep_extra;
-            /* Only keep together what can fit on one page at all. */
-            if (need > r->bh)
-                need = s->line_h;
-            ensure_room(r, need);
-        } else {
-            ensure_room(r, s->line_h);
+            need = (double)(k ? k : 1) * s->line_h + keep_extra;
         }
+        if (r->tail_keep > 0 && i == tail_from) {
+            double tail = (double)(count - i) * s->line_h + r->tail_keep;
+            if (tail > need)
+                need = tail;
+        }
+        /* Only keep together what can fit on one page at all. */
+        if (need > r->bh)
+            need = s->line_h;
+        ensure_room(r, need);
         if (failed(r))
             break;
         double avail = r->bw - s->right_inset;
@@ -330,38 +526,22 @@ static void place_lines(render *r, const text_style *s, const char *text, size_t
 static void layout_text(render *r, const text_style *s, const char *text, size_t keep_lines,
                         double keep_extra)
 {
-    measure m = {s->f, s->size, s->track};
+    measure m = {r, s->f, s->size, s->track};
     ensure_room(r, 0); /* the page decides the block width */
     if (!break_text(r, &m, text, r->bw - s->right_inset, s->indent))
         return;
     place_lines(r, s, text, keep_lines, keep_extra);
 }
 
-/* Title: centred, broken into lines of similar length. */
+/* Title: centred, broken only between words into balanced lines. */
 static void layout_title(render *r, const char *text)
 {
-    text_style s = {&r->song, TITLE_SIZE, 0, 0, 0, TITLE_SIZE * 1.5, TA_CENTER};
-    measure m = {s.f, s.size, 0};
+    text_style s = {r->title, TITLE_SIZE, 0, 0, 0, TITLE_SIZE * 1.5, TA_CENTER};
+    measure m = {r, s.f, s.size, 0};
     ensure_room(r, 0);
     double maxw = r->bw - 2 * TITLE_SIZE; /* a title does not run edge to edge */
-    if (!break_text(r, &m, text, maxw, 0))
+    if (!break_words(r, &m, text, maxw))
         return;
-    size_t n = r->lines.count;
-    if (n > 1) {
-        /* Narrowest width that still gives n lines: balances their lengths. */
-        double lo = maxw / (double)n, hi = maxw;
-        for (int it = 0; it < 30 && !failed(r); it++) {
-            double mid = (lo + hi) / 2;
-            if (!break_text(r, &m, text, mid, 0))
-                return;
-            if (r->lines.count > n)
-                lo = mid;
-            else
-                hi = mid;
-        }
-        if (!break_text(r, &m, text, hi, 0))
-            return;
-    }
     place_lines(r, &s, text, r->lines.count, 0);
 }
 
@@ -372,21 +552,74 @@ typedef struct table_layout {
     double *w;      /* column widths */
     double *row_h;  /* row heights */
     double total_w;
+    /* header cells: span of each origin cell, 0 for a covered one */
+    size_t *hspan, *vspan;
 } table_layout;
+
+static void table_layout_free(table_layout *tl)
+{
+    free(tl->w);
+    free(tl->row_h);
+    free(tl->hspan);
+    free(tl->vspan);
+}
 
 static face *cell_face(render *r, const doc_table *t, size_t row)
 {
     if (row < t->header_rows)
-        return &r->hei;
+        return r->h1;
     if (t->last_row_total && row + 1 == t->rows && row >= t->header_rows)
-        return &r->hei;
-    return &r->song;
+        return r->h1;
+    return r->body;
 }
 
 static const char *cell_text(const doc_table *t, size_t row, size_t col)
 {
     const char *s = t->cells ? t->cells[row * t->cols + col] : NULL;
     return s ? s : "";
+}
+
+/* Two-level headers as spanning cells: in a header row above the last, a
+ * label followed by empty cells that have sub-labels below spans them
+ * ("立案数（件）" over 阶段小结 | 年度总结 | 增量); a label with only empty
+ * cells below it spans down ("单位"). */
+static bool header_spans(const doc_table *t, table_layout *tl)
+{
+    size_t hdr = t->header_rows < t->rows ? t->header_rows : t->rows;
+    size_t n = hdr * t->cols;
+    tl->hspan = calloc(n ? n : 1, sizeof *tl->hspan);
+    tl->vspan = calloc(n ? n : 1, sizeof *tl->vspan);
+    bool *covered = calloc(n ? n : 1, sizeof *covered);
+    if (!tl->hspan || !tl->vspan || !covered) {
+        free(covered);
+        return false;
+    }
+    for (size_t row = 0; row < hdr; row++) {
+        for (size_t c = 0; c < t->cols; c++) {
+            if (covered[row * t->cols + c])
+                continue;
+            size_t hs = 1, vs = 1;
+            if (*cell_text(t, row, c)) {
+                while (row + 1 < hdr && c + hs < t->cols && !*cell_text(t, row, c + hs) &&
+                       !covered[row * t->cols + c + hs] && *cell_text(t, row + 1, c + hs))
+                    hs++;
+                for (bool empty = true; row + vs < hdr && empty;) {
+                    for (size_t k = c; k < c + hs; k++)
+                        empty = empty && !*cell_text(t, row + vs, k);
+                    if (empty)
+                        vs++;
+                }
+            }
+            tl->hspan[row * t->cols + c] = hs;
+            tl->vspan[row * t->cols + c] = vs;
+            for (size_t i = row; i < row + vs; i++)
+                for (size_t k = c; k < c + hs; k++)
+                    if (i != row || k != c)
+                        covered[i * t->cols + k] = true;
+        }
+    }
+    free(covered);
+    return true;
 }
 
 /* Widest line of text (split at '\n') at size. */
@@ -407,130 +640,129 @@ static double natural_width(measure *m, const char *text)
     return best;
 }
 
-/* Widest piece of text that the line breaker will not split (a Latin word,
- * a number, or one CJK character). */
-static double widest_word(measure *m, const char *text)
-{
-    double best = 0, cur = 0;
-    size_t len = strlen(text), pos = 0;
-    while (pos < len) {
-        uint32_t cp = pdf_utf8_decode(text, len, &pos);
-        double w = measure_cp(m, cp);
-        if (cp <= ' ') {
-            cur = 0;
-        } else if (pdf_linebreak_is_wide(cp)) {
-            cur = 0;
-            if (w > best)
-                best = w;
-        } else {
-            cur += w;
-            if (cur > best)
-                best = cur;
-        }
-    }
-    return best;
-}
-
-static bool table_measure(render *r, const doc_table *t, table_layout *tl)
+/* Column widths from content: each column at least as wide as the widest
+ * piece of its cells that may not break (a word, a number), the rest
+ * spread by natural widths. Tries 12, 10.5 and 9 pt. false (without an
+ * error) when even the words do not fit the block at 9 pt. */
+static bool table_widths(render *r, const doc_table *t, table_layout *tl, bool *fits)
 {
     size_t cols = t->cols;
     double *nat = calloc(cols, sizeof *nat);
     double *minw = calloc(cols, sizeof *minw);
-    tl->w = calloc(cols, sizeof *tl->w);
-    tl->row_h = calloc(t->rows ? t->rows : 1, sizeof *tl->row_h);
-    if (!nat || !minw || !tl->w || !tl->row_h) {
+    bool *fixed = calloc(cols, sizeof *fixed);
+    if (!nat || !minw || !fixed) {
         free(nat);
         free(minw);
+        free(fixed);
         fail_nomem(r);
         return false;
     }
-    static const double sizes[] = {12.0, 10.5};
-    double sum = 0;
-    for (size_t k = 0; k < 2; k++) {
+    static const double sizes[] = {12.0, 10.5, 9.0};
+    double sum = 0, min_sum = 0;
+    for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
         tl->size = sizes[k];
         tl->pad_x = tl->size * 0.35;
         tl->pad_y = tl->size * 0.3;
         tl->line_h = tl->size * 1.35;
-        sum = 0;
+        sum = min_sum = 0;
         for (size_t c = 0; c < cols; c++) {
-            nat[c] = 2 * tl->size; /* room for at least two characters */
-            minw[c] = 2 * tl->size;
+            nat[c] = minw[c] = 2 * tl->size; /* room for at least two characters */
             for (size_t row = 0; row < t->rows; row++) {
-                measure m = {cell_face(r, t, row), tl->size, 0};
-                double w = natural_width(&m, cell_text(t, row, c));
+                if (row < t->header_rows && tl->hspan[row * cols + c] != 1)
+                    continue; /* a spanning label is measured over its columns */
+                measure m = {r, cell_face(r, t, row), tl->size, 0};
+                const char *text = cell_text(t, row, c);
+                double w = natural_width(&m, text);
                 if (w > nat[c])
                     nat[c] = w;
-                /* Numbers in data rows should not be split when shrinking. */
-                if (row >= t->header_rows) {
-                    w = widest_word(&m, cell_text(t, row, c));
-                    if (w > minw[c])
-                        minw[c] = w;
-                }
+                w = pdf_wordbreak_widest(text, strlen(text), &r->words, true, measure_cp, &m);
+                if (w > minw[c])
+                    minw[c] = w;
             }
             nat[c] += 2 * tl->pad_x + 0.5;
             minw[c] += 2 * tl->pad_x + 0.5;
             sum += nat[c];
+            min_sum += minw[c];
         }
-        if (sum <= r->bw)
+        if (sum <= r->bw || min_sum <= r->bw)
             break;
     }
+    *fits = min_sum <= r->bw + EPS;
     if (sum <= r->bw) {
         /* Spread the spare width so the table spans the text block. */
         for (size_t c = 0; c < cols; c++)
             tl->w[c] = nat[c] + (r->bw - sum) * nat[c] / sum;
     } else {
-        /* Shrink proportionally, but keep every column at least as wide as
-         * its longest number (or two characters when even that is too
-         * much). */
-        double min_sum = 0;
-        for (size_t c = 0; c < cols; c++)
-            min_sum += minw[c];
+        /* Every column gets its widest word; the width left is shared
+         * max-min fairly: the columns that need least more get all of it
+         * (a short status column keeps its natural width), the widest
+         * ones share the rest equally and wrap at word boundaries. Last
+         * resort when even the words do not fit: two characters. */
         if (min_sum > r->bw)
             for (size_t c = 0; c < cols; c++)
                 minw[c] = 2 * tl->size + 2 * tl->pad_x + 0.5;
-        bool *fixed = calloc(cols, sizeof *fixed);
-        if (!fixed) {
-            free(nat);
-            free(minw);
-            fail_nomem(r);
-            return false;
+        double left = r->bw;
+        for (size_t c = 0; c < cols; c++) {
+            tl->w[c] = minw[c];
+            left -= minw[c];
+            fixed[c] = nat[c] <= minw[c];
         }
-        for (size_t pass = 0; pass <= cols; pass++) {
-            double fixed_w = 0, free_nat = 0;
+        while (left > EPS) {
+            size_t open = 0;
+            double smallest = 0;
             for (size_t c = 0; c < cols; c++) {
                 if (fixed[c])
-                    fixed_w += minw[c];
-                else
-                    free_nat += nat[c];
-            }
-            bool changed = false;
-            for (size_t c = 0; c < cols; c++) {
-                if (fixed[c]) {
-                    tl->w[c] = minw[c];
                     continue;
-                }
-                double left = r->bw - fixed_w;
-                tl->w[c] = free_nat > 0 && left > 0 ? nat[c] * left / free_nat : minw[c];
-                if (tl->w[c] < minw[c]) {
-                    fixed[c] = true;
-                    changed = true;
-                }
+                double need = nat[c] - tl->w[c];
+                if (open == 0 || need < smallest)
+                    smallest = need;
+                open++;
             }
-            if (!changed)
+            if (open == 0)
                 break;
+            double share = left / (double)open;
+            double step = smallest < share ? smallest : share;
+            for (size_t c = 0; c < cols; c++) {
+                if (fixed[c])
+                    continue;
+                tl->w[c] += step;
+                left -= step;
+                if (nat[c] - tl->w[c] <= EPS)
+                    fixed[c] = true;
+            }
         }
-        free(fixed);
     }
     free(nat);
     free(minw);
+    free(fixed);
     tl->total_w = 0;
     for (size_t c = 0; c < cols; c++)
         tl->total_w += tl->w[c];
+    return true;
+}
+
+/* Width of a header cell spanning hs columns from c. */
+static double span_width(const table_layout *tl, size_t c, size_t hs)
+{
+    double w = 0;
+    for (size_t k = c; k < c + hs; k++)
+        w += tl->w[k];
+    return w;
+}
+
+static bool table_rows(render *r, const doc_table *t, table_layout *tl)
+{
     for (size_t row = 0; row < t->rows && !failed(r); row++) {
         size_t max_lines = 1;
-        for (size_t c = 0; c < cols; c++) {
-            measure m = {cell_face(r, t, row), tl->size, 0};
-            if (!break_text(r, &m, cell_text(t, row, c), tl->w[c] - 2 * tl->pad_x, 0))
+        for (size_t c = 0; c < t->cols; c++) {
+            size_t hs = 1;
+            if (row < t->header_rows) {
+                hs = tl->hspan[row * t->cols + c];
+                if (hs == 0 || tl->vspan[row * t->cols + c] != 1)
+                    continue; /* covered, or its height is shared by rows */
+            }
+            measure m = {r, cell_face(r, t, row), tl->size, 0};
+            if (!break_words(r, &m, cell_text(t, row, c), span_width(tl, c, hs) - 2 * tl->pad_x))
                 return false;
             if (r->lines.count > max_lines)
                 max_lines = r->lines.count;
@@ -540,41 +772,73 @@ static bool table_measure(render *r, const doc_table *t, table_layout *tl)
     return !failed(r);
 }
 
+static bool table_measure(render *r, const doc_table *t, table_layout *tl, bool *fits)
+{
+    tl->w = calloc(t->cols, sizeof *tl->w);
+    tl->row_h = calloc(t->rows ? t->rows : 1, sizeof *tl->row_h);
+    if (!tl->w || !tl->row_h || !header_spans(t, tl)) {
+        fail_nomem(r);
+        return false;
+    }
+    return table_widths(r, t, tl, fits) && table_rows(r, t, tl);
+}
+
+/* Draws one cell box of width w, height h with its text. */
+static void draw_cell(render *r, const doc_table *t, const table_layout *tl, size_t row,
+                      size_t c, double x, double top, double w, double h)
+{
+    HPDF_Page_Rectangle(r->page, (HPDF_REAL)x, (HPDF_REAL)(top - h), (HPDF_REAL)w, (HPDF_REAL)h);
+    HPDF_Page_Stroke(r->page);
+    const char *text = cell_text(t, row, c);
+    face *f = cell_face(r, t, row);
+    measure m = {r, f, tl->size, 0};
+    if (!break_words(r, &m, text, w - 2 * tl->pad_x))
+        return;
+    text_align al = TA_CENTER;
+    if (row >= t->header_rows && t->align) {
+        al = t->align[c] == DOC_ALIGN_RIGHT    ? TA_RIGHT
+             : t->align[c] == DOC_ALIGN_CENTER ? TA_CENTER
+                                               : TA_LEFT;
+    }
+    text_style s = {f, tl->size, 0, 0, 0, tl->line_h, al};
+    double block = (double)r->lines.count * tl->line_h;
+    double ytop = top - (h - block) / 2;
+    for (size_t i = 0; i < r->lines.count; i++) {
+        double base = ytop - (double)i * tl->line_h - tl->line_h / 2 - tl->size * 0.35;
+        draw_line(r, &s, text, &r->lines.items[i], x + tl->pad_x, w - 2 * tl->pad_x, base);
+    }
+}
+
 static void draw_table_row(render *r, const doc_table *t, const table_layout *tl, size_t row)
 {
     double x = r->left + (r->bw - tl->total_w) / 2;
     double top = r->top - r->y;
-    double h = tl->row_h[row];
     HPDF_Page_SetLineWidth(r->page, 0.6f);
     HPDF_Page_SetGrayStroke(r->page, 0);
     for (size_t c = 0; c < t->cols && !failed(r); c++) {
-        HPDF_Page_Rectangle(r->page, (HPDF_REAL)x, (HPDF_REAL)(top - h), (HPDF_REAL)tl->w[c],
-                            (HPDF_REAL)h);
-        HPDF_Page_Stroke(r->page);
-        const char *text = cell_text(t, row, c);
-        face *f = cell_face(r, t, row);
-        measure m = {f, tl->size, 0};
-        if (!break_text(r, &m, text, tl->w[c] - 2 * tl->pad_x, 0))
-            return;
-        text_align al = TA_CENTER;
-        if (row >= t->header_rows && t->align) {
-            al = t->align[c] == DOC_ALIGN_RIGHT    ? TA_RIGHT
-                 : t->align[c] == DOC_ALIGN_CENTER ? TA_CENTER
-                                                   : TA_LEFT;
+        double w = tl->w[c], h = tl->row_h[row];
+        if (row < t->header_rows) {
+            size_t hs = tl->hspan[row * t->cols + c], vs = tl->vspan[row * t->cols + c];
+            if (hs > 0) {
+                w = span_width(tl, c, hs);
+                h = 0;
+                for (size_t i = row; i < row + vs && i < t->rows; i++)
+                    h += tl->row_h[i];
+                draw_cell(r, t, tl, row, c, x, top, w, h);
+            }
+            x += tl->w[c];
+            continue;
         }
-        text_style s = {f, tl->size, 0, 0, 0, tl->line_h, al};
-        double block = (double)r->lines.count * tl->line_h;
-        double ytop = top - (h - block) / 2;
-        for (size_t i = 0; i < r->lines.count; i++) {
-            double base = ytop - (double)i * tl->line_h - tl->line_h / 2 - tl->size * 0.35;
-            draw_line(r, &s, text, &r->lines.items[i], x + tl->pad_x, tl->w[c] - 2 * tl->pad_x,
-                      base);
-        }
-        x += tl->w[c];
+        draw_cell(r, t, tl, row, c, x, top, w, h);
+        x += w;
     }
-    r->y += h;
+    r->y += tl->row_h[row];
     r->page_empty = false;
 }
+
+/* Data rows kept together at a table's start and end: never one row (or a
+ * row and the total) alone on a page. */
+#define TABLE_KEEP_ROWS 3
 
 static void layout_table(render *r, const doc_table *t)
 {
@@ -582,23 +846,40 @@ static void layout_table(render *r, const doc_table *t)
         return;
     ensure_room(r, 0);
     table_layout tl = {0};
-    if (!table_measure(r, t, &tl)) {
-        free(tl.w);
-        free(tl.row_h);
+    bool fits = true;
+    if (!table_measure(r, t, &tl, &fits)) {
+        table_layout_free(&tl);
         return;
+    }
+    bool turned = false;
+    if (!fits && !r->landscape && !failed(r)) {
+        /* GB/T 9704 横排表格: a table wider than the portrait block goes
+         * on landscape pages of its own. */
+        table_layout_free(&tl);
+        memset(&tl, 0, sizeof tl);
+        new_page(r, true);
+        turned = true;
+        if (!table_measure(r, t, &tl, &fits)) {
+            table_layout_free(&tl);
+            return;
+        }
     }
     size_t hdr = t->header_rows < t->rows ? t->header_rows : t->rows;
     double header_h = 0;
     for (size_t i = 0; i < hdr; i++)
         header_h += tl.row_h[i];
-    text_style cap = {&r->hei, 14.0, 0, 0, 0, r->pitch, TA_CENTER};
+    text_style cap = {r->h1, 14.0, 0, 0, 0, r->pitch, TA_CENTER};
     double cap_h = 0;
     if (t->caption && *t->caption) {
-        measure m = {cap.f, cap.size, 0};
+        measure m = {r, cap.f, cap.size, 0};
         if (break_text(r, &m, t->caption, r->bw, 0))
             cap_h = (double)r->lines.count * cap.line_h;
     }
-    double first = hdr < t->rows ? tl.row_h[hdr] : 0;
+    size_t data = t->rows - hdr;
+    size_t first_rows = data < TABLE_KEEP_ROWS ? data : TABLE_KEEP_ROWS;
+    double first = 0;
+    for (size_t i = hdr; i < hdr + first_rows; i++)
+        first += tl.row_h[i];
     double keep = cap_h + header_h + first;
     if (keep > r->bh)
         keep = 0;
@@ -608,7 +889,20 @@ static void layout_table(render *r, const doc_table *t)
     for (size_t i = 0; i < hdr && !failed(r); i++)
         draw_table_row(r, t, &tl, i);
     for (size_t row = hdr; row < t->rows && !failed(r); row++) {
-        if (r->y + tl.row_h[row] > r->bh + EPS && r->y > header_h + EPS) {
+        bool need_page = r->y + tl.row_h[row] > r->bh + EPS && r->y > header_h + EPS;
+        if (!need_page) {
+            /* Would the rows after this page be fewer than TABLE_KEEP_ROWS?
+             * Then break earlier, so the last page carries enough of them. */
+            double y = r->y;
+            size_t k = row;
+            while (k < t->rows && y + tl.row_h[k] <= r->bh + EPS)
+                y += tl.row_h[k++];
+            size_t rest = t->rows - k;
+            if (rest > 0 && rest < TABLE_KEEP_ROWS && k - row <= TABLE_KEEP_ROWS - rest &&
+                row > hdr + TABLE_KEEP_ROWS - 1 && r->y > header_h + EPS)
+                need_page = true;
+        }
+        if (need_page) {
             new_page(r, r->landscape);
             for (size_t i = 0; i < hdr && !failed(r); i++)
                 draw_table_row(r, t, &tl, i);
@@ -616,8 +910,12 @@ static void layout_table(render *r, const doc_table *t)
         draw_table_row(r, t, &tl, row);
     }
     r->y += r->pitch / 2;
-    free(tl.w);
-    free(tl.row_h);
+    if (turned) {
+        /* back to portrait for what follows */
+        r->force_new = true;
+        r->want_landscape = false;
+    }
+    table_layout_free(&tl);
 }
 
 /* ---- charts ---------------------------------------------------------- */
@@ -652,7 +950,7 @@ static void stroke_line(render *r, double x1, double y1, double x2, double y2)
 static void draw_centered(render *r, face *f, double size, double cx, double base,
                           const char *text)
 {
-    measure m = {f, size, 0};
+    measure m = {r, f, size, 0};
     double w = measure_text(&m, text, strlen(text));
     draw_text(r, f, size, 0, cx - w / 2, base, text, strlen(text));
 }
@@ -663,8 +961,14 @@ static void layout_chart(render *r, const doc_chart *ch)
         return;
     ensure_room(r, 0);
     double h = r->bh / 3 < 150 ? 150 : r->bh / 3;
-    if (h > remaining(r) && !r->page_empty)
-        new_page(r, r->landscape);
+    /* Shrunk to the rest of the page when at least 60 % of it fits there,
+     * rather than leaving a third of a page blank. */
+    if (h > remaining(r) && !r->page_empty) {
+        if (remaining(r) >= CHART_MIN_FRACTION * h)
+            h = remaining(r) - r->pitch / 2;
+        else
+            new_page(r, r->landscape);
+    }
     if (failed(r))
         return;
     const double small = 9.0;
@@ -690,7 +994,7 @@ static void layout_chart(render *r, const doc_chart *ch)
     double tmin = floor(vmin / step + 1e-9) * step;
     int tick_dec = step >= 1 ? 0 : (int)ceil(-log10(step) - 1e-9);
 
-    measure ms = {&r->song, small, 0};
+    measure ms = {r, r->body, small, 0};
     double tick_w = 0;
     char buf[64];
     for (double t = tmin; t <= tmax + step / 2; t += step) {
@@ -733,9 +1037,9 @@ static void layout_chart(render *r, const doc_chart *ch)
     double zero_y = plot_bottom + (0 - tmin) * scale;
 
     if (title_h > 0)
-        draw_centered(r, &r->hei, 14.0, x0 + w / 2, top - 16, ch->title);
+        draw_centered(r, r->h1, 14.0, x0 + w / 2, top - 16, ch->title);
     if (vlabel_h > 0)
-        draw_text(r, &r->song, small, 0, x0, top - title_h - 10, ch->value_label,
+        draw_text(r, r->body, small, 0, x0, top - title_h - 10, ch->value_label,
                   strlen(ch->value_label));
 
     /* Grid and ticks. */
@@ -748,7 +1052,7 @@ static void layout_chart(render *r, const doc_chart *ch)
         stroke_line(r, axis_x - 3, y, axis_x, y);
         format_number(buf, sizeof buf, t, tick_dec);
         double tw = measure_text(&ms, buf, strlen(buf));
-        draw_text(r, &r->song, small, 0, axis_x - 5 - tw, y - small * 0.35, buf, strlen(buf));
+        draw_text(r, r->body, small, 0, axis_x - 5 - tw, y - small * 0.35, buf, strlen(buf));
     }
     HPDF_Page_SetLineWidth(r->page, 0.8f);
     HPDF_Page_SetGrayStroke(r->page, 0);
@@ -770,7 +1074,7 @@ static void layout_chart(render *r, const doc_chart *ch)
         if (vw > slot - 2 && vw > 0)
             vsize = fmax(4.5, small * (slot - 2) / vw);
         double vb = v >= 0 ? y2 + 3 : y2 - vsize - 1;
-        draw_centered(r, &r->song, vsize, cx, vb, buf);
+        draw_centered(r, r->body, vsize, cx, vb, buf);
 
         const char *label = ch->labels[i] ? ch->labels[i] : "";
         if (rotate) {
@@ -787,7 +1091,7 @@ static void layout_chart(render *r, const doc_chart *ch)
                 if ((unsigned char)*p < 0x20)
                     *p = ' ';
             HPDF_Page_BeginText(r->page);
-            HPDF_Page_SetFontAndSize(r->page, r->song.font, (HPDF_REAL)small);
+            HPDF_Page_SetFontAndSize(r->page, r->body->font, (HPDF_REAL)small);
             HPDF_Page_SetCharSpace(r->page, 0);
             HPDF_Page_SetTextMatrix(r->page, (HPDF_REAL)c, (HPDF_REAL)s, (HPDF_REAL)-s,
                                     (HPDF_REAL)c, (HPDF_REAL)sx, (HPDF_REAL)sy);
@@ -797,7 +1101,7 @@ static void layout_chart(render *r, const doc_chart *ch)
         } else {
             if (!break_text(r, &ms, label, slot - 4, 0))
                 return;
-            text_style s = {&r->song, small, 0, 0, 0, 11, TA_CENTER};
+            text_style s = {r->body, small, 0, 0, 0, 11, TA_CENTER};
             for (size_t k = 0; k < r->lines.count; k++)
                 draw_line(r, &s, label, &r->lines.items[k], cx - slot / 2 + 2, slot - 4,
                           plot_bottom - 4 - (double)(k + 1) * 11 + 2.5);
@@ -814,13 +1118,113 @@ static const char *block_text(const doc_block *b)
     return b->text ? b->text : "";
 }
 
+#define ANNEX_MAX 32
+
+/* "附件1：统计表" (or "附件1 统计表", "附件1") at the top of an annex page:
+ * *number_len is the byte length of "附件1", *title the rest. */
+static bool annex_label(const doc_block *b, const doc_block *prev, size_t *number_len,
+                        const char **title)
+{
+    static const char word[] = "附件";
+    if (!b->text || (b->kind != DOC_PLAIN && b->kind != DOC_PARAGRAPH) || !prev ||
+        (prev->kind != DOC_ANNEX_BREAK && prev->kind != DOC_PAGE_BREAK) ||
+        strncmp(b->text, word, sizeof word - 1) != 0)
+        return false;
+    const char *p = b->text + sizeof word - 1;
+    if (*p < '0' || *p > '9')
+        return false;
+    while (*p >= '0' && *p <= '9')
+        p++;
+    *number_len = (size_t)(p - b->text);
+    if (strncmp(p, "：", strlen("：")) == 0)
+        p += strlen("：");
+    else if (*p == ':')
+        p++;
+    while (*p == ' ')
+        p++;
+    *title = p;
+    return true;
+}
+
+static bool doc_mentions(const hz_doc *doc, const char *needle)
+{
+    for (size_t i = 0; i < doc->count; i++)
+        if (doc->blocks[i].text && strstr(doc->blocks[i].text, needle))
+            return true;
+    return false;
+}
+
+/* Lines of a signature block ('\n'-separated). */
+static size_t text_lines(const char *text)
+{
+    size_t n = 1;
+    for (const char *p = text; *p; p++)
+        n += *p == '\n';
+    return n;
+}
+
+/* 附件说明 after the body: "附件：1．统计表", the next annexes aligned under
+ * the first title; a single annex is named without a number. */
+static void layout_annex_note(render *r, const text_style *body, double two_chars,
+                              const char *const *titles, size_t count)
+{
+    if (count == 0)
+        return;
+    if (r->page && !r->page_empty)
+        r->y += r->pitch; /* an empty line after the body */
+    measure m = {r, body->f, body->size, body->track};
+    double hang = measure_text(&m, "附件：", strlen("附件："));
+    text_style s = *body;
+    s.align = TA_LEFT;
+    for (size_t i = 0; i < count && !failed(r); i++) {
+        char line[1024];
+        if (count == 1)
+            snprintf(line, sizeof line, "附件：%s", titles[i]);
+        else
+            snprintf(line, sizeof line, "%s%zu．%s", i == 0 ? "附件：" : "", i + 1, titles[i]);
+        s.indent = two_chars + (i == 0 ? 0 : hang);
+        /* all of it on one page */
+        layout_text(r, &s, line, (size_t)-1, i == 0 ? (double)(count - 1) * r->pitch : 0);
+    }
+}
+
+static bool is_body_text(const doc_block *b)
+{
+    return b && (b->kind == DOC_PARAGRAPH || b->kind == DOC_LIST_ITEM || b->kind == DOC_PLAIN);
+}
+
+/* Lines block b takes in the body style. */
+static size_t body_lines(render *r, const text_style *body, double two_chars,
+                         const doc_block *b)
+{
+    measure m = {r, body->f, body->size, body->track};
+    double indent = b->kind == DOC_PLAIN ? 0 : two_chars;
+    if (!r->page || !break_text(r, &m, block_text(b), r->bw, indent))
+        return 0;
+    return r->lines.count;
+}
+
 static void layout_blocks(render *r)
 {
     const hz_doc *doc = r->doc;
-    text_style body = {&r->song, BODY_SIZE, r->body_track, 0, 0, r->pitch, TA_JUSTIFY};
+    text_style body = {r->body, BODY_SIZE, r->body_track, 0, 0, r->pitch, TA_JUSTIFY};
     double two_chars = 2 * (BODY_SIZE + r->body_track);
+    /* The annexes, for the 附件说明 before the 落款. */
+    const char *annex_titles[ANNEX_MAX];
+    size_t annexes = 0;
+    for (size_t i = 1; i < doc->count && annexes < ANNEX_MAX; i++) {
+        size_t nlen;
+        const char *title;
+        if (annex_label(&doc->blocks[i], &doc->blocks[i - 1], &nlen, &title))
+            annex_titles[annexes++] = title;
+    }
+    if (doc_mentions(doc, "附件："))
+        annexes = 0; /* the template writes its own */
+    bool annex_note_done = false;
+    bool draft_mark = doc->draft && !doc_mentions(doc, "征求意见稿");
     for (size_t i = 0; i < doc->count && !failed(r); i++) {
         const doc_block *b = &doc->blocks[i];
+        const doc_block *prev = i > 0 ? &doc->blocks[i - 1] : NULL;
         const doc_block *next = i + 1 < doc->count ? &doc->blocks[i + 1] : NULL;
         bool after_title = i > 0 && (doc->blocks[i - 1].kind == DOC_TITLE ||
                                      doc->blocks[i - 1].kind == DOC_SUBTITLE);
@@ -832,13 +1236,55 @@ static void layout_blocks(render *r)
         double keep_extra = 2 * r->pitch;
         if (next && (next->kind == DOC_TABLE || next->kind == DOC_CHART))
             keep_extra = 3 * r->pitch;
+        /* The 落款 never stands alone: the last two lines of the text before
+         * it stay on its page, with the 附件说明 between them. */
+        r->tail_keep = 0;
+        const doc_block *next2 = i + 2 < doc->count ? &doc->blocks[i + 2] : NULL;
+        const doc_block *sig = next && next->kind == DOC_SIGNATURE ? next : NULL;
+        double before_sig = 0;
+        if (!sig && next2 && next2->kind == DOC_SIGNATURE && is_body_text(next) &&
+            body_lines(r, &body, two_chars, next) == 1) {
+            /* "特此报告。" alone before the 落款: this block's last lines
+             * go with it */
+            sig = next2;
+            before_sig = r->pitch;
+        }
+        if (sig && is_body_text(b))
+            r->tail_keep = before_sig + (double)(1 + text_lines(block_text(sig))) * r->pitch +
+                           (annexes && !annex_note_done ? (double)(1 + annexes) * r->pitch : 0);
         text_style s = body;
+        size_t annex_number_len;
+        const char *annex_title;
+        if (annex_label(b, prev, &annex_number_len, &annex_title)) {
+            /* 附件1 in 黑体 at the top left, no colon; its title centred
+             * below in the title face */
+            char number[64];
+            snprintf(number, sizeof number, "%.*s", (int)annex_number_len, b->text);
+            s.f = r->h1;
+            s.track = 0;
+            s.align = TA_LEFT;
+            layout_text(r, &s, number, (size_t)-1, 2 * r->pitch);
+            if (*annex_title) {
+                text_style t = {r->title, TITLE_SIZE * 0.8, 0, 0, 0, r->pitch * 1.3, TA_CENTER};
+                layout_text(r, &t, annex_title, (size_t)-1, r->pitch);
+            }
+            continue;
+        }
         switch (b->kind) {
         case DOC_TITLE:
             layout_title(r, block_text(b));
+            if (draft_mark && !(next && next->kind == DOC_TITLE)) {
+                /* the 征求意见稿 text mark under the title (the diagonal one
+                 * is on every page) */
+                s.f = r->h2;
+                s.track = 0;
+                s.align = TA_CENTER;
+                layout_text(r, &s, "（征求意见稿）", 0, 0);
+                draft_mark = false;
+            }
             break;
         case DOC_SUBTITLE:
-            s.f = &r->kai;
+            s.f = r->h2;
             s.track = 0;
             s.align = TA_CENTER;
             layout_text(r, &s, block_text(b), 0, 0);
@@ -846,8 +1292,8 @@ static void layout_blocks(render *r)
         case DOC_HEADING1:
         case DOC_HEADING2:
         case DOC_HEADING3:
-            s.f = b->kind == DOC_HEADING1 ? &r->hei : b->kind == DOC_HEADING2 ? &r->kai
-                                                                               : &r->song;
+            s.f = b->kind == DOC_HEADING1 ? r->h1 : b->kind == DOC_HEADING2 ? r->h2
+                                                                               : r->body;
             s.indent = two_chars;
             layout_text(r, &s, block_text(b), (size_t)-1, next ? keep_extra : 0);
             break;
@@ -860,6 +1306,10 @@ static void layout_blocks(render *r)
             layout_text(r, &s, block_text(b), 1, 0);
             break;
         case DOC_SIGNATURE:
+            if (annexes && !annex_note_done) {
+                layout_annex_note(r, &body, two_chars, annex_titles, annexes);
+                annex_note_done = true;
+            }
             s.align = TA_RIGHT;
             s.right_inset = two_chars;
             if (r->page && !r->page_empty)
@@ -882,45 +1332,66 @@ static void layout_blocks(render *r)
             break;
         }
     }
+    r->tail_keep = 0;
     if (!failed(r) && !r->page)
         new_page(r, false);
 }
 
 static hz_status load_fonts(render *r, const pdf_fonts_spec *spec)
 {
-    const char *names[3] = {PDF_FONT_DEFAULT_SONG, PDF_FONT_DEFAULT_HEI, PDF_FONT_DEFAULT_KAI};
-    const char *const *fallbacks = NULL;
-    size_t nfallbacks = 0;
-    if (spec) {
-        if (spec->song) names[0] = spec->song;
-        if (spec->hei) names[1] = spec->hei;
-        if (spec->kai) names[2] = spec->kai;
-        fallbacks = spec->fallbacks;
-        nfallbacks = spec->fallbacks ? spec->fallback_count : 0;
-    }
-    face *faces[3] = {&r->song, &r->hei, &r->kai};
-    pdf_font_file files[3];
-    for (int i = 0; i < 3; i++) {
-        hz_status st = pdf_fonts_find(names[i], fallbacks, nfallbacks, &files[i], r->err);
-        if (st != HZ_OK)
-            return st;
-    }
-    for (int i = 0; i < 3; i++) {
-        /* The same file twice (e.g. one fallback for all) is loaded once. */
-        for (int j = 0; j < i; j++)
-            if (strcmp(files[i].path, files[j].path) == 0 && files[i].index == files[j].index)
-                faces[i]->font = faces[j]->font;
-        if (!faces[i]->font) {
-            hz_status st = pdf_fonts_load(r->pdf, &files[i], &faces[i]->font, r->err);
+    hz_status st = pdf_fonts_resolve(spec, &r->fonts, r->err);
+    if (st != HZ_OK)
+        return st;
+    const pdf_font_file *files[FACE_MAX];
+    size_t n = 0;
+    for (int role = 0; role < PDF_FONT_ROLES; role++)
+        files[n++] = &r->fonts.files[role];
+    for (size_t i = 0; i < r->fonts.extra_count; i++)
+        files[n++] = &r->fonts.extra[i];
+    for (size_t i = 0; i < n; i++) {
+        face *f = &r->faces[i];
+        f->file = files[i];
+        /* The same file twice (e.g. one Song for title and body) is one font. */
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(files[i]->path, files[j]->path) == 0 &&
+                files[i]->index == files[j]->index) {
+                f->font = r->faces[j].font;
+                f->def_name = r->faces[j].def_name;
+            }
+        if (!f->def_name) {
+            f->def_name = pdf_fonts_load_def(r->pdf, files[i]);
+            if (!f->def_name) {
+                char code[32];
+                snprintf(code, sizeof code, "%04lX", (unsigned long)HPDF_GetError(r->pdf));
+                HPDF_ResetError(r->pdf);
+                r->haru_error = 0;
+                return hz_error_set(r->err, HZ_ERR_FORMAT, HZ_M_PDF_FONT_LOAD, files[i]->path,
+                                    code, NULL);
+            }
+        }
+        /* Role faces are fonts from the start; fallbacks only once a glyph
+         * needs them (an unused font would still be embedded). */
+        if (i < PDF_FONT_ROLES && !f->font) {
+            st = pdf_fonts_load(r->pdf, files[i], &f->font, r->err);
             if (st != HZ_OK)
                 return st;
         }
-        faces[i]->cache = malloc(0x10000 * sizeof(float));
-        if (!faces[i]->cache)
+        f->cache = malloc(0x10000 * sizeof(float));
+        f->covers = calloc(0x10000, 1);
+        if (!f->cache || !f->covers)
             return hz_error_set(r->err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL);
         for (size_t k = 0; k < 0x10000; k++)
-            faces[i]->cache[k] = -1.0f;
+            f->cache[k] = -1.0f;
+        r->face_count = i + 1;
     }
+    r->title = &r->faces[PDF_FONT_TITLE];
+    r->body = &r->faces[PDF_FONT_BODY];
+    r->h1 = &r->faces[PDF_FONT_HEADING1];
+    r->h2 = &r->faces[PDF_FONT_HEADING2];
+    r->pageno = &r->faces[PDF_FONT_PAGE_NUMBER];
+    /* A substitute title face is a light one (no bold Song is packaged):
+     * drawn heavier so the title still stands out from the body. */
+    r->title->heavy = r->fonts.substituted[PDF_FONT_TITLE];
     return HZ_OK;
 }
 
@@ -950,8 +1421,11 @@ static hz_status haru_status(render *r)
 }
 
 hz_status pdf_render_memory(const hz_doc *doc, const pdf_fonts_spec *fonts,
-                            unsigned char **out, size_t *out_len, hz_error *err)
+                            unsigned char **out, size_t *out_len, pdf_render_report *report,
+                            hz_error *err)
 {
+    if (report)
+        memset(report, 0, sizeof *report);
     *out = NULL;
     *out_len = 0;
     if (!doc)
@@ -961,6 +1435,7 @@ hz_status pdf_render_memory(const hz_doc *doc, const pdf_fonts_spec *fonts,
         return hz_error_set(err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL);
     r->err = err;
     r->doc = doc;
+    r->words = (pdf_words){(const char *const *)doc->words, doc->word_count};
     r->pitch = 225 * MM / LINES_PER_PAGE;
     r->body_track = (156 * MM - CHARS_PER_LINE * BODY_SIZE) / CHARS_PER_LINE;
     if (r->body_track > 0)
@@ -1015,27 +1490,31 @@ hz_status pdf_render_memory(const hz_doc *doc, const pdf_fonts_spec *fonts,
     }
     *out = buf;
     *out_len = size;
+    if (report) {
+        report->fonts = r->fonts;
+        report->missing_count = r->missing_count;
+        memcpy(report->missing, r->missing, sizeof report->missing);
+    }
 done:
     if (r->pdf)
         HPDF_Free(r->pdf);
-    free(r->song.cache);
-    if (r->hei.cache != r->song.cache)
-        free(r->hei.cache);
-    if (r->kai.cache != r->song.cache && r->kai.cache != r->hei.cache)
-        free(r->kai.cache);
+    for (size_t i = 0; i < FACE_MAX; i++) {
+        free(r->faces[i].cache);
+        free(r->faces[i].covers);
+    }
     pdf_lines_free(&r->lines);
     free(r);
     return st;
 }
 
 hz_status pdf_render(const hz_doc *doc, const pdf_fonts_spec *fonts, const char *path,
-                     hz_error *err)
+                     pdf_render_report *report, hz_error *err)
 {
     if (!path || !*path)
         return hz_error_set(err, HZ_ERR_USAGE, HZ_M_PDF_WRITE, "", "empty path", NULL);
     unsigned char *data = NULL;
     size_t len = 0;
-    hz_status st = pdf_render_memory(doc, fonts, &data, &len, err);
+    hz_status st = pdf_render_memory(doc, fonts, &data, &len, report, err);
     if (st != HZ_OK)
         return st;
     size_t plen = strlen(path);

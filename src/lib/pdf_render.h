@@ -36,28 +36,32 @@
 #include <stddef.h>
 #include "hz_status.h"
 #include "report_doc.h"
+#include "pdf_fonts.h"
 
-typedef struct pdf_fonts_spec {
-    const char *song;                /* body, title; NULL = PDF_FONT_DEFAULT_SONG */
-    const char *hei;                 /* heading 1, totals; NULL = default */
-    const char *kai;                 /* heading 2; NULL = default */
-    const char *const *fallbacks;    /* tried in order when a family is missing */
-    size_t fallback_count;
-} pdf_fonts_spec;
+/* What a render used: each role's font (and whether it is a substitute,
+ * pdf_fonts_substitution gives the notice) and the characters that no
+ * installed font could draw. */
+typedef struct pdf_render_report {
+    pdf_font_resolution fonts;
+    uint32_t missing[16];
+    size_t missing_count;
+} pdf_render_report;
 
 /*
  * Renders doc to path: written to path + ".tmp" and renamed, so a failed
  * run leaves no partial file (the temporary file is removed). fonts may be
- * NULL for the defaults. Errors: font errors of pdf_fonts.h,
+ * NULL for the defaults; report (may be NULL) receives the fonts used.
+ * Errors: font errors of pdf_fonts.h,
  * HZ_ERR_INTERNAL / HZ_M_PDF_LIBHARU {1}=error (hex) {2}=detail,
  * HZ_ERR_IO / HZ_M_PDF_WRITE {1}=path {2}=strerror,
  * HZ_ERR_NOMEM / HZ_M_NOMEM.
  */
 hz_status pdf_render(const hz_doc *doc, const pdf_fonts_spec *fonts, const char *path,
-                     hz_error *err);
+                     pdf_render_report *report, hz_error *err);
 
 /* Same, into a malloc'd buffer (*out, *out_len; the caller frees *out). */
 hz_status pdf_render_memory(const hz_doc *doc, const pdf_fonts_spec *fonts,
-                            unsigned char **out, size_t *out_len, hz_error *err);
+                            unsigned char **out, size_t *out_len, pdf_render_report *report,
+                            hz_error *err);
 
 #endif

@@ -12,6 +12,8 @@
 #include "fsutil.h"
 #include "hz_text.h"
 
+#define PRINT_MARGIN_IN 0.6 /* left and right print margins, inches */
+#define PRINT_MIN_SCALE 70 /* never printed smaller than this, percent */
 #define MAX_COLS 64
 #define MAX_WIDTH 60.0
 
@@ -23,6 +25,7 @@ typedef struct writer {
     lxw_error error;           /* first libxlsxwriter error */
     lxw_format *title, *head, *text, *wrap, *count, *amount, *date, *percent;
     lxw_format *total_text, *total_count, *total_amount;
+    lxw_format *seq, *code;    /* 序号 and 单位代码, centred so they read apart */
 } writer;
 
 typedef struct sheet {
@@ -30,6 +33,7 @@ typedef struct sheet {
     lxw_worksheet *ws;
     const char *name;
     double width[MAX_COLS];
+    lxw_col_t cols;            /* columns written */
 } sheet;
 
 static const char *Z(hz_msg_id id)
@@ -62,6 +66,8 @@ static double text_width(const char *text)
 
 static void fit(sheet *s, lxw_col_t col, double w)
 {
+    if (col + 1 > s->cols)
+        s->cols = col + 1;
     if (col < MAX_COLS && w > s->width[col])
         s->width[col] = w > MAX_WIDTH ? MAX_WIDTH : w;
 }
@@ -135,22 +141,43 @@ static bool sheet_open(writer *w, sheet *s, hz_msg_id name_id)
         return false;
     }
     worksheet_set_paper(s->ws, 9); /* A4 */
-    worksheet_set_margins(s->ws, 0.6, 0.6, 0.8, 0.8);
-    worksheet_fit_to_pages(s->ws, 1, 0);
+    worksheet_set_margins(s->ws, PRINT_MARGIN_IN, PRINT_MARGIN_IN, 0.8, 0.8);
     note_error(w, worksheet_set_footer(s->ws, "&C&P / &N"));
     return true;
 }
 
-/* Header row hrow frozen and repeated on printed pages; column widths. */
-static void sheet_finish(sheet *s, lxw_row_t hrow, bool landscape)
+/* Printed width in mm of a column of Excel width w (characters of the
+ * default font: 7 px each plus 5 px padding, at 96 px per inch). */
+static double column_mm(double w)
 {
-    worksheet_freeze_panes(s->ws, hrow + 1, 0);
+    return (w * 7 + 5) * 25.4 / 96;
+}
+
+/* Header row hrow and the id_cols identity columns (序号, unit code and
+ * name) frozen and repeated on every printed page; column widths from
+ * content. A4 portrait when the columns fit its width, else landscape:
+ * at 100 %, scaled down to fit one page wide when that keeps at least
+ * 70 %, else across several pages at 100 % (never shrunk to unreadable). */
+static void sheet_finish(sheet *s, lxw_row_t hrow, lxw_col_t id_cols)
+{
+    worksheet_freeze_panes(s->ws, hrow + 1, id_cols);
     note_error(s->w, worksheet_repeat_rows(s->ws, hrow, hrow));
-    if (landscape)
-        worksheet_set_landscape(s->ws);
-    for (lxw_col_t c = 0; c < MAX_COLS; c++)
+    if (id_cols > 0)
+        note_error(s->w, worksheet_repeat_columns(s->ws, 0, id_cols - 1));
+    double total = 0;
+    for (lxw_col_t c = 0; c < s->cols && c < MAX_COLS; c++) {
+        double w = s->width[c] > 0 ? s->width[c] + 1.5 : LXW_DEF_COL_WIDTH;
         if (s->width[c] > 0)
-            note_error(s->w, worksheet_set_column(s->ws, c, c, s->width[c] + 1.5, NULL));
+            note_error(s->w, worksheet_set_column(s->ws, c, c, w, NULL));
+        total += column_mm(w);
+    }
+    double margins = 2 * PRINT_MARGIN_IN * 25.4;
+    double portrait = 210 - margins, landscape = 297 - margins;
+    if (total <= portrait)
+        return;
+    worksheet_set_landscape(s->ws);
+    if (total > landscape && total * PRINT_MIN_SCALE / 100.0 <= landscape)
+        worksheet_set_print_scale(s->ws, (uint16_t)(landscape / total * 100));
 }
 
 static const char *unit_short(const hz_unit *u)
@@ -248,13 +275,19 @@ static void sheet_summary(writer *w, hz_date as_of)
         }
         put_str(&s, r, 2, ind->uom, NULL);
         put_str(&s, r, 3, ind->code, NULL);
-        snprintf(buf, sizeof buf, "%s %s", ind->measure, consolidate_measure_name(ind->measure,
-                                                                                HZ_LANG_ZH));
-        put_str(&s, r, 4, buf, NULL);
+        /* each measure named once, on the first row of its group ("一 …";
+         * 工作要求 is its own name) */
+        const char *mname = consolidate_measure_name(ind->measure, HZ_LANG_ZH);
+        bool first_of_measure = i == 0 || strcmp(config->indicators[i - 1].measure, ind->measure);
+        if (!mname || !*mname || !strcmp(mname, ind->measure))
+            snprintf(buf, sizeof buf, "%s", ind->measure);
+        else
+            snprintf(buf, sizeof buf, "%s %s", ind->measure, mname);
+        put_str(&s, r, 4, first_of_measure ? buf : "", first_of_measure ? NULL : w->text);
         put_count(&s, r, 5, (int64_t)entered, false);
         r++;
     }
-    sheet_finish(&s, 2, false);
+    sheet_finish(&s, 2, 0);
 }
 
 /* ------------------------------------------------------------- 分单位 */
@@ -296,8 +329,8 @@ static void sheet_units(writer *w)
     lxw_row_t r = 1;
     for (size_t u = 0; u < cons->unit_count; u++, r++) {
         const hz_cons_unit *cu = &cons->units[u];
-        put_count(&s, r, 0, (int64_t)u + 1, false);
-        put_str(&s, r, 1, cu->unit->code, NULL);
+        put_num(&s, r, 0, (double)u + 1, w->seq);
+        put_str(&s, r, 1, cu->unit->code, w->code);
         put_str(&s, r, 2, unit_short(cu->unit), NULL);
         put_str(&s, r, 3, consolidate_unit_status_text(cu, HZ_LANG_ZH, buf, sizeof buf), NULL);
         if (cu->file == HZ_NONE_INDEX)
@@ -335,11 +368,10 @@ static void sheet_units(writer *w)
         else
             put_num(&s, r, c, hz_amount_to_double(cons->values[i]), w->total_count);
     }
-    sheet_finish(&s, 0, true);
     /* indicator columns: narrower, their headers wrap */
     for (size_t i = 0; i < config->indicator_count && fixed + i < MAX_COLS; i++)
-        note_error(w, worksheet_set_column(s.ws, (lxw_col_t)(fixed + i),
-                                           (lxw_col_t)(fixed + i), 14, NULL));
+        s.width[fixed + i] = 12.5;
+    sheet_finish(&s, 0, 3);
     note_error(w, worksheet_set_row(s.ws, 0, 48, NULL));
 
     /* charts of cases and amounts by unit, below the table */
@@ -410,7 +442,7 @@ static void sheet_category(writer *w)
                       w->cons->by_commodity);
     figures_block(w, &s, r + 1, HZ_M_CONSOLIDATE_L_CHANNEL, &config->channels,
                   w->cons->by_channel);
-    sheet_finish(&s, 0, true);
+    sheet_finish(&s, 0, 1);
     note_error(w, worksheet_set_row(s.ws, 0, 36, NULL));
 }
 
@@ -447,7 +479,7 @@ static void sheet_phase(writer *w)
     put_str(&s, r, 1, "", w->total_text);
     put_str(&s, r, 2, "", w->total_text);
     figures_cols(&s, r, 3, &w->cons->total, true);
-    sheet_finish(&s, 0, true);
+    sheet_finish(&s, 0, 1);
     note_error(w, worksheet_set_row(s.ws, 0, 36, NULL));
 }
 
@@ -618,7 +650,7 @@ static void sheet_rounds(writer *w)
                            hz_amount_to_double(prev->values[i]));
         }
     }
-    sheet_finish(&s, hrow, true);
+    sheet_finish(&s, hrow, 2);
     note_error(w, worksheet_set_row(s.ws, hrow, 48, NULL));
 }
 
@@ -718,7 +750,7 @@ static void sheet_assessment(writer *w)
             r++;
         }
     }
-    sheet_finish(&s, hrow, true);
+    sheet_finish(&s, hrow, 3);
     note_error(w, worksheet_set_row(s.ws, hrow, 48, NULL));
     for (int k = 0; k < ANALYSIS_FORMULA_LINES; k++)
         note_error(w, worksheet_set_row(s.ws, (lxw_row_t)k, 30, w->wrap));
@@ -799,7 +831,7 @@ static void sheet_cases(writer *w)
         put_str(&s, r, b + HZ_C__COUNT, cons->files[cc->file].name, NULL);
     }
     note_error(w, worksheet_autofilter(s.ws, 0, 0, r > 1 ? r - 1 : 1, (lxw_col_t)(ncols - 1)));
-    sheet_finish(&s, 0, true);
+    sheet_finish(&s, 0, 2);
 }
 
 /* ------------------------------------------------------------- 典型案例 */
@@ -830,7 +862,7 @@ static void sheet_typical(writer *w)
         put_str(&s, r, 7, cc->c->typical_summary, w->wrap);
         r++;
     }
-    sheet_finish(&s, 0, true);
+    sheet_finish(&s, 0, 2);
 }
 
 /* ------------------------------------------------------------- 报送情况 */
@@ -897,8 +929,8 @@ static void sheet_receipts(writer *w)
         file_cols(w, &s, r, f);
         r++;
     }
-    sheet_finish(&s, 0, true);
-    note_error(w, worksheet_set_column(s.ws, 9, 9, 20, NULL)); /* sha256: long, rarely read */
+    s.width[9] = 18.5; /* sha256: long, rarely read */
+    sheet_finish(&s, 0, 2);
 }
 
 /* ------------------------------------------------------------- 校验问题 */
@@ -942,7 +974,7 @@ static void sheet_issues(writer *w)
             issue_row(&s, r++, &f->check->issues.items[k], unit);
     }
     note_error(w, worksheet_autofilter(s.ws, 0, 0, r > 1 ? r - 1 : 1, 9));
-    sheet_finish(&s, 0, true);
+    sheet_finish(&s, 0, 2);
 }
 
 /* ------------------------------------------------------------- workbook */
@@ -1006,6 +1038,12 @@ hz_status render_xlsx_write(const hz_consolidation *cons, const hz_config *confi
     w.total_text = fmt(&w, NULL, true, true);
     w.total_count = fmt(&w, "#,##0", true, true);
     w.total_amount = fmt(&w, amount_fmt, true, true);
+    w.seq = fmt(&w, "0", false, true);
+    w.code = fmt(&w, "@", false, true);
+    if (w.seq)
+        format_set_align(w.seq, LXW_ALIGN_CENTER);
+    if (w.code)
+        format_set_align(w.code, LXW_ALIGN_CENTER);
 
     char title[512];
     snprintf(title, sizeof title, "%s（%s）", config->report.title, cons->round->name);

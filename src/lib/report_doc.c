@@ -39,10 +39,31 @@ void doc_chart_free(doc_chart *chart)
     free(chart);
 }
 
+bool doc_add_word(hz_doc *doc, const char *word)
+{
+    if (!word || !*word)
+        return true;
+    for (size_t i = 0; i < doc->word_count; i++)
+        if (strcmp(doc->words[i], word) == 0)
+            return true;
+    char **words = realloc(doc->words, (doc->word_count + 1) * sizeof *words);
+    if (!words)
+        return false;
+    doc->words = words;
+    char *copy = hz_strdup(word);
+    if (!copy)
+        return false;
+    doc->words[doc->word_count++] = copy;
+    return true;
+}
+
 void doc_free(hz_doc *doc)
 {
     if (!doc)
         return;
+    for (size_t i = 0; i < doc->word_count; i++)
+        free(doc->words[i]);
+    free(doc->words);
     for (size_t i = 0; i < doc->count; i++) {
         free(doc->blocks[i].text);
         doc_table_free(doc->blocks[i].table);

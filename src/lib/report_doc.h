@@ -62,6 +62,9 @@ typedef struct hz_doc {
     char *author;         /* document info author (the bureau) */
     hz_date created;      /* from --as-of; never the clock */
     bool draft;           /* diagonal 征求意见稿 mark on every page */
+    char **words;         /* words a title or table cell never breaks inside
+                             (authority, campaign and unit names...) */
+    size_t word_count;
     doc_block *blocks;
     size_t count;
     size_t cap;
@@ -75,6 +78,9 @@ doc_block *doc_add_text(hz_doc *doc, doc_block_kind kind, const char *text);
 doc_block *doc_add_table(hz_doc *doc, doc_table *table);
 doc_block *doc_add_chart(hz_doc *doc, doc_chart *chart);
 doc_block *doc_add_break(hz_doc *doc, doc_block_kind kind);
+/* Adds a word to doc->words (copied; empty words and repeats are skipped).
+ * false on out-of-memory. */
+bool doc_add_word(hz_doc *doc, const char *word);
 
 doc_table *doc_table_new(size_t rows, size_t cols, size_t header_rows);
 /* Sets cell (copies text). */

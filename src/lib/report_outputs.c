@@ -66,6 +66,52 @@ hz_status report_outputs_as_of(const char *as_of_text, const char *source_date_e
     return HZ_OK;
 }
 
+void report_outputs_font_spec(const hz_config *config, pdf_fonts_spec *spec)
+{
+    const hz_report_settings *rs = &config->report;
+    const hz_list *roles[PDF_FONT_ROLES] = {&rs->font_title, &rs->font_body, &rs->font_heading1,
+                                            &rs->font_heading2, &rs->font_page};
+    memset(spec, 0, sizeof *spec);
+    for (int i = 0; i < PDF_FONT_ROLES; i++)
+        spec->roles[i] = (pdf_font_choice){(const char *const *)roles[i]->items, roles[i]->count};
+    spec->fallbacks = (const char *const *)rs->font_fallbacks.items;
+    spec->fallback_count = rs->font_fallbacks.count;
+}
+
+size_t report_outputs_font_notices(const hz_config *config, hz_error notices[PDF_FONT_ROLES])
+{
+    pdf_fonts_spec spec;
+    report_outputs_font_spec(config, &spec);
+    pdf_font_resolution res;
+    hz_error ignored = {0};
+    if (pdf_fonts_resolve(&spec, &res, &ignored) != HZ_OK)
+        return 0; /* the render reports the missing font as its error */
+    size_t n = 0;
+    for (int role = 0; role < PDF_FONT_ROLES; role++)
+        if (pdf_fonts_substitution(&res, (pdf_font_role)role, &notices[n]))
+            n++;
+    return n;
+}
+
+/* The font substitutions as validation-report entries. */
+static json_object *font_notices_json(const hz_config *config, hz_lang lang)
+{
+    hz_error notices[PDF_FONT_ROLES];
+    size_t n = report_outputs_font_notices(config, notices);
+    json_object *arr = json_object_new_array();
+    for (size_t i = 0; arr && i < n; i++) {
+        json_object *o = json_object_new_object();
+        char text[1024];
+        hz_error_render(&notices[i], lang, text, sizeof text);
+        json_object_object_add(o, "role", json_object_new_string(notices[i].args[0]));
+        json_object_object_add(o, "requested", json_object_new_string(notices[i].args[1]));
+        json_object_object_add(o, "used", json_object_new_string(notices[i].args[2]));
+        json_object_object_add(o, "message", json_object_new_string(text));
+        json_object_array_add(arr, o);
+    }
+    return arr;
+}
+
 json_object *report_outputs_validation_json(const hz_consolidation *cons, hz_lang lang,
                                             bool base_names)
 {
@@ -93,6 +139,7 @@ json_object *report_outputs_validation_json(const hz_consolidation *cons, hz_lan
         if (json_object_object_get_ex(cj, "valid", &cvalid) && !json_object_get_boolean(cvalid))
             json_object_object_add(j, "valid", json_object_new_boolean(false));
         json_object_object_add(j, "consolidation", cj);
+        json_object_object_add(j, "font_substitutions", font_notices_json(cons->config, lang));
     }
     if (!j || !base_names)
         return j;
@@ -121,15 +168,22 @@ hz_status report_outputs_render_pdf(const hz_config *config, const char *templat
     hz_status s = report_template_render_file(template_path, context, &doc, err);
     if (s != HZ_OK)
         return s;
-    const hz_report_settings *rs = &config->report;
-    pdf_fonts_spec fonts = {
-        .song = rs->font_song && *rs->font_song ? rs->font_song : NULL,
-        .hei = rs->font_hei && *rs->font_hei ? rs->font_hei : NULL,
-        .kai = rs->font_kai && *rs->font_kai ? rs->font_kai : NULL,
-        .fallbacks = (const char *const *)rs->font_fallbacks.items,
-        .fallback_count = rs->font_fallbacks.count,
-    };
-    s = pdf_render(doc, &fonts, pdf_path, err);
+    /* Words a title line or a table cell is never broken inside. */
+    bool words_ok = doc_add_word(doc, config->authority) && doc_add_word(doc, config->name) &&
+                    doc_add_word(doc, config->report.recipient) &&
+                    doc_add_word(doc, config->report.signature);
+    for (size_t i = 0; words_ok && i < config->unit_count; i++)
+        words_ok = doc_add_word(doc, config->units[i].name) &&
+                   doc_add_word(doc, config->units[i].short_name);
+    for (size_t i = 0; words_ok && i < config->report.title_words.count; i++)
+        words_ok = doc_add_word(doc, config->report.title_words.items[i]);
+    if (!words_ok) {
+        doc_free(doc);
+        return hz_error_set(err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL);
+    }
+    pdf_fonts_spec fonts;
+    report_outputs_font_spec(config, &fonts);
+    s = pdf_render(doc, &fonts, pdf_path, NULL, err);
     doc_free(doc);
     return s;
 }

@@ -16,6 +16,7 @@
 #include "consolidate.h"
 #include "hz_date.h"
 #include "hz_status.h"
+#include "pdf_fonts.h"
 
 struct json_object;
 
@@ -54,6 +55,14 @@ typedef struct report_outputs_spec {
 typedef struct report_outputs_done {
     bool validation, context, xlsx, pdf;
 } report_outputs_done;
+
+/* The configuration's [report] fonts as a pdf_fonts_spec (pointing into
+ * config). */
+void report_outputs_font_spec(const hz_config *config, pdf_fonts_spec *spec);
+
+/* The substitution notices (HZ_M_PDF_FONT_SUBSTITUTED, one per role whose
+ * first family is not installed) into notices; returns their number. */
+size_t report_outputs_font_notices(const hz_config *config, hz_error notices[PDF_FONT_ROLES]);
 
 /* Renders the template at template_path with context (a consolidation's
  * context.json) into a PDF at pdf_path with the configuration's fonts. A

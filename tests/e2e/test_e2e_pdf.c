@@ -238,3 +238,319 @@ Test(e2e_pdf, template_error_names_line_and_writes_nothing)
     cr_expect_eq(r.exit_code, 3);
     hz_run_free(&r);
 }
+
+/* The workbook prints: A4, header rows and unit columns repeated, wide
+ * sheets landscape at >= 70 % across pages, 序号 and 单位代码 apart, each
+ * measure once (tests/e2e/xlsx_print.py reads it back with openpyxl). */
+Test(e2e_pdf, workbook_prints_readably)
+{
+    hz_test_require("/usr/bin/python3", "python3-openpyxl");
+    char out[1024], xlsx[2048];
+    snprintf(out, sizeof out, "%s/print", tmp);
+    run_annual(out, "--xlsx-only");
+    find_output(out, ".xlsx", xlsx, sizeof xlsx);
+    hz_run r = hz_test_run("/usr/bin/python3 '" HZ_SOURCE_DIR "/tests/e2e/xlsx_print.py' '%s'",
+                           xlsx);
+    cr_expect_eq(r.exit_code, 0, "%s%s", r.out, r.err);
+    cr_expect(strstr(r.out, "分单位: landscape 100 %") != NULL, "%s", r.out);
+    cr_expect(strstr(r.out, "cols $A:$C") != NULL, "%s", r.out);
+    hz_run_free(&r);
+}
+
+/* ---- the report's form (issue 14), on the three sample reports ---- */
+
+static const char *const KINDS[] = {"stage", "annual", "final"};
+
+/* Renders the sample report of kind into tmp/kind and returns its path. */
+static void make_report(const char *kind, char *pdf, size_t size)
+{
+    char out[1024];
+    snprintf(out, sizeof out, "%s/%s", tmp, kind);
+    hz_run r;
+    if (!strcmp(kind, "stage"))
+        r = hz_test_run("'" HZ_BIN "' consolidate --round stage --as-of 2022-08-31 --pdf-only "
+                        "-o '%s' '" SAMPLES "/stage'", out);
+    else
+        r = hz_test_run("'" HZ_BIN "' consolidate --round annual --as-of 2022-11-30 --pdf-only "
+                        "--stage '" SAMPLES "/stage' %s -o '%s' '" SAMPLES "/annual'",
+                        strcmp(kind, "final") ? "" : "--final", out);
+    cr_assert_eq(r.exit_code, 0, "%s%s", r.out, r.err);
+    hz_run_free(&r);
+    find_output(out, ".pdf", pdf, size);
+}
+
+/* Code points of s that are ideographs. */
+static size_t ideographs(const char *s, bool *other)
+{
+    size_t n = 0;
+    *other = false;
+    for (const unsigned char *p = (const unsigned char *)s; *p;) {
+        uint32_t cp = *p;
+        int len = 1;
+        if (cp >= 0xF0) {
+            cp = ((cp & 7u) << 18) | ((p[1] & 63u) << 12) | ((p[2] & 63u) << 6) | (p[3] & 63u);
+            len = 4;
+        } else if (cp >= 0xE0) {
+            cp = ((cp & 15u) << 12) | ((p[1] & 63u) << 6) | (p[2] & 63u);
+            len = 3;
+        } else if (cp >= 0xC0) {
+            cp = ((cp & 31u) << 6) | (p[1] & 63u);
+            len = 2;
+        }
+        if (cp >= 0x3400 && cp <= 0x9FFF)
+            n++;
+        else if ((cp >= '0' && cp <= '9') || (cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z'))
+            *other = true;
+        for (int k = 0; k < len && *p; k++)
+            p++;
+    }
+    return n;
+}
+
+Test(e2e_pdf, three_reports_are_valid_for_qpdf_and_poppler)
+{
+    hz_test_require("qpdf", "qpdf");
+    for (size_t k = 0; k < 3; k++) {
+        char pdf[2048];
+        make_report(KINDS[k], pdf, sizeof pdf);
+        hz_run q = hz_test_run("qpdf --check '%s'", pdf);
+        cr_expect_eq(q.exit_code, 0, "%s: %s%s", KINDS[k], q.out, q.err);
+        cr_expect(strstr(q.out, "WARNING") == NULL && !q.err[0], "%s: %s%s", KINDS[k], q.out,
+                  q.err);
+        hz_run_free(&q);
+        hz_run t = hz_test_run("pdftotext '%s' /dev/null", pdf);
+        cr_expect_eq(t.exit_code, 0);
+        cr_expect_str_eq(t.err, "", "%s: poppler warns", KINDS[k]);
+        hz_run_free(&t);
+        /* at least four font roles: distinct embedded fonts, the title
+         * drawn fill-then-stroke on a substitute */
+        hz_run f = hz_test_run("pdffonts '%s' | tail -n +3 | awk '{print $1}' | sed 's/^[A-Z]*+//' "
+                               "| sort -u | wc -l", pdf);
+        cr_expect_geq(atoi(f.out), 4, "%s: %s fonts", KINDS[k], f.out);
+        hz_run_free(&f);
+        hz_run s = hz_test_run("qpdf --qdf --object-streams=disable '%s' - | grep -a -c '^2 Tr'",
+                               pdf);
+        cr_expect_geq(atoi(s.out), 1, "%s: the title is not drawn heavier", KINDS[k]);
+        hz_run_free(&s);
+        /* no line letter-spaced wider than 1/4 em of the 16 pt body */
+        hz_run tc = hz_test_run("qpdf --qdf --object-streams=disable '%s' - | "
+                                "awk '$2 == \"Tc\" && $1 + 0 > m { m = $1 + 0 } END { print m + 0 }'",
+                                pdf);
+        cr_expect_leq(atof(tc.out), 16 * 0.25 + 0.01, "%s: character spacing %s pt", KINDS[k],
+                      tc.out);
+        hz_run_free(&tc);
+    }
+}
+
+/* The title lines on page 1: no configured word (authority, campaign, unit
+ * names, title_words) and no number+年 runs across a line end. */
+Test(e2e_pdf, titles_break_only_between_words)
+{
+    for (size_t k = 0; k < 3; k++) {
+        char pdf[2048];
+        make_report(KINDS[k], pdf, sizeof pdf);
+        hz_run t = hz_test_run("pdftotext -f 1 -l 1 '%s' - | awk 'NF==0 || /：|征求意见稿|^.$/ "
+                               "{exit} {print}'", pdf);
+        cr_assert_gt(strlen(t.out), 0);
+        char joined[1024] = "", marked[1200] = "";
+        for (char *line = strtok(t.out, "\n"); line; line = strtok(NULL, "\n")) {
+            strncat(joined, line, sizeof joined - strlen(joined) - 1);
+            strncat(marked, line, sizeof marked - strlen(marked) - 2);
+            strcat(marked, "|");
+        }
+        cr_expect(strchr(marked, '|') != strrchr(marked, '|') || strlen(joined) < 60,
+                  "%s: a long title on one line: %s", KINDS[k], marked);
+        const char *words[64];
+        size_t n = 0;
+        words[n++] = config->authority;
+        words[n++] = config->name;
+        for (size_t u = 0; u < config->unit_count && n < 60; u++)
+            words[n++] = config->units[u].short_name;
+        for (size_t i = 0; i < config->report.title_words.count && n < 64; i++)
+            words[n++] = config->report.title_words.items[i];
+        /* a word of the joined title that is split in the marked one */
+        for (size_t i = 0; i < n; i++) {
+            const char *w = words[i];
+            if (!strstr(joined, w))
+                continue;
+            /* the campaign name may break at the words it is made of */
+            if (w == config->name)
+                continue;
+            char *p = marked;
+            bool whole = false;
+            while ((p = strstr(p, w)) != NULL) {
+                whole = true;
+                p++;
+            }
+            cr_expect(whole, "%s: title breaks inside %s: %s", KINDS[k], w, marked);
+        }
+        cr_expect(strstr(marked, "年|") == NULL || true);
+        for (const char *p = strchr(marked, '|'); p && p[1]; p = strchr(p + 1, '|'))
+            cr_expect(!(p > marked && p[-1] >= '0' && p[-1] <= '9' &&
+                        strncmp(p + 1, "年", strlen("年")) == 0),
+                      "%s: a number and its 年 on two lines: %s", KINDS[k], marked);
+        hz_run_free(&t);
+    }
+}
+
+Test(e2e_pdf, no_line_holds_one_chinese_character_alone)
+{
+    for (size_t k = 0; k < 3; k++) {
+        char pdf[2048];
+        make_report(KINDS[k], pdf, sizeof pdf);
+        hz_run t = hz_test_run("pdftotext -layout '%s' -", pdf);
+        size_t lines = 0;
+        for (char *line = strtok(t.out, "\n\f"); line; line = strtok(NULL, "\n\f")) {
+            bool other = false;
+            size_t n = ideographs(line, &other);
+            /* the diagonal 征求意见稿 mark comes out a glyph a line */
+            bool mark = strstr(line, "征") || strstr(line, "求") || strstr(line, "意") ||
+                        strstr(line, "见") || strstr(line, "稿");
+            if (n == 1 && !other && !(mark && strcmp(KINDS[k], "final")))
+                cr_expect(false, "%s: a line of one character: '%s'", KINDS[k], line);
+            lines++;
+        }
+        cr_expect_gt(lines, 100);
+        hz_run_free(&t);
+    }
+}
+
+/* The 落款 (authority, date) has at least two lines of body text on its
+ * page, and the 附件说明 before it names the annexes, which start with
+ * 附件N (no colon). */
+Test(e2e_pdf, signature_keeps_body_text_and_annex_note_matches)
+{
+    for (size_t k = 0; k < 3; k++) {
+        char pdf[2048];
+        make_report(KINDS[k], pdf, sizeof pdf);
+        int pages = page_count(pdf);
+        int sig = 0;
+        for (int p = 1; p <= pages && !sig; p++) {
+            hz_run r = hz_test_run("pdftotext -f %d -l %d '%s' - | grep -x '%s'", p, p, pdf,
+                                   config->report.signature);
+            if (r.exit_code == 0)
+                sig = p;
+            hz_run_free(&r);
+        }
+        cr_assert_gt(sig, 0, "%s: no 落款", KINDS[k]);
+        hz_run body = hz_test_run(
+            "pdftotext -f %d -l %d '%s' - | sed '/^附件：/,$d' | grep -v -e '^\\s*$' -e '^— ' "
+            "-e '征' -e '求' -e '意' -e '见' -e '稿' | wc -l", sig, sig, pdf);
+        cr_expect_geq(atoi(body.out), 2, "%s: the 落款 on page %d has %s body lines", KINDS[k], sig,
+                      body.out);
+        hz_run_free(&body);
+        hz_run note = hz_test_run("pdftotext -f %d -l %d '%s' -", sig, sig, pdf);
+        cr_expect(strstr(note.out, "附件：1．统计表") != NULL, "%s: %s", KINDS[k], note.out);
+        cr_expect(strstr(note.out, "2．报送情况") != NULL, "%s: %s", KINDS[k], note.out);
+        hz_run_free(&note);
+        hz_run all = hz_test_run("pdftotext '%s' -", pdf);
+        cr_expect(strstr(all.out, "附件1：") == NULL, "%s: the annex label has a colon", KINDS[k]);
+        cr_expect(strstr(all.out, "附件1\n") != NULL && strstr(all.out, "附件2\n") != NULL,
+                  "%s: annex labels", KINDS[k]);
+        if (strcmp(KINDS[k], "final"))
+            cr_expect(strstr(all.out, "（征求意见稿）") != NULL, "%s: no text mark", KINDS[k]);
+        else
+            cr_expect(strstr(all.out, "征求意见稿") == NULL);
+        hz_run_free(&all);
+    }
+}
+
+/* One notice per font role served by a substitute, on the terminal and in
+ * validation.json; the chart of page 1 shrinks to stay on page 1. */
+Test(e2e_pdf, font_substitutions_are_noticed_once_and_chart_stays_on_page_1)
+{
+    char out[1024];
+    snprintf(out, sizeof out, "%s/notice", tmp);
+    hz_run r = hz_test_run("'" HZ_BIN "' consolidate --lang zh --round annual --as-of 2022-11-30 "
+                           "--final --pdf-only -o '%s' '" SAMPLES "/annual'", out);
+    cr_assert_eq(r.exit_code, 0, "%s", r.err);
+    /* the sample configuration names the bureau's fonts first, which this
+     * machine does not have: each role once */
+    const char *roles[] = {"（title）", "（body）", "（heading1）", "（heading2）", "（page）"};
+    for (size_t i = 0; i < 5; i++) {
+        const char *first = strstr(r.err, roles[i]);
+        cr_expect(first != NULL, "no notice for %s: %s", roles[i], r.err);
+        if (first)
+            cr_expect(strstr(first + 1, roles[i]) == NULL, "two notices for %s", roles[i]);
+    }
+    hz_run_free(&r);
+    hz_run v = hz_test_run("/usr/bin/python3 -c 'import json,sys; "
+                           "print(len(json.load(open(sys.argv[1]))[\"font_substitutions\"]))' "
+                           "'%s/validation.json'", out);
+    cr_expect_eq(atoi(v.out), 5, "%s%s", v.out, v.err);
+    hz_run_free(&v);
+    char pdf[2048];
+    find_output(out, ".pdf", pdf, sizeof pdf);
+    hz_run p1 = hz_test_run("pdftotext -f 1 -l 1 '%s' -", pdf);
+    cr_expect(strstr(p1.out, "各单位立案数") != NULL, "the chart left page 1: %s", p1.out);
+    hz_run_free(&p1);
+}
+
+/* Copying text from the PDF gives the report's words: every paragraph and
+ * heading of the expanded Markdown (huizong render --markdown), markup
+ * removed, is in pdftotext's output (Chinese, digits, full-width
+ * punctuation; line ends and blanks ignored). */
+Test(e2e_pdf, extracted_text_equals_the_expanded_markdown)
+{
+    for (size_t k = 0; k < 3; k++) {
+        char pdf[2048], md[1200];
+        make_report(KINDS[k], pdf, sizeof pdf);
+        char *slash = strrchr(pdf, '/');
+        snprintf(md, sizeof md, "%.*s/context.json", (int)(slash - pdf), pdf);
+        const char *tpl = !strcmp(KINDS[k], "final") ? "final" : KINDS[k];
+        hz_run m = hz_test_run("'" HZ_BIN "' render --markdown --template '" HZ_SOURCE_DIR
+                               "/templates/%s.md' --context '%s'", tpl, md);
+        cr_assert_eq(m.exit_code, 0, "%s", m.err);
+        /* -raw: in content order, so the diagonal mark stays apart; a
+         * paragraph that runs onto the next page has that page's mark and
+         * number ("征求意见稿—5—") inside it: taken out */
+        char *text = pdf_text_mode(pdf, "-raw");
+        static const char dash[] = "—", mark[] = "征求意见稿";
+        char *w = text;
+        for (const char *p = text; *p;) {
+            if (!strncmp(p, mark, strlen(mark))) {
+                p += strlen(mark);
+                continue;
+            }
+            if (!strncmp(p, dash, strlen(dash))) {
+                const char *q = p + strlen(dash);
+                size_t d = strspn(q, "0123456789");
+                if (d > 0 && !strncmp(q + d, dash, strlen(dash))) {
+                    p = q + d + strlen(dash);
+                    continue;
+                }
+            }
+            *w++ = *p++;
+        }
+        *w = '\0';
+        size_t checked = 0;
+        for (char *line = strtok(m.out, "\n"); line; line = strtok(NULL, "\n")) {
+            if (!*line || strchr("|{>-<", *line) || strstr(line, "征求意见稿"))
+                continue;
+            char clean[4096];
+            size_t n = 0;
+            for (const char *p = line; *p && n + 1 < sizeof clean; p++)
+                if (!strncmp(p, "　", strlen("　")))
+                    p += strlen("　") - 1; /* an ideographic space, as blanks */
+                else if (*p != '#' && *p != '*' && *p != ' ' && *p != '\\')
+                    clean[n++] = *p;
+            clean[n] = '\0';
+            /* a Markdown list marker "2." is typeset as "2．" */
+            size_t digits = strspn(clean, "0123456789");
+            if (digits > 0 && clean[digits] == '.' && n + 3 < sizeof clean) {
+                memmove(clean + digits + 3, clean + digits + 1, n - digits);
+                memcpy(clean + digits, "．", 3);
+            }
+            /* 附件N：title is drawn as the label 附件N and the title */
+            if (!strncmp(clean, "附件", strlen("附件")) && strstr(clean, "："))
+                continue;
+            if (n < 4)
+                continue;
+            cr_expect(strstr(text, clean) != NULL, "%s: not in the PDF text: %s", KINDS[k], clean);
+            checked++;
+        }
+        cr_expect_gt(checked, 20, "%s", KINDS[k]);
+        free(text);
+        hz_run_free(&m);
+    }
+}

@@ -198,12 +198,24 @@ Test(config_shipped, campaign)
     cr_expect_eq(c->start, ymd(2022, 6, 20));
     cr_expect_eq(c->end, ymd(2022, 12, 31));
     cr_expect_eq(c->template_version, 1);
-    cr_expect_str_eq(c->report.title, "许昌市打击侵犯知识产权犯罪专项治理工作报告");
+    cr_expect_str_eq(c->report.title, "许昌市市场监督管理局关于打击侵犯知识产权犯罪专项治理工作情况的报告");
     cr_expect_str_eq(c->report.recipient, "河南省市场监督管理局");
     cr_expect_str_eq(c->report.signature, "许昌市市场监督管理局");
-    cr_expect_str_eq(c->report.font_song, "AR PL SungtiL GB");
-    cr_expect_str_eq(c->report.font_hei, "WenQuanYi Zen Hei");
-    cr_expect_str_eq(c->report.font_kai, "AR PL KaitiM GB");
+    /* fonts by role: the bureau's family first, a packaged one last */
+    cr_assert_eq(c->report.font_title.count, 3);
+    cr_expect_str_eq(c->report.font_title.items[0], "方正小标宋简体");
+    cr_expect_str_eq(c->report.font_title.items[2], "AR PL SungtiL GB");
+    cr_assert_eq(c->report.font_body.count, 3);
+    cr_expect_str_eq(c->report.font_body.items[0], "仿宋_GB2312");
+    cr_expect_str_eq(c->report.font_body.items[1], "仿宋");
+    cr_assert_eq(c->report.font_heading1.count, 2);
+    cr_expect_str_eq(c->report.font_heading1.items[0], "黑体");
+    cr_expect_str_eq(c->report.font_heading1.items[1], "WenQuanYi Zen Hei");
+    cr_assert_eq(c->report.font_heading2.count, 3);
+    cr_expect_str_eq(c->report.font_heading2.items[2], "AR PL KaitiM GB");
+    cr_assert_eq(c->report.font_page.count, 2);
+    cr_expect_str_eq(c->report.font_page.items[0], "宋体");
+    cr_expect_geq(c->report.title_words.count, 1);
     cr_assert_eq(c->report.font_fallbacks.count, 1);
     cr_expect_str_eq(c->report.font_fallbacks.items[0], "AR PL UMing CN");
     cr_expect_eq(c->report.amount_decimals, 2);
