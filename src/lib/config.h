@@ -128,6 +128,8 @@ typedef struct hz_limits {
     uint32_t max_cols;            /* default 16384 */
     uint32_t max_shared_strings;  /* default 2000000 */
     uint32_t max_xml_depth;       /* default 64 */
+    uint64_t max_text_bytes;      /* default 64 MiB: text kept from one file */
+    uint32_t max_issues_per_rule; /* default 100: per rule and file, then one summary */
 } hz_limits;
 
 typedef struct hz_report_settings {

@@ -28,6 +28,11 @@ hz_status hash_file_sha256(const char *path, char hex[65], uint64_t *size, hz_er
         return hz_error_set(err, HZ_ERR_USAGE, HZ_M_CONSOLIDATE_HASH_READ, path ? path : "", "NULL", NULL);
     int fd;
     hz_status opened = fs_open_regular(path, &fd, err);
+    if (opened != HZ_OK && err && err->msg == HZ_M_IO_OPEN) {
+        char reason[HZ_ERROR_ARG_SIZE];
+        snprintf(reason, sizeof reason, "%s", err->args[1]);
+        return hz_error_set(err, HZ_ERR_IO, HZ_M_CONSOLIDATE_HASH_READ, path, reason, NULL);
+    }
     if (opened != HZ_OK)
         return opened;
     FILE *f = fdopen(fd, "rb");

@@ -237,6 +237,8 @@ void xlsx_limits_default(hz_limits *limits)
     limits->max_cols = 16384;
     limits->max_shared_strings = 2000000;
     limits->max_xml_depth = 64;
+    limits->max_text_bytes = 64ull * 1024 * 1024;
+    limits->max_issues_per_rule = 100;
 }
 
 /* A zero field means "not configured": it takes the default. */
@@ -255,6 +257,8 @@ static void limits_merge(hz_limits *dst, const hz_limits *src)
     XR_TAKE(max_cols);
     XR_TAKE(max_shared_strings);
     XR_TAKE(max_xml_depth);
+    XR_TAKE(max_text_bytes);
+    XR_TAKE(max_issues_per_rule);
 #undef XR_TAKE
 }
 
