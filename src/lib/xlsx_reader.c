@@ -1466,6 +1466,20 @@ hz_status xlsx_book_open(const char *path, const hz_limits *limits, xlsx_book **
      * owns it from here); ZIP_CHECKCONS compares every local header with
      * the central directory */
     b->zip = zip_fdopen(fd, ZIP_RDONLY | ZIP_CHECKCONS, &code);
+    if (!b->zip && code == ZIP_ER_EXISTS && lseek(fd, 0, SEEK_SET) == 0) {
+        /* libzip's consistency check refuses a name that occurs twice
+         * without saying which: opened again without it only to name them */
+        int loose_code = 0;
+        b->zip = zip_fdopen(fd, ZIP_RDONLY, &loose_code);
+        if (b->zip) {
+            s = check_entry_names(b, zip_get_num_entries(b->zip, 0), err);
+            if (s == HZ_OK)
+                s = hz_error_set(err, HZ_ERR_FORMAT, HZ_M_XLSX_ZIP_CORRUPT, path,
+                                 zip_strerror(b->zip), NULL);
+            book_free(b); /* closes fd */
+            return s;
+        }
+    }
     if (!b->zip) {
         close(fd);
         zip_error_t ze;
@@ -1512,6 +1526,24 @@ hz_status xlsx_book_open_memory(const void *data, size_t size, const hz_limits *
         return s;
     }
     b->zip = zip_open_from_source(src, ZIP_RDONLY | ZIP_CHECKCONS, &ze);
+    if (!b->zip && zip_error_code_zip(&ze) == ZIP_ER_EXISTS) {
+        /* as in xlsx_book_open: opened again only to name the twins */
+        zip_error_t loose_error;
+        zip_error_init(&loose_error);
+        zip_source_keep(src);
+        b->zip = zip_open_from_source(src, ZIP_RDONLY, &loose_error);
+        zip_error_fini(&loose_error);
+        if (b->zip) {
+            s = check_entry_names(b, zip_get_num_entries(b->zip, 0), err);
+            if (s == HZ_OK)
+                s = zip_open_failed(XR_MEMORY_NAME, &ze, err);
+            zip_source_free(src); /* the reference kept above */
+            zip_error_fini(&ze);
+            book_free(b);
+            return s;
+        }
+        zip_source_free(src); /* the reference kept above */
+    }
     if (!b->zip) {
         zip_source_free(src);
         s = zip_open_failed(XR_MEMORY_NAME, &ze, err);
