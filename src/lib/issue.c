@@ -219,7 +219,7 @@ hz_issue_counts issue_list_count(const hz_issue_list *list)
     hz_issue_counts counts = {0};
     for (size_t i = 0; i < list->count; i++) {
         const hz_issue *issue = &list->items[i];
-        size_t n = 1 + issue->more;
+        size_t n = issue->more ? issue->more : 1;
         if (issue->severity == HZ_SEV_ERROR)
             counts.errors += n;
         else if (issue->severity == HZ_SEV_WARNING && issue->explained)

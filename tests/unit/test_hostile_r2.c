@@ -56,6 +56,8 @@ static const r2_case cases[] = {
     { "size-claims-more-stored.xlsx", HZ_ERR_FORMAT, HZ_M_XLSX_ZIP_READ, "xl/worksheets/sheet1.xml", "Zip archive inconsistent", NULL },
     { "size-claims-less.xlsx", HZ_ERR_FORMAT, HZ_M_XLSX_SIZE_MISMATCH, "xl/worksheets/sheet1.xml", "100", NULL },
     { "size-directory-only.xlsx", HZ_ERR_FORMAT, HZ_M_XLSX_ZIP_INCONSISTENT, NULL, NULL, NULL },
+    { "submission-size-claims-more.xlsx", HZ_ERR_FORMAT, HZ_M_XLSX_SIZE_SHORT, "xl/worksheets/sheet4.xml", "17495", "21591" },
+    { "submission-size-claims-less.xlsx", HZ_ERR_FORMAT, HZ_M_XLSX_SIZE_MISMATCH, "xl/worksheets/sheet4.xml", "13399", NULL },
     { "size-claims-100mib.xlsx", HZ_ERR_LIMIT, HZ_M_XLSX_ENTRY_TOO_LARGE, "xl/worksheets/sheet1.xml", "67108864", NULL },
     /* 5. control characters are the submission reader's business */
     { "submission-controls.xlsx", HZ_OK, HZ_M_NONE, NULL, NULL, NULL },
