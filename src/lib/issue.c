@@ -16,6 +16,23 @@ static char *dup_or_empty(const char *text)
     return hz_text_escape(text ? text : "");
 }
 
+/* A quoted cell value is cut to this many bytes (at a character, with an
+ * ellipsis): 100 issues of a rule quoting 32,767-character cells would
+ * otherwise hold megabytes per rule. */
+#define ISSUE_QUOTE_MAX 600
+
+static char *quote_or_empty(const char *text)
+{
+    char *q = dup_or_empty(text);
+    if (q && strlen(q) > ISSUE_QUOTE_MAX) {
+        size_t cut = ISSUE_QUOTE_MAX - sizeof "…";
+        while (cut > 0 && ((unsigned char)q[cut] & 0xC0) == 0x80)
+            cut--;
+        memcpy(q + cut, "…", sizeof "…");
+    }
+    return q;
+}
+
 static void issue_free(hz_issue *issue)
 {
     free(issue->file);
@@ -165,7 +182,7 @@ static hz_issue *issue_list_store(hz_issue_list *list, const hz_issue_spec *spec
         .field = dup_or_empty(spec->field),
         .rule = dup_or_empty(spec->rule),
         .severity = spec->severity,
-        .found = dup_or_empty(spec->found),
+        .found = quote_or_empty(spec->found),
         .expected = dup_or_empty(spec->expected),
         .extra = dup_or_empty(spec->extra),
         .msg = spec->msg,
