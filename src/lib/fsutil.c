@@ -249,9 +249,18 @@ hz_status fs_read_file(const char *path, char **data, size_t *len, hz_error *err
     *data = NULL;
     if (len)
         *len = 0;
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return hz_error_set(err, HZ_ERR_IO, HZ_M_IO_OPEN, path, strerror(errno), NULL);
+    /* never a FIFO or device: an archive or configuration folder is not
+     * trusted to hold only files */
+    int fd;
+    hz_status opened = fs_open_regular(path, &fd, err);
+    if (opened != HZ_OK)
+        return opened;
+    FILE *f = fdopen(fd, "rb");
+    if (!f) {
+        int saved = errno;
+        close(fd);
+        return hz_error_set(err, HZ_ERR_IO, HZ_M_IO_OPEN, path, strerror(saved), NULL);
+    }
     size_t cap = 4096, n = 0;
     char *buf = malloc(cap);
     if (!buf) {
