@@ -407,3 +407,44 @@ Test(e2e_hostile_r2, special_files_are_exit_3_at_once)
     hz_test_rmtree(tmp);
     free(tmp);
 }
+
+/* The archive with a GBK file name: receipts.csv and manifest.ini are valid
+ * UTF-8 (\xNN), the canonical name of the copy does not change, and the
+ * archive verifies. */
+Test(e2e_hostile_r2, archive_with_a_gbk_file_name)
+{
+    char *tmp = hz_test_tempdir("r2-archive");
+    hz_run r = hz_test_run(
+        "cp -R '" HZ_SOURCE_DIR "/input/xuchang-2022/annual' '%s/in' && cd '%s/in' && "
+        "mv 411003-*.xlsx \"$(printf '411003-\\320\\355\\262\\375.xlsx')\"", tmp, tmp);
+    cr_assert_eq(r.exit_code, 0, "%s", r.err);
+    hz_run_free(&r);
+    r = hz_test_run("'%s' archive --round annual --as-of 2022-12-20 -o '%s/A' '%s/in'", HZ_BIN,
+                    tmp, tmp);
+    cr_assert_eq(r.exit_code, 0, "%s%s", r.out, r.err);
+    hz_run_free(&r);
+    static const char *const files[] = {"receipts.csv", "manifest.ini", "validation.json",
+                                        "SHA256SUMS"};
+    for (size_t k = 0; k < 4; k++) {
+        char path[1024];
+        snprintf(path, sizeof path, "%s/A/%s", tmp, files[k]);
+        size_t n = 0;
+        char *text = hz_test_read_file(path, &n);
+        cr_assert_not_null(text, "%s", path);
+        char why[128];
+        size_t bom = k == 0 && n >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3) ? 3 : 0; /* for Excel */
+        cr_expect_eq(bom, k == 0 ? 3u : 0u);
+        cr_expect(text_is_safe(text + bom, n - bom, why, sizeof why), "%s: %s", files[k], why);
+        if (k < 2)
+            cr_expect(strstr(text, "411003-\\xd0\\xed\\xb2\\xfd.xlsx"), "%s lacks the name",
+                      files[k]);
+        free(text);
+    }
+    r = hz_test_run("ls '%s/A/submissions/annual/' | grep -c '^411003-annual-v1.xlsx$' && "
+                    "'%s' verify '%s/A' > /dev/null", tmp, HZ_BIN, tmp);
+    cr_expect_eq(r.exit_code, 0, "%s%s", r.out, r.err);
+    cr_expect_str_eq(r.out, "1\n");
+    hz_run_free(&r);
+    hz_test_rmtree(tmp);
+    free(tmp);
+}
