@@ -324,6 +324,7 @@ static void expect_xlsx_safe(const char *path)
 Test(e2e_hostile_r2, outputs_are_safe_utf8)
 {
     hz_test_require("pdftotext", "poppler-utils");
+    hz_test_require("unzip", "unzip");
     char *tmp = hz_test_tempdir("r2-outputs");
     hz_run r = hz_test_run(
         "cp -R '" STAGE "' '%s/in' && cp '" R2 "/submission-controls.xlsx' '%s/in/" BASE_NAME
