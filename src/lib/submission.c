@@ -266,9 +266,11 @@ static const char *ref(uint32_t row, uint32_t col, char *buf)
     return xlsx_ref_format(row, col, buf, 16);
 }
 
-/* Reports a date cell's problems; returns the date or HZ_DATE_NONE. */
+/* Reports a date cell's problems; returns the date or HZ_DATE_NONE.
+ * *invalid (may be NULL) is set when the cell held something that is not a
+ * date (told here, not by the issue list, which may only tally it). */
 static hz_date read_date(reader *r, const char *sheet, const xlsx_cell *cell, uint32_t row,
-                         uint32_t col, const char *field, bool required)
+                         uint32_t col, const char *field, bool required, bool *invalid)
 {
     char at[16], text[256], shown[16];
     ref(row, col, at);
@@ -285,6 +287,8 @@ static hz_date read_date(reader *r, const char *sheet, const xlsx_cell *cell, ui
         note_empty(r, sheet, at, field, required);
         return HZ_DATE_NONE;
     default:
+        if (invalid)
+            *invalid = true;
         add(r, sheet, at, field, "cell.date", HZ_SEV_ERROR, HZ_M_WORKBOOK_BAD_DATE,
             cell_text(r, cell, text, sizeof text), "YYYY-MM-DD", NULL);
         return HZ_DATE_NONE;
@@ -402,7 +406,7 @@ static void read_header_sheet(reader *r)
         uint32_t row0 = h->row[f] - 1;
         if (f == HZ_H_PERIOD_END || f == HZ_H_FILL_DATE) {
             hz_date d = read_date(r, sheet, value_cell[f], row0, 1, field,
-                                  submission_header_required(f));
+                                  submission_header_required(f), NULL);
             if (f == HZ_H_PERIOD_END)
                 h->period_end = d;
             else
@@ -794,12 +798,10 @@ static void read_case_row(reader *r, const char *sheet, const xlsx_row *row, hz_
         hz_case_field f = dates[i];
         if (col[f] == UINT32_MAX)
             continue;
-        size_t before = r->issues->count;
+        bad = false;
         hz_date d = read_date(r, sheet, CELL(f), row->row, col[f], submission_case_column(f),
-                              submission_case_required(f));
-        if (r->issues->count > before && r->issues->items[before].severity == HZ_SEV_ERROR &&
-            strcmp(r->issues->items[before].rule, "cell.required"))
-            c->invalid |= 1u << f;
+                              submission_case_required(f), &bad);
+        MARK(f);
         if (f == HZ_C_FILED)
             c->filed = d;
         else
