@@ -449,3 +449,43 @@ Test(e2e_hostile_r2, archive_with_a_gbk_file_name)
     hz_test_rmtree(tmp);
     free(tmp);
 }
+
+/* [limits] max_issues_per_rule and max_text_bytes of campaign.ini reach
+ * the reader and the issue list. */
+Test(e2e_hostile_r2, configured_memory_limits_apply)
+{
+    char *tmp = hz_test_tempdir("r2-limits");
+    hz_run r = hz_test_run("cp -R '" HZ_SOURCE_DIR "/config/xuchang-2022' '%s/cfg' && sed -i "
+                           "-e 's/^max_issues_per_rule = .*/max_issues_per_rule = 5/' "
+                           "'%s/cfg/campaign.ini'", tmp, tmp);
+    cr_assert_eq(r.exit_code, 0, "%s", r.err);
+    hz_run_free(&r);
+    r = hz_test_run("'%s' check --config '%s/cfg' --lang en --format json '" R2 "/issue-flood.xlsx'",
+                    HZ_BIN, tmp);
+    cr_expect_eq(r.exit_code, 1, "%s", r.err);
+    json_object *rep = json_tokener_parse(r.out);
+    cr_assert_not_null(rep, "%s", r.out);
+    json_object *s = find_issue(rep, "cell.required", true);
+    cr_assert_not_null(s);
+    cr_expect_eq(json_object_get_int64(json_object_object_get(s, "more")), 539995);
+    cr_expect_str_eq(field(s, "cell"), "F2");
+    json_object_put(rep);
+    hz_run_free(&r);
+    /* 200,000 bytes: the sample's 21 cases fit, the amplification does not */
+    r = hz_test_run("sed -i -e 's/^max_text_bytes .*/max_text_bytes = 200000/' "
+                    "'%s/cfg/campaign.ini'", tmp);
+    cr_assert_eq(r.exit_code, 0, "%s", r.err);
+    hz_run_free(&r);
+    r = hz_test_run("'%s' check --config '%s/cfg' --lang en '" STAGE "/" BASE_NAME "'", HZ_BIN, tmp);
+    cr_expect_eq(r.exit_code, 0, "%s%s", r.out, r.err);
+    hz_run_free(&r);
+    r = hz_test_run("'%s' check --config '%s/cfg' --lang en '" R2 "/amplify-shared-string.xlsx'",
+                    HZ_BIN, tmp);
+    cr_expect_eq(r.exit_code, 1);
+    cr_expect(strstr(r.out, "exceeds the limit of 200000 bytes per file") &&
+                  strstr(r.out, "reading stopped at 案件明细!A2"),
+              "%s", r.out);
+    hz_run_free(&r);
+    hz_test_rmtree(tmp);
+    free(tmp);
+}
