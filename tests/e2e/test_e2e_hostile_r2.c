@@ -468,7 +468,7 @@ Test(e2e_hostile_r2, configured_memory_limits_apply)
     json_object *s = find_issue(rep, "cell.required", true);
     cr_assert_not_null(s);
     cr_expect_eq(json_object_get_int64(json_object_object_get(s, "more")), 539995);
-    cr_expect_str_eq(field(s, "cell"), "F2");
+    cr_expect_str_eq(field(s, "cell"), "P2"); /* text fields are read before dates */
     json_object_put(rep);
     hz_run_free(&r);
     /* 200,000 bytes: the sample's 21 cases fit, the amplification does not */
