@@ -593,7 +593,7 @@ static hz_status sums_check(const char *sums, const char *dir, const char *rel, 
         line = nl ? nl + 1 : NULL;
     }
     if (!hex)
-        return hz_error_set(err, HZ_ERR_INVALID, HZ_M_ANALYSIS_PREV_NOT_LISTED, rel, NULL);
+        return hz_error_set(err, HZ_ERR_FORMAT, HZ_M_ANALYSIS_PREV_NOT_LISTED, rel, NULL);
     char *path = join(dir, rel);
     if (!path)
         return nomem(err);
@@ -608,7 +608,7 @@ static hz_status sums_check(const char *sums, const char *dir, const char *rel, 
     }
     for (int i = 0; i < 64; i++)
         if (tolower((unsigned char)hex[i]) != now[i])
-            return hz_error_set(err, HZ_ERR_INVALID, HZ_M_ANALYSIS_PREV_TAMPERED, rel, NULL);
+            return hz_error_set(err, HZ_ERR_FORMAT, HZ_M_ANALYSIS_PREV_TAMPERED, rel, NULL);
     return HZ_OK;
 }
 
@@ -678,7 +678,7 @@ static hz_status read_prev_units(const hz_consolidation *cons, const char *path,
     if (s != HZ_OK) {
         if (s == HZ_ERR_NOMEM)
             return nomem(err);
-        return hz_error_set(err, HZ_ERR_INVALID, HZ_M_ANALYSIS_PREV_TAMPERED, rel, NULL);
+        return hz_error_set(err, HZ_ERR_FORMAT, HZ_M_ANALYSIS_PREV_TAMPERED, rel, NULL);
     }
     xlsx_sheet *sheet = NULL;
     if (!xlsx_book_has_sheet(book, sheet_name) ||
@@ -744,14 +744,14 @@ static hz_status read_prev_units(const hz_consolidation *cons, const char *path,
     if (s != HZ_OK) {
         if (s == HZ_ERR_NOMEM)
             return nomem(err);
-        return hz_error_set(err, HZ_ERR_INVALID, HZ_M_ANALYSIS_PREV_TAMPERED, rel, NULL);
+        return hz_error_set(err, HZ_ERR_FORMAT, HZ_M_ANALYSIS_PREV_TAMPERED, rel, NULL);
     }
     return HZ_OK;
 }
 
 static hz_status disagree(hz_error *err, hz_msg_id label, const char *a, const char *b)
 {
-    return hz_error_set(err, HZ_ERR_INVALID, HZ_M_ANALYSIS_PREV_DISAGREE,
+    return hz_error_set(err, HZ_ERR_FORMAT, HZ_M_ANALYSIS_PREV_DISAGREE,
                         hz_msg_text(HZ_LANG_ZH, label), a, b, NULL);
 }
 
@@ -797,9 +797,9 @@ static hz_status previous_read(const hz_consolidation *cons, const char *dir, hz
             char a[16], b[16];
             snprintf(a, sizeof a, "%d", (int)y);
             snprintf(b, sizeof b, "%d", config->year);
-            s = hz_error_set(err, HZ_ERR_INVALID, HZ_M_ANALYSIS_PREV_YEAR, a, b, NULL);
+            s = hz_error_set(err, HZ_ERR_FORMAT, HZ_M_ANALYSIS_PREV_YEAR, a, b, NULL);
         } else if (strcmp(round, cons->round->id)) {
-            s = hz_error_set(err, HZ_ERR_INVALID, HZ_M_ANALYSIS_PREV_ROUND, round,
+            s = hz_error_set(err, HZ_ERR_FORMAT, HZ_M_ANALYSIS_PREV_ROUND, round,
                              cons->round->id, NULL);
         } else {
             prev->year = (int)y;

@@ -23,7 +23,8 @@
  *               font_fallbacks (comma list), amount_decimals (0..4)
  *   [limits]    max_entry_bytes, max_total_bytes, max_ratio, max_entries,
  *               max_cell_chars, max_rows, max_cols, max_shared_strings,
- *               max_xml_depth (all optional, defaults below)
+ *               max_xml_depth, max_text_bytes, max_issues_per_rule (all
+ *               optional, defaults below)
  *   [outliers]  threshold (robust z), min_units
  *   [assessment] w_timeliness, w_quality, w_completeness, w_results,
  *               late_deduction_per_day, error_deduction, warning_deduction,
@@ -192,6 +193,8 @@ typedef struct hz_config_problems {
  * caller frees it with config_problems_free). */
 hz_status config_load(const char *dir, hz_config **out, hz_config_problems *problems);
 void config_free(hz_config *config);
+/* Frees the items of list and empties it (the list itself is not freed). */
+void config_list_free(hz_list *list);
 void config_problems_free(hz_config_problems *problems);
 
 /* Lookups; NULL when absent. */
@@ -208,9 +211,5 @@ bool config_list_contains(const hz_list *list, const char *item);
  * so and the deadline falls on a holiday or a weekend not in workdays. */
 hz_date config_effective_deadline(const hz_config *config, const hz_round *round);
 bool config_is_workday(const hz_config *config, hz_date date);
-
-/* The folder of the default configuration (the installed or source-tree
- * config/xuchang-2022); from HUIZONG_CONFIG when set. */
-const char *config_default_dir(void);
 
 #endif
