@@ -11,7 +11,7 @@
 #include "check.h"
 #include "cli.h"
 #include "config.h"
-#include "consolidate.h"
+#include "consolidate_folder.h"
 #include "display_format.h"
 #include "fsutil.h"
 #include "report_context.h"

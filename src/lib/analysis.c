@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "archive.h"
+#include "archive_format.h"
 #include "consolidate.h"
 #include "display_format.h"
 #include "fsutil.h"
@@ -908,7 +908,9 @@ hz_status analysis_run(hz_consolidation *cons, const hz_analysis_options *opt, h
         analysis_free(a);
         return s;
     }
-    analysis_free(cons->analysis);
+    if (cons->analysis && cons->analysis_free)
+        cons->analysis_free(cons->analysis);
     cons->analysis = a;
+    cons->analysis_free = analysis_free;
     return HZ_OK;
 }

@@ -7,9 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include "archive.h"
+#include "archive_format.h"
 #include "check.h"
 #include "config.h"
-#include "consolidate.h"
+#include "consolidate_folder.h"
 #include "fsutil.h"
 #include "hash.h"
 
