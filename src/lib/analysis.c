@@ -570,31 +570,15 @@ void analysis_previous_free(hz_previous *prev)
     free(prev);
 }
 
-static char *join(const char *dir, const char *name)
+/* Checks that SHA256SUMS lists rel with the checksum of its file now. */
+static hz_status sums_check(const archive_sums *listed, const char *dir, const char *rel,
+                            hz_error *err)
 {
-    size_t n = strlen(dir) + strlen(name) + 2;
-    char *p = malloc(n);
-    if (p)
-        snprintf(p, n, "%s/%s", dir, name);
-    return p;
-}
-
-/* Checks that SHA256SUMS (text) lists rel with the checksum of its file now. */
-static hz_status sums_check(const char *sums, const char *dir, const char *rel, hz_error *err)
-{
-    const char *hex = NULL;
-    size_t rn = strlen(rel);
-    for (const char *line = sums; line && *line;) {
-        const char *nl = strchr(line, '\n');
-        size_t len = nl ? (size_t)(nl - line) : strlen(line);
-        if (len > 66 && line[64] == ' ' && line[65] == ' ' && len - 66 == rn &&
-            !strncmp(line + 66, rel, rn))
-            hex = line;
-        line = nl ? nl + 1 : NULL;
-    }
+    const archive_sum *entry = archive_sums_find(listed, rel);
+    const char *hex = entry ? entry->hex : NULL;
     if (!hex)
         return hz_error_set(err, HZ_ERR_FORMAT, HZ_M_ANALYSIS_PREV_NOT_LISTED, rel, NULL);
-    char *path = join(dir, rel);
+    char *path = fs_path_join(dir, rel);
     if (!path)
         return nomem(err);
     char now[65];
@@ -762,7 +746,8 @@ static hz_status previous_read(const hz_consolidation *cons, const char *dir, hz
     if (!fs_is_dir(dir))
         return hz_error_set(err, HZ_ERR_IO, HZ_M_ANALYSIS_PREV_NOT_FOLDER, dir, NULL);
     char *sums = NULL, *manifest = NULL;
-    char *sums_path = join(dir, ARCHIVE_SUMS), *man_path = join(dir, ARCHIVE_MANIFEST);
+    char *sums_path = fs_path_join(dir, ARCHIVE_SUMS);
+    char *man_path = fs_path_join(dir, ARCHIVE_MANIFEST);
     hz_status s = sums_path && man_path ? HZ_OK : nomem(err);
     hz_error ferr = {0};
     if (s == HZ_OK && fs_read_file(sums_path, &sums, NULL, &ferr) != HZ_OK)
@@ -772,8 +757,11 @@ static hz_status previous_read(const hz_consolidation *cons, const char *dir, hz
                          NULL);
     free(sums_path);
     free(man_path);
+    archive_sums listed = {0};
+    if (s == HZ_OK && archive_sums_parse(sums, &listed, NULL, NULL) != HZ_OK)
+        s = nomem(err);
     if (s == HZ_OK)
-        s = sums_check(sums, dir, ARCHIVE_MANIFEST, err);
+        s = sums_check(&listed, dir, ARCHIVE_MANIFEST, err);
     archive_ini ini = {0};
     if (s == HZ_OK)
         s = archive_ini_parse(manifest, &ini, err);
@@ -819,10 +807,10 @@ static hz_status previous_read(const hz_consolidation *cons, const char *dir, hz
         }
     }
     if (s == HZ_OK)
-        s = sums_check(sums, dir, xlsx_rel, err);
+        s = sums_check(&listed, dir, xlsx_rel, err);
     hz_case_figures sum = {0};
     if (s == HZ_OK) {
-        char *xpath = join(dir, xlsx_rel);
+        char *xpath = fs_path_join(dir, xlsx_rel);
         s = xpath ? read_prev_units(cons, xpath, xlsx_rel, prev, &sum, err) : nomem(err);
         free(xpath);
     }
@@ -844,6 +832,7 @@ static hz_status previous_read(const hz_consolidation *cons, const char *dir, hz
         }
     }
     archive_ini_free(&ini);
+    archive_sums_free(&listed);
     free(sums);
     free(manifest);
     return s;

@@ -2,6 +2,7 @@
  * parser, canonical names and path safety; see archive_format.h. */
 #include "archive_format.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -158,4 +159,68 @@ void archive_ini_free(archive_ini *ini)
     free(ini->items);
     free(ini->bad_lines);
     memset(ini, 0, sizeof *ini);
+}
+
+/* ------------------------------------------------------------ SHA256SUMS */
+
+void archive_sums_free(archive_sums *sums)
+{
+    for (size_t i = 0; i < sums->count; i++)
+        free(sums->items[i].rel);
+    free(sums->items);
+    memset(sums, 0, sizeof *sums);
+}
+
+const archive_sum *archive_sums_find(const archive_sums *sums, const char *rel)
+{
+    for (size_t i = 0; i < sums->count; i++)
+        if (!strcmp(sums->items[i].rel, rel))
+            return &sums->items[i];
+    return NULL;
+}
+
+hz_status archive_sums_parse(const char *text, archive_sums *out, archive_sums_problem_fn problem,
+                             void *user)
+{
+    const char *line = text;
+    unsigned no = 0;
+    while (line && *line) {
+        const char *nl = strchr(line, '\n');
+        size_t n = nl ? (size_t)(nl - line) : strlen(line);
+        no++;
+        char buf[4200];
+        if (n >= sizeof buf)
+            n = sizeof buf - 1;
+        memcpy(buf, line, n);
+        buf[n] = '\0';
+        if (n > 0 && buf[n - 1] == '\r')
+            buf[--n] = '\0';
+        line = nl ? nl + 1 : NULL;
+        if (n == 0)
+            continue;
+        bool ok = n > 66 && buf[64] == ' ' && (buf[65] == ' ' || buf[65] == '*');
+        for (int i = 0; ok && i < 64; i++)
+            ok = isxdigit((unsigned char)buf[i]) != 0;
+        const char *rel = buf + 66;
+        archive_sums_problem p = !ok                          ? ARCHIVE_SUMS_BAD_LINE
+                                 : !archive_path_is_safe(rel) ? ARCHIVE_SUMS_UNSAFE_PATH
+                                                              : ARCHIVE_SUMS_DUPLICATE;
+        if (!ok || p == ARCHIVE_SUMS_UNSAFE_PATH || archive_sums_find(out, rel)) {
+            if (problem && !problem(user, p, no, ok ? rel : buf))
+                return HZ_ERR_NOMEM;
+            continue;
+        }
+        archive_sum *grown = realloc(out->items, (out->count + 1) * sizeof *grown);
+        if (!grown)
+            return HZ_ERR_NOMEM;
+        out->items = grown;
+        archive_sum *e = &grown[out->count];
+        for (int i = 0; i < 64; i++)
+            e->hex[i] = (char)tolower((unsigned char)buf[i]);
+        e->hex[64] = '\0';
+        if (!(e->rel = strdup(rel)))
+            return HZ_ERR_NOMEM;
+        out->count++;
+    }
+    return HZ_OK;
 }

@@ -98,15 +98,6 @@ static hz_status examine_files(const hz_config *config, const hz_round *round,
     return HZ_OK;
 }
 
-static char *path_join(const char *dir, const char *name)
-{
-    size_t n = strlen(dir) + strlen(name) + 2;
-    char *p = malloc(n);
-    if (p)
-        snprintf(p, n, "%s/%s", dir, name);
-    return p;
-}
-
 hz_status consolidate_folder(const hz_config *config, const hz_round *round,
                              const char *folder, const hz_consolidate_options *opt,
                              hz_consolidation **out, hz_error *err)
@@ -136,7 +127,7 @@ hz_status consolidate_folder(const hz_config *config, const hz_round *round,
          * UTF-8, invalid bytes as \xNN, controls and bidi characters
          * escaped (\x1b, \u202E); f->path opens the file */
         f->name = hz_text_escape(e->name);
-        f->path = path_join(folder, e->name);
+        f->path = fs_path_join(folder, e->name);
         if (!f->name || !f->path) {
             s = hz_error_set(err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL);
             break;

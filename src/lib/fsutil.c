@@ -384,3 +384,12 @@ hz_status fs_open_regular(const char *path, int *fd, hz_error *err)
     *fd = f;
     return HZ_OK;
 }
+
+char *fs_path_join(const char *dir, const char *name)
+{
+    size_t n = strlen(dir) + strlen(name) + 2;
+    char *p = malloc(n);
+    if (p)
+        snprintf(p, n, "%s/%s", dir, name);
+    return p;
+}
