@@ -11,9 +11,9 @@ for t in xlsx config rule_expr template; do
     find "$C/$t" -type f ! -name 'crash-*' -delete
 done
 
-# xlsx: every reader fixture, every hostile fixture, one real submission.
+# xlsx: every reader fixture, every hostile fixture (both rounds), one real submission.
 for f in "$R"/tests/fixtures/xlsx/*.xlsx "$R"/tests/fixtures/xlsx/old.xls \
-         "$R"/tests/fixtures/hostile/*.xlsx; do
+         "$R"/tests/fixtures/hostile/*.xlsx "$R"/tests/fixtures/hostile-r2/*.xlsx; do
     # big probes (over 100 KB) would only slow the fuzzer down
     [ -f "$f" ] && [ "$(wc -c < "$f")" -le 102400 ] && cp "$f" "$C/xlsx/$(basename "$f")"
 done

@@ -10,17 +10,28 @@
 #include <string.h>
 #include "config.h"
 #include "report_outputs.h"
+#include "hz_text.h"
 
 #define CLI_LINE 4096
 
+/* Arguments can come from a submission (cell text, sheet and file names):
+ * controls, bidi and format characters are shown escaped, so that nothing
+ * can move the cursor, recolour or reorder what the terminal shows. The
+ * catalogue texts around them are trusted and printed as they are. */
 static void cli_vformat(hz_cli *cli, hz_msg_id id, va_list ap, char *buf, size_t size)
 {
     const char *args[9];
+    char *escaped[9];
     int nargs = 0;
     const char *arg;
-    while (nargs < 9 && (arg = va_arg(ap, const char *)) != NULL)
-        args[nargs++] = arg;
+    while (nargs < 9 && (arg = va_arg(ap, const char *)) != NULL) {
+        escaped[nargs] = hz_text_escape(arg);
+        args[nargs] = escaped[nargs] ? escaped[nargs] : "?";
+        nargs++;
+    }
     hz_msg_format(cli->lang, id, args, nargs, buf, size);
+    for (int i = 0; i < nargs; i++)
+        free(escaped[i]);
 }
 
 void cli_say(hz_cli *cli, hz_msg_id id, ...)
@@ -54,10 +65,10 @@ void cli_error(hz_cli *cli, hz_msg_id id, ...)
 
 void cli_report_error(hz_cli *cli, const hz_error *err)
 {
-    char buf[CLI_LINE];
+    char buf[CLI_LINE], shown[CLI_LINE];
     hz_error_render(err, cli->lang, buf, sizeof buf);
     cli_prefix(cli);
-    fprintf(cli->err, "%s\n", buf);
+    fprintf(cli->err, "%s\n", hz_text_escape_to(buf, shown, sizeof shown)); /* one line */
 }
 
 void cli_font_notices(hz_cli *cli, const struct hz_config *config)

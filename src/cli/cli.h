@@ -107,6 +107,7 @@ int cli_load_config(hz_cli *cli, const char *dir, struct hz_config **out);
 int cmd_archive(hz_cli *cli, int argc, char **argv);
 int cmd_check(hz_cli *cli, int argc, char **argv);
 int cmd_consolidate(hz_cli *cli, int argc, char **argv);
+int cmd_keygen(hz_cli *cli, int argc, char **argv);
 int cmd_render(hz_cli *cli, int argc, char **argv);
 int cmd_synth(hz_cli *cli, int argc, char **argv);
 int cmd_template(hz_cli *cli, int argc, char **argv);

@@ -10,7 +10,7 @@
 #include "config.h"
 #include "report_outputs.h"
 
-enum { OPT_ROUND = 256, OPT_CONFIG, OPT_AS_OF, OPT_LANG, OPT_STAGE, OPT_ZIP };
+enum { OPT_ROUND = 256, OPT_CONFIG, OPT_AS_OF, OPT_LANG, OPT_STAGE, OPT_ZIP, OPT_SIGN };
 
 int cmd_archive(hz_cli *cli, int argc, char **argv)
 {
@@ -21,12 +21,13 @@ int cmd_archive(hz_cli *cli, int argc, char **argv)
         {"output", required_argument, NULL, 'o'},
         {"stage", required_argument, NULL, OPT_STAGE},
         {"zip", no_argument, NULL, OPT_ZIP},
+        {"sign", required_argument, NULL, OPT_SIGN},
         {"lang", required_argument, NULL, OPT_LANG},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     const char *round_word = NULL, *config_dir = NULL, *as_of_text = NULL, *out_dir = NULL;
-    const char *stage_folder = NULL;
+    const char *stage_folder = NULL, *sign_path = NULL;
     bool zip = false;
     int c;
     opterr = 0;
@@ -39,6 +40,7 @@ int cmd_archive(hz_cli *cli, int argc, char **argv)
         case 'o': out_dir = optarg; break;
         case OPT_STAGE: stage_folder = optarg; break;
         case OPT_ZIP: zip = true; break;
+        case OPT_SIGN: sign_path = optarg; break;
         case OPT_LANG: break; /* handled by cli_scan_lang */
         case 'h': return cli_help(cli, HZ_M_ARCHIVE_USAGE);
         default: return cli_option_error(cli, c, argv);
@@ -65,6 +67,17 @@ int cmd_archive(hz_cli *cli, int argc, char **argv)
                                                         : 0;
     if (rc != HZ_EXIT_OK)
         return rc;
+    /* the key first: a damaged key ends the run before any work */
+    seal_private_key key;
+    if (sign_path) {
+        hz_error kerr = {0};
+        hz_status ks = seal_load_private_key(sign_path, &key, &kerr);
+        if (ks != HZ_OK) {
+            cli_report_error(cli, &kerr);
+            return cli_exit_code(ks);
+        }
+        opt.sign_key = &key;
+    }
     hz_config *config = NULL;
     rc = cli_load_config(cli, config_dir, &config);
     if (rc != HZ_EXIT_OK)
@@ -110,9 +123,12 @@ int cmd_archive(hz_cli *cli, int argc, char **argv)
         cli_say(cli, HZ_M_ARCHIVE_DONE, result.path, files, subs, NULL);
         if (result.zip_path)
             cli_say(cli, HZ_M_ARCHIVE_DONE_ZIP, result.zip_path, NULL);
+        if (opt.sign_key)
+            cli_say(cli, HZ_M_ARCHIVE_DONE_SIGNED, opt.sign_key->pub.fingerprint, NULL);
     }
     archive_result_free(&result);
     config_free(config);
+    memset(&key, 0, sizeof key);
     cli_release_interrupts(&saved_mask);
     return rc;
 }

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "hz_text.h"
 #include "check.h"
 #include "cli.h"
 #include "config.h"
@@ -119,10 +120,14 @@ int cmd_check(hz_cli *cli, int argc, char **argv)
                 cli_error(cli, HZ_M_NOMEM, NULL);
                 rc = HZ_EXIT_IO;
             } else {
-                fprintf(cli->out, "%s\n",
-                        json_object_to_json_string_ext(report, JSON_C_TO_STRING_PRETTY |
-                                                                   JSON_C_TO_STRING_SPACED |
-                                                                   JSON_C_TO_STRING_NOSLASHESCAPE));
+                char *safe = hz_json_escape_unsafe(json_object_to_json_string_ext(
+                    report, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+                                JSON_C_TO_STRING_NOSLASHESCAPE));
+                if (safe)
+                    fprintf(cli->out, "%s\n", safe);
+                else
+                    rc = HZ_EXIT_IO;
+                free(safe);
                 json_object_put(report);
             }
         } else {

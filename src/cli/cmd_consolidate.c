@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <json-c/json.h>
+#include "hz_text.h"
 #include "check.h"
 #include "cli.h"
 #include "config.h"
@@ -44,7 +45,9 @@ static void show_progress(void *user, size_t done, size_t total, const char *nam
     char a[32], b[32], line[1024];
     snprintf(a, sizeof a, "%zu", done);
     snprintf(b, sizeof b, "%zu", total);
-    hz_msg_formatv(p->cli->lang, HZ_M_CONSOLIDATE_PROGRESS, line, sizeof line, a, b, name, NULL);
+    char shown[512];
+    hz_msg_formatv(p->cli->lang, HZ_M_CONSOLIDATE_PROGRESS, line, sizeof line, a, b,
+                   hz_text_escape_to(name, shown, sizeof shown), NULL);
     /* one line rewritten in place; cleared at the end */
     fprintf(p->cli->err, "\r\033[K%s", line);
     if (done == total)
@@ -69,10 +72,11 @@ static void print_summary_text(hz_cli *cli, const hz_consolidation *cons)
         char status[128];
         consolidate_unit_status_text(cu, cli->lang, status, sizeof status);
         const hz_cons_file *f = cu->file != HZ_NONE_INDEX ? &cons->files[cu->file] : NULL;
+        char shown[512];
         if (f)
             fprintf(cli->out, "%s %s\t%s\t%d\t%zu\t%zu\t%s\n", cu->unit->code,
                     cu->unit->short_name, status, f->version, f->check->counts.errors,
-                    f->check->counts.warnings, f->name);
+                    f->check->counts.warnings, hz_text_escape_to(f->name, shown, sizeof shown));
         else
             fprintf(cli->out, "%s %s\t%s\t-\t-\t-\t-\n", cu->unit->code, cu->unit->short_name,
                     status);
@@ -280,10 +284,12 @@ int cmd_consolidate(hz_cli *cli, int argc, char **argv)
             json_object_object_add(outs, "validation", json_object_new_string(o.validation));
         if (summary) {
             json_object_object_add(summary, "outputs", outs);
-            fprintf(cli->out, "%s\n",
-                    json_object_to_json_string_ext(summary, JSON_C_TO_STRING_PRETTY |
-                                                                JSON_C_TO_STRING_SPACED |
-                                                                JSON_C_TO_STRING_NOSLASHESCAPE));
+            char *safe = hz_json_escape_unsafe(json_object_to_json_string_ext(
+                summary, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+                             JSON_C_TO_STRING_NOSLASHESCAPE));
+            if (safe)
+                fprintf(cli->out, "%s\n", safe);
+            free(safe);
             json_object_put(summary);
         } else {
             json_object_put(outs);

@@ -5,21 +5,24 @@
 #include "cli.h"
 #include "verify.h"
 
-enum { OPT_LANG = 256 };
+enum { OPT_LANG = 256, OPT_KEY };
 
 int cmd_verify(hz_cli *cli, int argc, char **argv)
 {
     static const struct option longopts[] = {
         {"lang", required_argument, NULL, OPT_LANG},
+        {"key", required_argument, NULL, OPT_KEY},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
+    const char *key_path = NULL;
     int c;
     opterr = 0;
     optind = 1;
     while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
         switch (c) {
         case OPT_LANG: break; /* handled by cli_scan_lang */
+        case OPT_KEY: key_path = optarg; break;
         case 'h': return cli_help(cli, HZ_M_ARCHIVE_VERIFY_USAGE);
         case ':':
             return cli_usage_error(cli, HZ_M_CLI_MISSING_ARGUMENT, argv[optind - 1], NULL);
@@ -32,13 +35,29 @@ int cmd_verify(hz_cli *cli, int argc, char **argv)
     if (optind + 1 < argc)
         return cli_usage_error(cli, HZ_M_CLI_EXTRA_ARGUMENT, argv[optind + 1], NULL);
 
-    verify_report report;
+    seal_public_key key;
     hz_error err = {0};
-    hz_status s = verify_archive(argv[optind], cli->lang, &report, &err);
+    if (key_path) {
+        hz_status ks = seal_load_public_key(key_path, &key, &err);
+        if (ks != HZ_OK) {
+            cli_report_error(cli, &err);
+            return cli_exit_code(ks);
+        }
+    }
+    verify_report report;
+    hz_status s = verify_archive_sealed(argv[optind], cli->lang, key_path ? &key : NULL,
+                                        &report, &err);
     if (s != HZ_OK) {
         cli_report_error(cli, &err);
         return cli_exit_code(s);
     }
+    /* what the run can and cannot prove, first */
+    if (report.seal == VERIFY_SEAL_VALID)
+        cli_say(cli, HZ_M_SEAL_VALID, key.fingerprint, NULL);
+    else if (report.seal == VERIFY_SIGNED_UNCHECKED)
+        cli_say(cli, HZ_M_SEAL_NOTE_SIGNED, report.seal_key[0] ? report.seal_key : "?", NULL);
+    else if (report.seal == VERIFY_UNSIGNED)
+        cli_say(cli, HZ_M_SEAL_NOTE_UNSIGNED, NULL);
     /* every difference on stdout, one line each, so it can be grepped */
     for (size_t i = 0; i < report.count; i++) {
         char line[4096];

@@ -15,6 +15,7 @@ static const hz_command commands[] = {
     {"check", cmd_check, HZ_M_CLI_SUMMARY_CHECK, HZ_M_CLI_USAGE_CHECK},
     {"consolidate", cmd_consolidate, HZ_M_CONSOLIDATE_SUMMARY, HZ_M_CONSOLIDATE_USAGE},
     {"help", cmd_help, HZ_M_CLI_SUMMARY_HELP, HZ_M_CLI_USAGE_HELP},
+    {"keygen", cmd_keygen, HZ_M_KEYGEN_SUMMARY, HZ_M_KEYGEN_USAGE},
     {"render", cmd_render, HZ_M_CLI_SUMMARY_RENDER, HZ_M_CLI_USAGE_RENDER},
     {"synth", cmd_synth, HZ_M_FILLIN_SUMMARY_SYNTH, HZ_M_FILLIN_USAGE_SYNTH},
     {"template", cmd_template, HZ_M_FILLIN_SUMMARY_TEMPLATE, HZ_M_FILLIN_USAGE_TEMPLATE},

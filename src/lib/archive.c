@@ -516,6 +516,13 @@ static hz_status arc_manifest(arc *a, hz_error *err)
         sb_printf(&sb, "stage_ignored = %zu\n", sst[HZ_FILE_IGNORED]);
     }
 
+    if (a->opt->sign_key) {
+        sb_add(&sb, "\n[seal]\n");
+        sb_ini_string(&sb, "algorithm", "ed25519");
+        sb_ini_string(&sb, "key", a->opt->sign_key->pub.fingerprint);
+        sb_ini_string(&sb, "signature", SEAL_SIG_NAME);
+    }
+
     sb_add(&sb, "\n[reports]\n");
     char rel[2048];
     snprintf(rel, sizeof rel, "reports/%s.pdf", a->report_base);
@@ -584,6 +591,13 @@ static hz_status arc_sums(arc *a, size_t *count, hz_error *err)
     if (s == HZ_OK)
         s = sb.failed ? hz_error_set(err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL)
                       : arc_write(a, ARCHIVE_SUMS, sb.buf.data, sb.buf.len, err);
+    if (s == HZ_OK && a->opt->sign_key) {
+        /* the seal: only the key can vouch for SHA256SUMS itself */
+        char *sig = seal_sign_text(a->opt->sign_key, sb.buf.data, sb.buf.len);
+        s = sig ? arc_write(a, SEAL_SIG_NAME, sig, strlen(sig), err)
+                : hz_error_set(err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL);
+        free(sig);
+    }
     free(sb.buf.data);
     return s;
 }

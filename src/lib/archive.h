@@ -19,6 +19,9 @@
  *                              totals, one [submission.N] per return
  *   NAME/SHA256SUMS            "<sha256>  <path>" for every other file,
  *                              sorted bytewise: `sha256sum -c` reads it
+ *   NAME/SHA256SUMS.sig        with a signing key only: the Ed25519
+ *                              signature of SHA256SUMS (seal.h); manifest.ini
+ *                              then has [seal] with the key's fingerprint
  *
  * Reproducible: everything inside is a function of the inputs, the
  * configuration, the templates and as_of: texts are always Chinese (never
@@ -43,6 +46,7 @@
 #include "consolidate_folder.h"
 #include "hz_date.h"
 #include "hz_status.h"
+#include "seal.h"
 
 
 typedef struct archive_options {
@@ -53,6 +57,7 @@ typedef struct archive_options {
     hz_date as_of;                /* report date */
     bool zip;                     /* also write target.zip */
     const char *template_dir;     /* folder of the report templates */
+    const seal_private_key *sign_key; /* NULL: the archive is not signed */
     /* Test switch: fail after this many files have been written into the
      * staging folder (< 0: never). With fail_signal the process sends itself
      * that signal there instead (SIGKILL as a crash would; SIGTERM as an

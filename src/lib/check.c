@@ -2,7 +2,9 @@
 #include "check.h"
 
 #include <json-c/json.h>
+#include <stdlib.h>
 #include <string.h>
+#include "hz_text.h"
 #include "validate.h"
 
 hz_status check_file(const hz_config *config, const char *path, const hz_check_options *opt,
@@ -12,6 +14,7 @@ hz_status check_file(const hz_config *config, const char *path, const hz_check_o
     if (!config || !path)
         return hz_error_set(err, HZ_ERR_USAGE, HZ_M_INTERNAL, "check_file", NULL);
     hz_error read_err;
+    result->issues.max_per_rule = config->limits.max_issues_per_rule;
     hz_status s = submission_read(path, config, &result->sub, &result->issues, &read_err);
     if (s == HZ_ERR_NOMEM || s == HZ_ERR_INTERNAL || s == HZ_ERR_USAGE) {
         if (err)
@@ -26,6 +29,8 @@ hz_status check_file(const hz_config *config, const char *path, const hz_check_o
         if (s != HZ_OK)
             return s;
     }
+    if (!issue_list_flush_summaries(&result->issues))
+        return hz_error_set(err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL);
     issue_list_sort(&result->issues);
     result->counts = issue_list_count(&result->issues);
     result->valid = result->sub.readable && result->counts.errors == 0;
@@ -56,6 +61,8 @@ static json_object *issue_json(const hz_issue *issue, hz_lang lang)
     json_object_object_add(o, "explained", json_object_new_boolean(issue->explained));
     json_object_object_add(o, "found", json_object_new_string(issue->found));
     json_object_object_add(o, "expected", json_object_new_string(issue->expected));
+    if (issue->more)
+        json_object_object_add(o, "more", json_object_new_int64((int64_t)issue->more));
     json_object_object_add(o, "message",
                            json_object_new_string(issue_render(issue, lang, message,
                                                                sizeof message)));
@@ -77,7 +84,9 @@ struct json_object *check_report_json(const hz_check_result *results, size_t cou
         all_valid = all_valid && r->valid;
         json_object *t = json_object_new_object(), *counts = json_object_new_object(),
                     *list = json_object_new_array();
-        json_object_object_add(t, "file", json_object_new_string(r->sub.path ? r->sub.path : ""));
+        char *shown = hz_text_valid_utf8(r->sub.path ? r->sub.path : "");
+        json_object_object_add(t, "file", json_object_new_string(shown ? shown : ""));
+        free(shown);
         json_object_object_add(t, "sha256", json_object_new_string(r->sub.sha256));
         json_object_object_add(t, "size", json_object_new_int64((int64_t)r->sub.size));
         json_object_object_add(t, "valid", json_object_new_boolean(r->valid));

@@ -28,7 +28,8 @@
  *               report_narrative.h)
  *   [limits]    max_entry_bytes, max_total_bytes, max_ratio, max_entries,
  *               max_cell_chars, max_rows, max_cols, max_shared_strings,
- *               max_xml_depth (all optional, defaults below)
+ *               max_xml_depth, max_text_bytes, max_issues_per_rule (all
+ *               optional, defaults below)
  *   [measures]  一, 二, 三, 四, 五, 工作要求 = the heading of each measure in
  *               the report (optional; default: the 2022 notice's wording);
  *               N.channels, N.commodities = lists.ini channels / commodities
@@ -143,6 +144,8 @@ typedef struct hz_limits {
     uint32_t max_cols;            /* default 16384 */
     uint32_t max_shared_strings;  /* default 2000000 */
     uint32_t max_xml_depth;       /* default 64 */
+    uint64_t max_text_bytes;      /* default 64 MiB: text kept from one file */
+    uint32_t max_issues_per_rule; /* default 100: per rule and file, then one summary */
 } hz_limits;
 
 typedef struct hz_report_settings {

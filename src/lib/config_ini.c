@@ -989,7 +989,8 @@ static void load_limits(loader *L, dictionary *d)
 {
     static const char *const keys[] = {
         "max_entry_bytes", "max_total_bytes", "max_ratio", "max_entries", "max_cell_chars",
-        "max_rows", "max_cols", "max_shared_strings", "max_xml_depth", NULL
+        "max_rows", "max_cols", "max_shared_strings", "max_xml_depth", "max_text_bytes",
+        "max_issues_per_rule", NULL
     };
     hz_limits *lim = &L->cfg->limits;
     const char *sec = "limits";
@@ -1015,6 +1016,10 @@ static void load_limits(loader *L, dictionary *d)
     lim->max_shared_strings = (uint32_t)v;
     get_integer(L, d, sec, "max_xml_depth", false, 1, u32, 64, &v);
     lim->max_xml_depth = (uint32_t)v;
+    get_integer(L, d, sec, "max_text_bytes", false, 1, INT64_MAX, 64LL << 20, &v);
+    lim->max_text_bytes = (uint64_t)v;
+    get_integer(L, d, sec, "max_issues_per_rule", false, 1, u32, 100, &v);
+    lim->max_issues_per_rule = (uint32_t)v;
 }
 
 static void load_outliers_assessment(loader *L, dictionary *d)

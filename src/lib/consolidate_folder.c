@@ -10,6 +10,7 @@
 #include "analysis.h"
 #include "check.h"
 #include "fsutil.h"
+#include "hz_text.h"
 
 /* ------------------------------------------------------- reading files */
 
@@ -122,7 +123,10 @@ hz_status consolidate_folder(const hz_config *config, const hz_round *round,
         const fs_entry *e = &list.items[i];
         hz_cons_file *f = &files[count++];
         f->unit = HZ_NONE_INDEX;
-        f->name = strdup(e->name);
+        /* the name as shown everywhere (JSON, XLSX, PDF, terminal): valid
+         * UTF-8, invalid bytes as \xNN, controls and bidi characters
+         * escaped (\x1b, \u202E); f->path opens the file */
+        f->name = hz_text_escape(e->name);
         f->path = fs_path_join(folder, e->name);
         if (!f->name || !f->path) {
             s = hz_error_set(err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL);

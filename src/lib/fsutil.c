@@ -249,9 +249,18 @@ hz_status fs_read_file(const char *path, char **data, size_t *len, hz_error *err
     *data = NULL;
     if (len)
         *len = 0;
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return hz_error_set(err, HZ_ERR_IO, HZ_M_IO_OPEN, path, strerror(errno), NULL);
+    /* never a FIFO or device: an archive or configuration folder is not
+     * trusted to hold only files */
+    int fd;
+    hz_status opened = fs_open_regular(path, &fd, err);
+    if (opened != HZ_OK)
+        return opened;
+    FILE *f = fdopen(fd, "rb");
+    if (!f) {
+        int saved = errno;
+        close(fd);
+        return hz_error_set(err, HZ_ERR_IO, HZ_M_IO_OPEN, path, strerror(saved), NULL);
+    }
     size_t cap = 4096, n = 0;
     char *buf = malloc(cap);
     if (!buf) {
@@ -333,6 +342,47 @@ static hz_status walk_below(const char *root, const char *rel, fs_visit_fn visit
 hz_status fs_walk(const char *root, fs_visit_fn visit, void *user, hz_error *err)
 {
     return walk_below(root, "", visit, user, err);
+}
+
+static const char *file_kind(mode_t mode)
+{
+    if (S_ISDIR(mode))
+        return "directory";
+    if (S_ISFIFO(mode))
+        return "FIFO";
+    if (S_ISSOCK(mode))
+        return "socket";
+    if (S_ISCHR(mode))
+        return "character device";
+    if (S_ISBLK(mode))
+        return "block device";
+    return "special file";
+}
+
+hz_status fs_open_regular(const char *path, int *fd, hz_error *err)
+{
+    *fd = -1;
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return hz_error_set(err, HZ_ERR_IO, HZ_M_IO_OPEN, path, strerror(errno), NULL);
+    if (!S_ISREG(st.st_mode))
+        return hz_error_set(err, HZ_ERR_IO, HZ_M_IO_NOT_REGULAR, path, file_kind(st.st_mode),
+                            NULL);
+    int f = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    if (f < 0)
+        return hz_error_set(err, HZ_ERR_IO, HZ_M_IO_OPEN, path, strerror(errno), NULL);
+    if (fstat(f, &st) != 0 || !S_ISREG(st.st_mode)) {
+        hz_status s = hz_error_set(err, HZ_ERR_IO, HZ_M_IO_NOT_REGULAR, path,
+                                   file_kind(st.st_mode), NULL);
+        close(f);
+        return s;
+    }
+    /* regular files ignore O_NONBLOCK, but clear it all the same */
+    int flags = fcntl(f, F_GETFL);
+    if (flags >= 0)
+        (void)fcntl(f, F_SETFL, flags & ~O_NONBLOCK);
+    *fd = f;
+    return HZ_OK;
 }
 
 char *fs_path_join(const char *dir, const char *name)

@@ -62,6 +62,13 @@ hz_status fs_remove_tree(const char *path, hz_error *err);
 /* Reads a whole file into a new NUL-terminated buffer. */
 hz_status fs_read_file(const char *path, char **data, size_t *len, hz_error *err);
 
+/* Opens path read-only as an input file, never waiting and never reading
+ * a device: stat first (a FIFO, socket, device or folder is
+ * HZ_M_IO_NOT_REGULAR at once), then open with O_NONBLOCK (a FIFO swapped
+ * in meanwhile does not block) and check again with fstat. The caller owns
+ * *fd. Errors name the path (shown escaped, it is untrusted). */
+hz_status fs_open_regular(const char *path, int *fd, hz_error *err);
+
 /* true when path exists (any kind). */
 bool fs_exists(const char *path);
 bool fs_is_dir(const char *path);

@@ -4,7 +4,9 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include <nettle/sha2.h>
+#include "fsutil.h"
 
 static void hash_digest_to_hex(const uint8_t digest[SHA256_DIGEST_SIZE], char hex[65])
 {
@@ -24,9 +26,21 @@ hz_status hash_file_sha256(const char *path, char hex[65], uint64_t *size, hz_er
         *size = 0;
     if (!path || !hex)
         return hz_error_set(err, HZ_ERR_USAGE, HZ_M_CONSOLIDATE_HASH_READ, path ? path : "", "NULL", NULL);
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return hz_error_set(err, HZ_ERR_IO, HZ_M_CONSOLIDATE_HASH_READ, path, strerror(errno), NULL);
+    int fd;
+    hz_status opened = fs_open_regular(path, &fd, err);
+    if (opened != HZ_OK && err && err->msg == HZ_M_IO_OPEN) {
+        char reason[HZ_ERROR_ARG_SIZE];
+        snprintf(reason, sizeof reason, "%s", err->args[1]);
+        return hz_error_set(err, HZ_ERR_IO, HZ_M_CONSOLIDATE_HASH_READ, path, reason, NULL);
+    }
+    if (opened != HZ_OK)
+        return opened;
+    FILE *f = fdopen(fd, "rb");
+    if (!f) {
+        int saved = errno;
+        close(fd);
+        return hz_error_set(err, HZ_ERR_IO, HZ_M_CONSOLIDATE_HASH_READ, path, strerror(saved), NULL);
+    }
     struct sha256_ctx ctx;
     sha256_init(&ctx);
     uint8_t buf[65536];

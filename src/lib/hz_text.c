@@ -202,3 +202,139 @@ char *hz_strdup(const char *text)
 {
     return text ? strdup(text) : NULL;
 }
+
+/* ---- untrusted text ------------------------------------------------------ */
+
+bool hz_char_unsafe(int32_t cp)
+{
+    if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F))
+        return true;
+    switch (cp) {
+    case 0x00AD: /* soft hyphen */
+    case 0x061C: /* Arabic letter mark */
+    case 0x180E: /* Mongolian vowel separator */
+    case 0xFEFF: /* BOM / zero-width no-break space */
+        return true;
+    default:
+        break;
+    }
+    return (cp >= 0x200B && cp <= 0x200F) ||  /* zero-width, LRM, RLM */
+           (cp >= 0x2028 && cp <= 0x202E) ||  /* line/para separators, embeddings, overrides */
+           (cp >= 0x2060 && cp <= 0x206F) ||  /* word joiner, invisible operators, isolates */
+           (cp >= 0xFFF9 && cp <= 0xFFFB) ||  /* interlinear annotation */
+           (cp >= 0xE0000 && cp <= 0xE007F);  /* tag characters */
+}
+
+/* Appends text escaped; escape_unsafe false keeps unsafe characters (only
+ * invalid bytes are escaped). */
+static bool escape_into(hz_buf *out, const char *text, bool escape_unsafe)
+{
+    const char *p = text ? text : "", *end = p + strlen(p);
+    if (!hz_buf_append(out, "", 0))
+        return false;
+    while (p < end) {
+        const char *start = p;
+        int32_t cp = hz_utf8_next(&p, end);
+        bool ok;
+        if (cp < 0) {
+            ok = hz_buf_printf(out, "\\x%02x", (unsigned)(unsigned char)*start);
+            p = start + 1;
+        } else if (escape_unsafe && hz_char_unsafe(cp)) {
+            if (cp < 0x20 || cp == 0x7F)
+                ok = hz_buf_printf(out, "\\x%02x", (unsigned)cp);
+            else if (cp > 0xFFFF)
+                ok = hz_buf_printf(out, "\\U%08X", (unsigned)cp);
+            else
+                ok = hz_buf_printf(out, "\\u%04X", (unsigned)cp);
+        } else {
+            ok = hz_buf_append(out, start, (size_t)(p - start));
+        }
+        if (!ok)
+            return false;
+    }
+    return true;
+}
+
+char *hz_text_escape(const char *text)
+{
+    hz_buf out = {0};
+    if (!escape_into(&out, text, true)) {
+        hz_buf_free(&out);
+        return NULL;
+    }
+    return out.data;
+}
+
+const char *hz_text_escape_to(const char *text, char *buf, size_t size)
+{
+    if (!buf || size == 0)
+        return buf;
+    char *e = hz_text_escape(text);
+    hz_strlcpy_utf8(buf, e ? e : "", size);
+    free(e);
+    return buf;
+}
+
+char *hz_text_valid_utf8(const char *text)
+{
+    hz_buf out = {0};
+    if (!escape_into(&out, text, false)) {
+        hz_buf_free(&out);
+        return NULL;
+    }
+    return out.data;
+}
+
+size_t hz_text_strip_unsafe(char *text)
+{
+    if (!text)
+        return 0;
+    size_t removed = 0;
+    char *w = text;
+    const char *p = text, *end = text + strlen(text);
+    while (p < end) {
+        const char *start = p;
+        int32_t cp = hz_utf8_next(&p, end);
+        if (cp < 0) { /* not expected (the reader checks UTF-8): keep the byte */
+            p = start + 1;
+        } else if (hz_char_unsafe(cp)) {
+            removed++;
+            continue;
+        }
+        size_t n = (size_t)(p - start);
+        memmove(w, start, n);
+        w += n;
+    }
+    *w = '\0';
+    return removed;
+}
+
+char *hz_json_escape_unsafe(const char *json)
+{
+    hz_buf out = {0};
+    const char *p = json ? json : "", *end = p + strlen(p);
+    bool ok = hz_buf_append(&out, "", 0);
+    while (ok && p < end) {
+        const char *start = p;
+        int32_t cp = hz_utf8_next(&p, end);
+        if (cp < 0) {
+            p = start + 1;
+            ok = hz_buf_printf(&out, "\\u%04x", (unsigned)(unsigned char)*start);
+        } else if (cp >= 0x80 && hz_char_unsafe(cp)) {
+            if (cp > 0xFFFF) { /* a surrogate pair, as JSON writes it */
+                int32_t v = cp - 0x10000;
+                ok = hz_buf_printf(&out, "\\u%04x\\u%04x", (unsigned)(0xD800 + (v >> 10)),
+                                   (unsigned)(0xDC00 + (v & 0x3FF)));
+            } else {
+                ok = hz_buf_printf(&out, "\\u%04x", (unsigned)cp);
+            }
+        } else {
+            ok = hz_buf_append(&out, start, (size_t)(p - start));
+        }
+    }
+    if (!ok) {
+        hz_buf_free(&out);
+        return NULL;
+    }
+    return out.data;
+}

@@ -42,4 +42,28 @@ char *hz_trim(char *text);
 /* strdup that returns NULL on NULL. */
 char *hz_strdup(const char *text);
 
+/* Untrusted text (DESIGN §9). A character is "unsafe" when it can change
+ * what a reader sees without being seen itself: C0 and C1 controls, DEL,
+ * bidi embeddings/overrides/isolates/marks and the invisible format
+ * characters (zero-width spaces and joiners, word joiner, BOM, soft hyphen,
+ * invisible operators, Mongolian vowel separator, tag characters). */
+bool hz_char_unsafe(int32_t cp);
+/* A new string with every unsafe character shown as an escape (\x1b for
+ * C0/DEL, \u202E for the others) and every byte that is not valid UTF-8 as
+ * \xNN; NULL on out-of-memory. Meant for terminals and text reports. */
+char *hz_text_escape(const char *text);
+/* Like hz_text_escape into buf (always NUL-terminated, cut at a whole
+ * escape); returns buf. */
+const char *hz_text_escape_to(const char *text, char *buf, size_t size);
+/* A new string equal to text where it is valid UTF-8, with each invalid
+ * byte shown as \xNN; NULL on out-of-memory. */
+char *hz_text_valid_utf8(const char *text);
+/* Removes the unsafe characters from valid UTF-8 text in place; returns
+ * how many were removed. */
+size_t hz_text_strip_unsafe(char *text);
+/* Rewrites a JSON document so that unsafe characters inside its strings
+ * appear as \uXXXX escapes (json-c writes them raw); NULL on
+ * out-of-memory. json must be valid UTF-8. */
+char *hz_json_escape_unsafe(const char *json);
+
 #endif

@@ -7,9 +7,30 @@
 #include "hz_text.h"
 #include "xlsx_reader.h"
 
+/* Issue texts quote the submission (cell text, sheet, part and file
+ * names): kept with controls, bidi and format characters escaped and
+ * invalid UTF-8 as \xNN, so every output that lists issues is safe and
+ * valid UTF-8 (DESIGN §9). Escaping is idempotent. */
 static char *dup_or_empty(const char *text)
 {
-    return strdup(text ? text : "");
+    return hz_text_escape(text ? text : "");
+}
+
+/* A quoted cell value is cut to this many bytes (at a character, with an
+ * ellipsis): 100 issues of a rule quoting 32,767-character cells would
+ * otherwise hold megabytes per rule. */
+#define ISSUE_QUOTE_MAX 600
+
+static char *quote_or_empty(const char *text)
+{
+    char *q = dup_or_empty(text);
+    if (q && strlen(q) > ISSUE_QUOTE_MAX) {
+        size_t cut = ISSUE_QUOTE_MAX - sizeof "…";
+        while (cut > 0 && ((unsigned char)q[cut] & 0xC0) == 0x80)
+            cut--;
+        memcpy(q + cut, "…", sizeof "…");
+    }
+    return q;
 }
 
 static void issue_free(hz_issue *issue)
@@ -26,7 +47,125 @@ static void issue_free(hz_issue *issue)
     free(issue->text_en);
 }
 
+static void tally_free(hz_issue_tally *t)
+{
+    free(t->file);
+    free(t->rule);
+    free(t->sheet);
+    free(t->first);
+    free(t->last);
+}
+
+static void tallies_clear(hz_issue_list *list)
+{
+    for (size_t i = 0; i < list->tally_count; i++)
+        tally_free(&list->tallies[i]);
+    free(list->tallies);
+    list->tallies = NULL;
+    list->tally_count = list->tally_cap = 0;
+}
+
+/* The tally of spec's file and rule, made when new; NULL on out-of-memory.
+ * Rule ids come from the code and rules.ini, so there are few per file. */
+static hz_issue_tally *tally_of(hz_issue_list *list, const hz_issue_spec *spec)
+{
+    const char *file = spec->file ? spec->file : "", *rule = spec->rule ? spec->rule : "";
+    for (size_t i = 0; i < list->tally_count; i++) {
+        hz_issue_tally *t = &list->tallies[i];
+        if (!strcmp(t->rule, rule) && !strcmp(t->file, file))
+            return t;
+    }
+    if (list->tally_count == list->tally_cap) {
+        size_t cap = list->tally_cap ? list->tally_cap * 2 : 8;
+        hz_issue_tally *p = realloc(list->tallies, cap * sizeof *p);
+        if (!p)
+            return NULL;
+        list->tallies = p;
+        list->tally_cap = cap;
+    }
+    hz_issue_tally t = {.file = strdup(file), .rule = strdup(rule), .severity = spec->severity};
+    if (!t.file || !t.rule) {
+        tally_free(&t);
+        return NULL;
+    }
+    list->tallies[list->tally_count] = t;
+    return &list->tallies[list->tally_count++];
+}
+
+/* Records one issue past the cap. */
+static bool tally_more(hz_issue_tally *t, const hz_issue_spec *spec)
+{
+    const char *sheet = spec->sheet ? spec->sheet : "", *cell = spec->cell ? spec->cell : "";
+    size_t n = strlen(sheet) + strlen(cell) + 2;
+    char *last = malloc(n);
+    if (!last)
+        return false;
+    if (sheet[0] && cell[0])
+        snprintf(last, n, "%s!%s", sheet, cell);
+    else
+        snprintf(last, n, "%s", sheet[0] ? sheet : cell);
+    if (t->more == 0) {
+        t->sheet = strdup(sheet);
+        t->first = strdup(cell);
+        if (!t->sheet || !t->first) {
+            free(last);
+            return false;
+        }
+    }
+    free(t->last);
+    t->last = last;
+    t->more++;
+    return true;
+}
+
+static hz_issue *issue_list_store(hz_issue_list *list, const hz_issue_spec *spec);
+
 hz_issue *issue_list_add(hz_issue_list *list, const hz_issue_spec *spec)
+{
+    if (list->max_per_rule) {
+        hz_issue_tally *t = tally_of(list, spec);
+        if (!t)
+            return NULL;
+        if (t->kept >= list->max_per_rule) {
+            if (!tally_more(t, spec))
+                return NULL;
+            static const hz_issue blank;
+            list->overflow = blank;
+            list->overflow.severity = spec->severity;
+            return &list->overflow;
+        }
+        t->kept++;
+    }
+    return issue_list_store(list, spec);
+}
+
+bool issue_list_flush_summaries(hz_issue_list *list)
+{
+    size_t cap = list->max_per_rule;
+    list->max_per_rule = 0; /* the summaries themselves are never tallied */
+    bool ok = true;
+    for (size_t i = 0; ok && i < list->tally_count; i++) {
+        const hz_issue_tally *t = &list->tallies[i];
+        if (!t->more)
+            continue;
+        char count[32];
+        snprintf(count, sizeof count, "%zu", t->more);
+        hz_issue_spec spec = {
+            .file = t->file, .sheet = t->sheet, .cell = t->first, .rule = t->rule,
+            .severity = t->severity, .found = t->rule, .expected = t->last, .extra = count,
+            .msg = HZ_M_ISSUE_MORE,
+        };
+        hz_issue *summary = issue_list_store(list, &spec);
+        if (summary)
+            summary->more = t->more;
+        ok = summary != NULL;
+    }
+    tallies_clear(list);
+    list->max_per_rule = cap;
+    return ok;
+}
+
+static hz_issue *issue_list_store(hz_issue_list *list, const hz_issue_spec *spec)
 {
     if (list->count == list->cap) {
         size_t cap = list->cap ? list->cap * 2 : 16;
@@ -43,12 +182,12 @@ hz_issue *issue_list_add(hz_issue_list *list, const hz_issue_spec *spec)
         .field = dup_or_empty(spec->field),
         .rule = dup_or_empty(spec->rule),
         .severity = spec->severity,
-        .found = dup_or_empty(spec->found),
+        .found = quote_or_empty(spec->found),
         .expected = dup_or_empty(spec->expected),
         .extra = dup_or_empty(spec->extra),
         .msg = spec->msg,
-        .text_zh = spec->text_zh ? strdup(spec->text_zh) : NULL,
-        .text_en = spec->text_en ? strdup(spec->text_en) : NULL,
+        .text_zh = spec->text_zh ? hz_text_escape(spec->text_zh) : NULL,
+        .text_en = spec->text_en ? hz_text_escape(spec->text_en) : NULL,
     };
     if (!issue.file || !issue.sheet || !issue.cell || !issue.field || !issue.rule ||
         !issue.found || !issue.expected || !issue.extra ||
@@ -70,12 +209,14 @@ bool issue_list_append(hz_issue_list *list, const hz_issue_list *other)
         if (!copy)
             return false;
         copy->explained = o->explained;
+        copy->more = o->more;
     }
     return true;
 }
 
 void issue_list_truncate(hz_issue_list *list, size_t count)
 {
+    tallies_clear(list);
     while (list->count > count)
         issue_free(&list->items[--list->count]);
 }
@@ -87,6 +228,7 @@ void issue_list_free(hz_issue_list *list)
     free(list->items);
     list->items = NULL;
     list->count = list->cap = 0;
+    tallies_clear(list);
 }
 
 hz_issue_counts issue_list_count(const hz_issue_list *list)
@@ -94,14 +236,15 @@ hz_issue_counts issue_list_count(const hz_issue_list *list)
     hz_issue_counts counts = {0};
     for (size_t i = 0; i < list->count; i++) {
         const hz_issue *issue = &list->items[i];
+        size_t n = issue->more ? issue->more : 1;
         if (issue->severity == HZ_SEV_ERROR)
-            counts.errors++;
+            counts.errors += n;
         else if (issue->severity == HZ_SEV_WARNING && issue->explained)
-            counts.explained++;
+            counts.explained += n;
         else if (issue->severity == HZ_SEV_WARNING)
-            counts.warnings++;
+            counts.warnings += n;
         else
-            counts.notices++;
+            counts.notices += n;
     }
     return counts;
 }

@@ -32,12 +32,31 @@ typedef struct hz_issue {
     hz_msg_id msg;     /* HZ_M_NONE when text_zh is used */
     char *text_zh;     /* rules.ini message, or NULL */
     char *text_en;
+    size_t more;       /* a summary (HZ_M_ISSUE_MORE): the number of further
+                          issues of this rule it stands for; else 0 */
 } hz_issue;
+
+/* Issues of one rule in one file beyond the list's cap: counted, with the
+ * first and last location, until issue_list_flush_summaries. */
+typedef struct hz_issue_tally {
+    char *file, *rule, *sheet;
+    hz_severity severity;
+    size_t kept, more;
+    char *first, *last;   /* cells ("F12"); last as "sheet!F12" */
+} hz_issue_tally;
 
 typedef struct hz_issue_list {
     hz_issue *items;
     size_t count;
     size_t cap;
+    /* Memory bound (DESIGN §9): with max_per_rule > 0, issues of a rule in
+     * a file past that number are not stored but tallied, and
+     * issue_list_flush_summaries turns each tally into one summary issue
+     * ("另有 N 处同类问题", first and last cell). 0: no cap. */
+    size_t max_per_rule;
+    hz_issue_tally *tallies;
+    size_t tally_count, tally_cap;
+    hz_issue overflow;    /* what issue_list_add returns for a tallied issue */
 } hz_issue_list;
 
 /* Field values of a new issue; NULL strings become "". */
@@ -49,8 +68,13 @@ typedef struct hz_issue_spec {
     const char *text_zh, *text_en;
 } hz_issue_spec;
 
-/* Appends a copy of spec; returns NULL on out-of-memory. */
+/* Appends a copy of spec; returns NULL on out-of-memory. Past the list's
+ * max_per_rule the issue is only tallied and the result is a scratch issue
+ * that callers may mark (explained) without effect. */
 hz_issue *issue_list_add(hz_issue_list *list, const hz_issue_spec *spec);
+/* Appends one summary issue per tally with suppressed issues, then forgets
+ * the tallies; false on out-of-memory. */
+bool issue_list_flush_summaries(hz_issue_list *list);
 /* Appends copies of every issue of other. */
 bool issue_list_append(hz_issue_list *list, const hz_issue_list *other);
 /* Drops the issues after the first count (a reader that failed part way
@@ -58,7 +82,8 @@ bool issue_list_append(hz_issue_list *list, const hz_issue_list *other);
 void issue_list_truncate(hz_issue_list *list, size_t count);
 void issue_list_free(hz_issue_list *list);
 
-/* Counts: errors; warnings not explained; explained warnings; notices. */
+/* Counts: errors; warnings not explained; explained warnings; notices (a
+ * summary counts for the issues it stands for as well). */
 typedef struct hz_issue_counts {
     size_t errors, warnings, explained, notices;
 } hz_issue_counts;

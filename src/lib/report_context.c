@@ -10,6 +10,7 @@
 #include "analysis.h"
 #include "display_format.h"
 #include "fsutil.h"
+#include "hz_text.h"
 
 /* ------------------------------------------------------------ helpers */
 
@@ -1155,11 +1156,17 @@ hz_status consolidation_save(json_object *context, const char *path, hz_error *e
         context, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE);
     if (!text)
         return hz_error_set(err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL);
-    size_t n = strlen(text);
-    char *buf = malloc(n + 2);
-    if (!buf)
+    /* workbook texts and file names are untrusted: bidi and control
+     * characters stay escaped in the file (DESIGN §9) */
+    char *safe = hz_json_escape_unsafe(text);
+    if (!safe)
         return hz_error_set(err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL);
-    memcpy(buf, text, n);
+    size_t n = strlen(safe);
+    char *buf = realloc(safe, n + 2);
+    if (!buf) {
+        free(safe);
+        return hz_error_set(err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL);
+    }
     buf[n] = '\n';
     hz_status s = fs_write_atomic(path, buf, n + 1, err);
     free(buf);

@@ -61,6 +61,9 @@ typedef struct reader {
     bool date1904;
     hz_error *err;
     hz_status status;    /* first failure of the program itself (no memory) */
+    uint64_t kept_bytes; /* text and case records kept from this file */
+    const char *at_sheet; /* where reading is, for the budget's message */
+    uint32_t at_row;
 } reader;
 
 static void add(reader *r, const char *sheet, const char *cell, const char *field,
@@ -104,11 +107,62 @@ static bool open_sheet(reader *r, const char *name, xlsx_sheet **ws)
     return s == HZ_OK;
 }
 
+/* Memory bound (DESIGN §9): everything kept from one file is charged
+ * against [limits] max_text_bytes, with malloc's own overhead, so that a
+ * small file whose cells all name one long shared string cannot make the
+ * copies grow past it. Past the budget the file is refused. */
+static bool charge(reader *r, size_t bytes)
+{
+    r->kept_bytes += bytes;
+    uint64_t limit = r->config->limits.max_text_bytes;
+    if (!limit || r->kept_bytes <= limit)
+        return true;
+    if (r->status == HZ_OK) {
+        char lim[32], at[64], cell[16];
+        snprintf(lim, sizeof lim, "%llu", (unsigned long long)limit);
+        snprintf(at, sizeof at, "%s!%s", r->at_sheet ? r->at_sheet : "",
+                 xlsx_ref_format(r->at_row, 0, cell, sizeof cell));
+        r->status = hz_error_set(r->err, HZ_ERR_LIMIT, HZ_M_WORKBOOK_TEXT_BUDGET,
+                                 r->sub->file_name, lim, at, NULL);
+    }
+    return false;
+}
+
 static char *dup_or_fail(reader *r, const char *text)
 {
+    if (!charge(r, ((strlen(text ? text : "") + 1 + 15) & ~(size_t)15) + 16))
+        return NULL;
     char *copy = strdup(text ? text : "");
     if (!copy && r->status == HZ_OK)
         r->status = hz_error_set(r->err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL);
+    return copy;
+}
+
+/* A copy of cell text for the submission, without the control, bidi and
+ * invisible format characters (DESIGN §9): they would reach the city's
+ * XLSX and PDF. The unit is told, with the text as it was (escaped). */
+static char *keep_text(reader *r, const char *sheet, const char *at, const char *field,
+                       const char *text)
+{
+    char *copy = dup_or_fail(r, text);
+    if (!copy)
+        return NULL;
+    bool unsafe = false;
+    for (const char *p = copy, *end = copy + strlen(copy); p < end && !unsafe;) {
+        int32_t cp = hz_utf8_next(&p, end);
+        unsafe = cp < 0 || hz_char_unsafe(cp);
+        if (cp < 0)
+            break;
+    }
+    if (!unsafe)
+        return copy;
+    char shown[160], count[32];
+    hz_text_escape_to(copy, shown, sizeof shown);
+    size_t removed = hz_text_strip_unsafe(copy);
+    hz_trim(copy);
+    snprintf(count, sizeof count, "%zu", removed);
+    add(r, sheet, at, field, "cell.unsafe_chars", HZ_SEV_NOTICE, HZ_M_WORKBOOK_UNSAFE_CHARS,
+        shown, NULL, count);
     return copy;
 }
 
@@ -212,9 +266,11 @@ static const char *ref(uint32_t row, uint32_t col, char *buf)
     return xlsx_ref_format(row, col, buf, 16);
 }
 
-/* Reports a date cell's problems; returns the date or HZ_DATE_NONE. */
+/* Reports a date cell's problems; returns the date or HZ_DATE_NONE.
+ * *invalid (may be NULL) is set when the cell held something that is not a
+ * date (told here, not by the issue list, which may only tally it). */
 static hz_date read_date(reader *r, const char *sheet, const xlsx_cell *cell, uint32_t row,
-                         uint32_t col, const char *field, bool required)
+                         uint32_t col, const char *field, bool required, bool *invalid)
 {
     char at[16], text[256], shown[16];
     ref(row, col, at);
@@ -231,6 +287,8 @@ static hz_date read_date(reader *r, const char *sheet, const xlsx_cell *cell, ui
         note_empty(r, sheet, at, field, required);
         return HZ_DATE_NONE;
     default:
+        if (invalid)
+            *invalid = true;
         add(r, sheet, at, field, "cell.date", HZ_SEV_ERROR, HZ_M_WORKBOOK_BAD_DATE,
             cell_text(r, cell, text, sizeof text), "YYYY-MM-DD", NULL);
         return HZ_DATE_NONE;
@@ -335,7 +393,10 @@ static void read_header_sheet(reader *r)
         char text[512];
         cell_text(r, value_cell[f], text, sizeof text);
         hz_trim(text);
-        h->text[f] = dup_or_fail(r, text);
+        char at[16] = "";
+        if (value_cell[f])
+            ref(value_cell[f]->row, value_cell[f]->col, at);
+        h->text[f] = keep_text(r, sheet, at, field, text);
         if (!h->row[f]) {
             if (submission_header_required(f))
                 add(r, sheet, "", field, "structure.missing_item", HZ_SEV_ERROR,
@@ -345,7 +406,7 @@ static void read_header_sheet(reader *r)
         uint32_t row0 = h->row[f] - 1;
         if (f == HZ_H_PERIOD_END || f == HZ_H_FILL_DATE) {
             hz_date d = read_date(r, sheet, value_cell[f], row0, 1, field,
-                                  submission_header_required(f));
+                                  submission_header_required(f), NULL);
             if (f == HZ_H_PERIOD_END)
                 h->period_end = d;
             else
@@ -519,7 +580,9 @@ static void read_values_sheet(reader *r)
         char note[4096];
         cell_text(r, row_cell(row, cols[ST_NOTE]), note, sizeof note);
         hz_trim(note);
-        v->note = dup_or_fail(r, note);
+        char note_at[16];
+        v->note = keep_text(r, sheet, ref(row->row, cols[ST_NOTE], note_at),
+                            fillin_stats_header(FILLIN_STATS_NOTE), note);
         bool invalid = false;
         v->present = read_amount(r, sheet, row_cell(row, cols[ST_VALUE]), row->row,
                                  cols[ST_VALUE], ind->name, ind->type == HZ_VALUE_AMOUNT ? 4 : 0,
@@ -587,11 +650,11 @@ static char *read_text(reader *r, const char *sheet, const xlsx_cell *cell, uint
         source = cell->text;
     else if (cell && cell->type != XLSX_CELL_EMPTY)
         source = cell_text(r, cell, number, sizeof number);
-    char *text = dup_or_fail(r, source);
+    ref(row, r->sub->case_col[field], at);
+    char *text = keep_text(r, sheet, at, name, source);
     if (!text)
         return NULL;
     hz_trim(text);
-    ref(row, r->sub->case_col[field], at);
     if (!text[0]) {
         note_empty(r, sheet, at, name, submission_case_required(field));
         return text;
@@ -639,13 +702,21 @@ static bool case_same(const hz_case *a, const hz_case *b)
 static uint64_t case_hash(const hz_case *c)
 {
     uint64_t h = 1469598103934665603ull;
-    const char *const parts[] = {c->case_no, c->name, c->category, c->status};
+    /* every field case_same compares: rows that differ only in a field
+     * left out here would all share one hash and make the duplicate search
+     * quadratic (a hostile sheet of identical rows with distinct notes) */
+    const char *const parts[] = {c->case_no, c->name, c->status, c->category, c->commodity,
+                                 c->channel, c->lead_source, c->assist_units,
+                                 c->typical_summary, c->note};
     for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
         for (const unsigned char *p = (const unsigned char *)(parts[i] ? parts[i] : ""); *p; p++)
             h = (h ^ *p) * 1099511628211ull;
         h = (h ^ 0xff) * 1099511628211ull;
     }
-    h ^= (uint64_t)(uint32_t)c->filed * 31u + (uint64_t)c->amount;
+    const int64_t scalars[] = {c->filed, c->closed, c->key_market, c->rural, c->transferred,
+                               c->cross_region, c->typical, c->amount, c->fine, c->invalid};
+    for (size_t i = 0; i < sizeof scalars / sizeof scalars[0]; i++)
+        h = (h ^ (uint64_t)scalars[i]) * 1099511628211ull;
     return h;
 }
 
@@ -727,12 +798,10 @@ static void read_case_row(reader *r, const char *sheet, const xlsx_row *row, hz_
         hz_case_field f = dates[i];
         if (col[f] == UINT32_MAX)
             continue;
-        size_t before = r->issues->count;
+        bad = false;
         hz_date d = read_date(r, sheet, CELL(f), row->row, col[f], submission_case_column(f),
-                              submission_case_required(f));
-        if (r->issues->count > before && r->issues->items[before].severity == HZ_SEV_ERROR &&
-            strcmp(r->issues->items[before].rule, "cell.required"))
-            c->invalid |= 1u << f;
+                              submission_case_required(f), &bad);
+        MARK(f);
         if (f == HZ_C_FILED)
             c->filed = d;
         else
@@ -814,6 +883,10 @@ static void read_cases_sheet(reader *r)
             sub->cases = grown;
             cap = n;
         }
+        r->at_sheet = sheet;
+        r->at_row = row->row;
+        if (!charge(r, sizeof(hz_case)))
+            break;
         hz_case *c = &sub->cases[sub->case_count++];
         memset(c, 0, sizeof *c);
         read_case_row(r, sheet, row, c);
@@ -869,7 +942,9 @@ static void read_narrative_sheet(reader *r)
         cell_text(r, row_cell(row, 1), text, size);
         hz_trim(text);
         free(sub->narrative[found]);
-        sub->narrative[found] = dup_or_fail(r, text);
+        char at[16];
+        sub->narrative[found] = keep_text(r, sheet, ref(row->row, 1, at),
+                                          submission_narrative_label(found), text);
     }
     free(text);
     xlsx_sheet_close(ws);
@@ -926,7 +1001,7 @@ hz_status submission_read(const char *path, const hz_config *config, hz_submissi
     if (!path || !config || !issues)
         return hz_error_set(err, HZ_ERR_USAGE, HZ_M_INTERNAL, "submission_read", NULL);
     sub->path = strdup(path);
-    sub->file_name = strdup(fs_base_name(path));
+    sub->file_name = hz_text_escape(fs_base_name(path)); /* shown, never opened */
     if (!sub->path || !sub->file_name)
         return hz_error_set(err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL);
     reader r = {.config = config, .sub = sub, .issues = issues, .err = err};

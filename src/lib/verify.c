@@ -20,6 +20,7 @@ const char *verify_kind_name(verify_kind kind)
     case VERIFY_MODIFIED: return "modified";
     case VERIFY_MISSING: return "missing";
     case VERIFY_EXTRA: return "extra";
+    case VERIFY_SEAL: return "seal";
     case VERIFY_LIST: return "list";
     case VERIFY_MANIFEST: return "manifest";
     case VERIFY_CHECK: return "check";
@@ -62,6 +63,17 @@ static bool add_finding(verify_report *r, verify_kind kind, const char *path, hz
     }
     va_end(ap);
     r->count++;
+    return true;
+}
+
+/* Adds a VERIFY_SEAL finding carrying e's message. */
+static bool add_finding_error(verify_report *r, const char *path, const hz_error *e)
+{
+    if (!add_finding(r, VERIFY_SEAL, path, HZ_M_NONE, NULL))
+        return false;
+    verify_finding *f = &r->items[r->count - 1];
+    f->what = *e;
+    f->what.status = HZ_ERR_INVALID;
     return true;
 }
 
@@ -180,7 +192,7 @@ static void step_files(vctx *v)
     }
     for (size_t i = 0; i < v->files.count; i++) {
         const entry *f = &v->files.items[i];
-        if (!strcmp(f->rel, ARCHIVE_SUMS))
+        if (!strcmp(f->rel, ARCHIVE_SUMS) || !strcmp(f->rel, SEAL_SIG_NAME))
             continue;
         if (!f->regular && !f->listed)
             FIND(r, VERIFY_EXTRA, f->rel, HZ_M_ARCHIVE_V_NOT_REGULAR, f->rel);
@@ -421,12 +433,68 @@ static void step_reconsolidate(vctx *v)
     config_free(config);
 }
 
+/* The seal, before anything else. Returns false when a key was given and
+ * the seal does not hold (its finding is recorded): nothing else is
+ * examined then. */
+static bool step_seal(vctx *v, const seal_public_key *key)
+{
+    verify_report *r = v->r;
+    char path[4200], *sig_text = NULL, *sums = NULL;
+    size_t sig_len = 0, sums_len = 0;
+    hz_error e = {0};
+    snprintf(path, sizeof path, "%s/%s", v->dir, SEAL_SIG_NAME);
+    bool signed_ = fs_exists(path);
+    seal_signature sig;
+    hz_status parsed = HZ_ERR_NOT_FOUND;
+    if (signed_ && fs_read_file(path, &sig_text, &sig_len, &e) == HZ_OK) {
+        parsed = seal_parse_signature(sig_text, sig_len, SEAL_SIG_NAME, &sig, &e);
+        if (parsed == HZ_OK)
+            memcpy(r->seal_key, sig.key_fingerprint, sizeof r->seal_key);
+    }
+    free(sig_text);
+    r->seal = signed_ ? VERIFY_SIGNED_UNCHECKED : VERIFY_UNSIGNED;
+    if (!key)
+        return true;
+    r->seal = VERIFY_SEAL_FAILED;
+    if (!signed_) {
+        FIND(r, VERIFY_SEAL, SEAL_SIG_NAME, HZ_M_SEAL_UNSIGNED_WITH_KEY, key->fingerprint);
+        return false;
+    }
+    if (parsed != HZ_OK) { /* unreadable, damaged or truncated */
+        if (!add_finding_error(r, SEAL_SIG_NAME, &e))
+            v->oom = true;
+        return false;
+    }
+    snprintf(path, sizeof path, "%s/%s", v->dir, ARCHIVE_SUMS);
+    if (fs_read_file(path, &sums, &sums_len, &e) != HZ_OK) {
+        FIND(r, VERIFY_SEAL, ARCHIVE_SUMS, HZ_M_ARCHIVE_V_MISSING, ARCHIVE_SUMS);
+        return false;
+    }
+    hz_status ok = seal_verify(key, &sig, sums, sums_len, &e);
+    free(sums);
+    if (ok != HZ_OK) {
+        if (!add_finding_error(r, ARCHIVE_SUMS, &e))
+            v->oom = true;
+        return false;
+    }
+    r->seal = VERIFY_SEAL_VALID;
+    return true;
+}
+
 hz_status verify_archive(const char *dir, hz_lang lang, verify_report *report, hz_error *err)
+{
+    return verify_archive_sealed(dir, lang, NULL, report, err);
+}
+
+hz_status verify_archive_sealed(const char *dir, hz_lang lang, const seal_public_key *key,
+                                verify_report *report, hz_error *err)
 {
     memset(report, 0, sizeof *report);
     if (!fs_is_dir(dir))
         return hz_error_set(err, HZ_ERR_IO, HZ_M_ARCHIVE_V_NOT_DIR, dir, NULL);
     vctx ctx = {.dir = dir, .lang = lang, .r = report}, *v = &ctx;
+    if (!step_seal(v, key))
+        return v->oom ? hz_error_set(err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL) : HZ_OK;
     hz_status s = fs_walk(dir, collect, &v->files, err);
     if (s != HZ_OK) {
         tree_free(&v->files);
@@ -466,6 +534,12 @@ hz_status verify_archive(const char *dir, hz_lang lang, verify_report *report, h
     if (v->have_manifest) {
         step_manifest(v);
         step_reconsolidate(v);
+        /* the manifest names the key the archive was sealed with */
+        const char *named = archive_ini_get(&v->manifest, "seal", "key");
+        if ((named || report->seal_key[0]) &&
+            (!named || strcmp(named, report->seal_key) != 0))
+            FIND(report, VERIFY_MANIFEST, ARCHIVE_MANIFEST, HZ_M_SEAL_MANIFEST_KEY,
+                 named ? named : "-", report->seal_key[0] ? report->seal_key : "-");
     }
 
     archive_ini_free(&v->manifest);

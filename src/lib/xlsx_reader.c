@@ -19,7 +19,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <unistd.h>
 #include <zip.h>
+#include "fsutil.h"
 #include "hz_text.h"
 
 #define XR_CHUNK (64u * 1024u)
@@ -234,6 +237,8 @@ void xlsx_limits_default(hz_limits *limits)
     limits->max_cols = 16384;
     limits->max_shared_strings = 2000000;
     limits->max_xml_depth = 64;
+    limits->max_text_bytes = 64ull * 1024 * 1024;
+    limits->max_issues_per_rule = 100;
 }
 
 /* A zero field means "not configured": it takes the default. */
@@ -252,6 +257,8 @@ static void limits_merge(hz_limits *dst, const hz_limits *src)
     XR_TAKE(max_cols);
     XR_TAKE(max_shared_strings);
     XR_TAKE(max_xml_depth);
+    XR_TAKE(max_text_bytes);
+    XR_TAKE(max_issues_per_rule);
 #undef XR_TAKE
 }
 
@@ -271,7 +278,6 @@ struct xr_stream {
     uint64_t declared, inflated;
     unsigned depth;
     /* UTF-8 validation state, carried across chunks. */
-    bool check_text;
     bool first_chunk;
     int u8_need;
     unsigned char u8_lo, u8_hi;
@@ -369,6 +375,22 @@ static void XMLCALL xs_doctype(void *ud, const XML_Char *name, const XML_Char *s
     xs_fail_line(xs, HZ_ERR_FORMAT, HZ_M_XLSX_DOCTYPE, NULL);
 }
 
+/* Every part is read as UTF-8 (the parser is created for UTF-8, which
+ * overrides a declaration), so the byte checks of xs_account hold for
+ * every part; a part that declares another encoding is refused rather
+ * than read differently from what it says. */
+static void XMLCALL xs_xmldecl(void *ud, const XML_Char *version, const XML_Char *encoding,
+                               int standalone)
+{
+    (void)version, (void)standalone;
+    xr_stream *xs = ud;
+    if (encoding && strcasecmp(encoding, "UTF-8") != 0 && strcasecmp(encoding, "UTF8") != 0) {
+        char shown[40];
+        snprintf(shown, sizeof shown, "%.32s", encoding);
+        xs_fail(xs, HZ_ERR_FORMAT, HZ_M_XLSX_PART_ENCODING, shown, NULL);
+    }
+}
+
 static void xs_close(xr_stream *xs)
 {
     if (xs->parser)
@@ -391,7 +413,6 @@ static hz_status xs_open(xr_stream *xs, xlsx_book *book, const char *part, bool 
 {
     memset(xs, 0, sizeof *xs);
     xs->book = book;
-    xs->check_text = true;
     xs->first_chunk = true;
     xs->line = 1;
     zip_int64_t idx = zip_name_locate(book->zip, part, ZIP_FL_NOCASE);
@@ -403,7 +424,7 @@ static hz_status xs_open(xr_stream *xs, xlsx_book *book, const char *part, bool 
     }
     xs->part = xr_strdup(part);
     xs->chunk = malloc(XR_CHUNK);
-    xs->parser = XML_ParserCreate(NULL);
+    xs->parser = XML_ParserCreate("UTF-8");
     if (!xs->part || !xs->chunk || !xs->parser) {
         xs_close(xs);
         return hz_error_set(err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL);
@@ -429,6 +450,7 @@ static hz_status xs_open(xr_stream *xs, xlsx_book *book, const char *part, bool 
     XML_SetElementHandler(xs->parser, xs_start, xs_end);
     XML_SetCharacterDataHandler(xs->parser, xs_text);
     XML_SetStartDoctypeDeclHandler(xs->parser, xs_doctype);
+    XML_SetXmlDeclHandler(xs->parser, xs_xmldecl);
     return HZ_OK;
 }
 
@@ -533,15 +555,24 @@ static bool xs_account(xr_stream *xs, const unsigned char *p, size_t n)
         xs_fail(xs, HZ_ERR_FORMAT, HZ_M_XLSX_SIZE_MISMATCH, num, NULL);
         return false;
     }
+    if (n == 0 && xs->inflated < xs->declared) {
+        char got[32];
+        snprintf(got, sizeof got, "%llu", (unsigned long long)xs->inflated);
+        snprintf(num, sizeof num, "%llu", (unsigned long long)xs->declared);
+        xs_fail(xs, HZ_ERR_FORMAT, HZ_M_XLSX_SIZE_SHORT, got, num);
+        return false;
+    }
     if (xs->first_chunk && n > 0) {
         xs->first_chunk = false;
-        /* UTF-16 parts are legal XML; expat converts them, so only UTF-8
-         * input is checked byte by byte. */
-        if (n >= 2 && ((p[0] == 0xFF && p[1] == 0xFE) || (p[0] == 0xFE && p[1] == 0xFF)))
-            xs->check_text = false;
+        /* UTF-16 is legal XML, but no office suite writes it, and every
+         * byte check below is a UTF-8 check: refused, with or without a
+         * byte-order mark ("<\0" / "\0<" start a BOM-less one). */
+        if (n >= 2 && ((p[0] == 0xFF && p[1] == 0xFE) || (p[0] == 0xFE && p[1] == 0xFF) ||
+                       (p[0] == '<' && p[1] == 0) || (p[0] == 0 && p[1] == '<'))) {
+            xs_fail(xs, HZ_ERR_FORMAT, HZ_M_XLSX_PART_UTF16, NULL, NULL);
+            return false;
+        }
     }
-    if (!xs->check_text)
-        return true;
     for (size_t i = 0; i < n; i++) {
         unsigned char c = p[i];
         if ((xs->mk_state != MK_TEXT || c == '<') && !xs_scan_markup(xs, c))
@@ -1177,6 +1208,45 @@ static hz_status sniff(const unsigned char *p, size_t n, const char *display, hz
     return HZ_OK;
 }
 
+typedef struct xr_entry_name {
+    const char *name;
+    zip_uint64_t index;
+} xr_entry_name;
+
+static int entry_name_cmp(const void *a, const void *b)
+{
+    const xr_entry_name *x = a, *y = b;
+    int c = strcasecmp(x->name, y->name);
+    if (c)
+        return c;
+    return (x->index > y->index) - (x->index < y->index);
+}
+
+/* Two entries whose names are equal, or equal ignoring case, make the
+ * package ambiguous: parts are located ignoring case (as Excel does), and
+ * another reader may take the other copy, so the city and the county would
+ * see different workbooks. Sorting keeps this O(n log n). */
+static hz_status check_entry_names(xlsx_book *b, zip_int64_t n, hz_error *err)
+{
+    if (n < 2)
+        return HZ_OK;
+    xr_entry_name *names = malloc((size_t)n * sizeof *names);
+    if (!names)
+        return hz_error_set(err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL);
+    for (zip_int64_t i = 0; i < n; i++) {
+        const char *name = zip_get_name(b->zip, (zip_uint64_t)i, ZIP_FL_ENC_RAW);
+        names[i] = (xr_entry_name){name ? name : "", (zip_uint64_t)i};
+    }
+    qsort(names, (size_t)n, sizeof *names, entry_name_cmp);
+    hz_status s = HZ_OK;
+    for (zip_int64_t i = 1; i < n && s == HZ_OK; i++)
+        if (strcasecmp(names[i - 1].name, names[i].name) == 0)
+            s = hz_error_set(err, HZ_ERR_FORMAT, HZ_M_XLSX_DUP_ENTRY, b->display,
+                             names[i - 1].name, names[i].name, NULL);
+    free(names);
+    return s;
+}
+
 static hz_status check_entries(xlsx_book *b, hz_error *err)
 {
     char a[32], c[32];
@@ -1189,6 +1259,9 @@ static hz_status check_entries(xlsx_book *b, hz_error *err)
         return hz_error_set(err, HZ_ERR_LIMIT, HZ_M_XLSX_TOO_MANY_ENTRIES, b->display, a, c,
                             NULL);
     }
+    hz_status named = check_entry_names(b, n, err);
+    if (named != HZ_OK)
+        return named;
     uint64_t total = 0;
     for (zip_int64_t i = 0; i < n; i++) {
         zip_stat_t st;
@@ -1344,6 +1417,9 @@ static hz_status zip_open_failed(const char *display, zip_error_t *ze, hz_error 
     hz_status s;
     if (code == ZIP_ER_MEMORY)
         s = hz_error_set(err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL);
+    else if (code == ZIP_ER_INCONS)
+        s = hz_error_set(err, HZ_ERR_FORMAT, HZ_M_XLSX_ZIP_INCONSISTENT, display,
+                         zip_error_strerror(ze), NULL);
     else if (code == ZIP_ER_OPEN || code == ZIP_ER_READ)
         s = hz_error_set(err, HZ_ERR_IO, HZ_M_IO_READ, display, zip_error_strerror(ze), NULL);
     else /* the magic said zip, so a "not a zip" here means damaged/truncated */
@@ -1356,33 +1432,56 @@ hz_status xlsx_book_open(const char *path, const hz_limits *limits, xlsx_book **
                          hz_error *err)
 {
     *out = NULL;
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return hz_error_set(err, HZ_ERR_IO, HZ_M_IO_OPEN, path, strerror(errno), NULL);
-    unsigned char *head = malloc(XR_SNIFF);
-    if (!head) {
-        fclose(f);
-        return hz_error_set(err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL);
-    }
-    size_t n = fread(head, 1, XR_SNIFF, f);
-    int read_error = ferror(f) ? errno : 0;
-    fclose(f);
-    if (read_error) {
-        free(head);
-        return hz_error_set(err, HZ_ERR_IO, HZ_M_IO_READ, path, strerror(read_error), NULL);
-    }
-    hz_status s = sniff(head, n, path, err);
-    free(head);
+    int fd;
+    hz_status s = fs_open_regular(path, &fd, err);
     if (s != HZ_OK)
         return s;
+    unsigned char *head = malloc(XR_SNIFF);
+    if (!head) {
+        close(fd);
+        return hz_error_set(err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL);
+    }
+    ssize_t got = pread(fd, head, XR_SNIFF, 0);
+    if (got < 0) {
+        int saved = errno;
+        free(head);
+        close(fd);
+        return hz_error_set(err, HZ_ERR_IO, HZ_M_IO_READ, path, strerror(saved), NULL);
+    }
+    s = sniff(head, (size_t)got, path, err);
+    free(head);
+    if (s != HZ_OK) {
+        close(fd);
+        return s;
+    }
 
     xlsx_book *b;
     s = book_new(path, limits, &b, err);
-    if (s != HZ_OK)
+    if (s != HZ_OK) {
+        close(fd);
         return s;
+    }
     int code = 0;
-    b->zip = zip_open(path, ZIP_RDONLY, &code);
+    /* the descriptor checked by fs_open_regular is the one read (libzip
+     * owns it from here); ZIP_CHECKCONS compares every local header with
+     * the central directory */
+    b->zip = zip_fdopen(fd, ZIP_RDONLY | ZIP_CHECKCONS, &code);
+    if (!b->zip && code == ZIP_ER_EXISTS && lseek(fd, 0, SEEK_SET) == 0) {
+        /* libzip's consistency check refuses a name that occurs twice
+         * without saying which: opened again without it only to name them */
+        int loose_code = 0;
+        b->zip = zip_fdopen(fd, ZIP_RDONLY, &loose_code);
+        if (b->zip) {
+            s = check_entry_names(b, zip_get_num_entries(b->zip, 0), err);
+            if (s == HZ_OK)
+                s = hz_error_set(err, HZ_ERR_FORMAT, HZ_M_XLSX_ZIP_CORRUPT, path,
+                                 zip_strerror(b->zip), NULL);
+            book_free(b); /* closes fd */
+            return s;
+        }
+    }
     if (!b->zip) {
+        close(fd);
         zip_error_t ze;
         zip_error_init_with_code(&ze, code);
         s = zip_open_failed(path, &ze, err);
@@ -1426,7 +1525,25 @@ hz_status xlsx_book_open_memory(const void *data, size_t size, const hz_limits *
         book_free(b);
         return s;
     }
-    b->zip = zip_open_from_source(src, ZIP_RDONLY, &ze);
+    b->zip = zip_open_from_source(src, ZIP_RDONLY | ZIP_CHECKCONS, &ze);
+    if (!b->zip && zip_error_code_zip(&ze) == ZIP_ER_EXISTS) {
+        /* as in xlsx_book_open: opened again only to name the twins */
+        zip_error_t loose_error;
+        zip_error_init(&loose_error);
+        zip_source_keep(src);
+        b->zip = zip_open_from_source(src, ZIP_RDONLY, &loose_error);
+        zip_error_fini(&loose_error);
+        if (b->zip) {
+            s = check_entry_names(b, zip_get_num_entries(b->zip, 0), err);
+            if (s == HZ_OK)
+                s = zip_open_failed(XR_MEMORY_NAME, &ze, err);
+            zip_source_free(src); /* the reference kept above */
+            zip_error_fini(&ze);
+            book_free(b);
+            return s;
+        }
+        zip_source_free(src); /* the reference kept above */
+    }
     if (!b->zip) {
         zip_source_free(src);
         s = zip_open_failed(XR_MEMORY_NAME, &ze, err);

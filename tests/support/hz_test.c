@@ -1,4 +1,5 @@
 /* hz_test.c - helpers shared by the end-to-end tests. */
+#define _DEFAULT_SOURCE /* wait4 */
 #include "hz_test.h"
 
 #include <criterion/criterion.h>
@@ -7,7 +8,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 char *hz_test_read_file(const char *path, size_t *size)
@@ -55,6 +60,67 @@ hz_run hz_test_run(const char *fmt, ...)
     int status = system(full);
     if (status != -1 && WIFEXITED(status))
         run.exit_code = WEXITSTATUS(status);
+    run.out = hz_test_read_file(out_path, NULL);
+    run.err = hz_test_read_file(err_path, NULL);
+    if (!run.out)
+        run.out = strdup("");
+    if (!run.err)
+        run.err = strdup("");
+    hz_test_rmtree(dir);
+    free(dir);
+    return run;
+}
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+hz_run hz_test_run_measured(hz_measure *m, double kill_after, const char *fmt, ...)
+{
+    hz_run run = {.exit_code = -1};
+    memset(m, 0, sizeof *m);
+    char command[8192];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(command, sizeof command, fmt, ap);
+    va_end(ap);
+    char *dir = hz_test_tempdir("measure");
+    char out_path[512], err_path[512];
+    snprintf(out_path, sizeof out_path, "%s/out", dir);
+    snprintf(err_path, sizeof err_path, "%s/err", dir);
+    fflush(NULL);
+    double start = now_seconds();
+    pid_t pid = fork();
+    if (pid == 0) {
+        int in = open("/dev/null", O_RDONLY);
+        int out = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        int err = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        if (in < 0 || out < 0 || err < 0 || dup2(in, 0) < 0 || dup2(out, 1) < 0 ||
+            dup2(err, 2) < 0)
+            _exit(127);
+        execl("/bin/sh", "sh", "-c", command, (char *)NULL);
+        _exit(127);
+    }
+    if (pid > 0) {
+        int status = 0;
+        struct rusage ru;
+        memset(&ru, 0, sizeof ru);
+        pid_t done;
+        while ((done = wait4(pid, &status, WNOHANG, &ru)) == 0) {
+            if (now_seconds() - start > kill_after && !m->killed) {
+                kill(pid, SIGKILL);
+                m->killed = true;
+            }
+            usleep(2000);
+        }
+        m->seconds = now_seconds() - start;
+        m->max_rss_kb = ru.ru_maxrss;
+        if (done == pid && WIFEXITED(status) && !m->killed)
+            run.exit_code = WEXITSTATUS(status);
+    }
     run.out = hz_test_read_file(out_path, NULL);
     run.err = hz_test_read_file(err_path, NULL);
     if (!run.out)

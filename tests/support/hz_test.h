@@ -19,6 +19,18 @@ typedef struct hz_run {
 hz_run hz_test_run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void hz_run_free(hz_run *run);
 
+/* hz_test_run, measured: the wall time and the peak resident set of the
+ * command (wait4's rusage of the shell, which covers the programs it
+ * waited for). A command still running after kill_after seconds is killed
+ * (exit_code -1, killed true), so a test of "never waits" cannot hang. */
+typedef struct hz_measure {
+    double seconds;
+    long max_rss_kb;
+    bool killed;
+} hz_measure;
+hz_run hz_test_run_measured(hz_measure *m, double kill_after, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 /* A new empty folder under TMPDIR (or /tmp); caller frees the string. */
 char *hz_test_tempdir(const char *tag);
 /* rm -rf path. */
