@@ -25,6 +25,10 @@ typedef struct hz_cli {
     FILE *out;
     FILE *err;
     int err_is_tty;
+    bool quiet;              /* --quiet: no progress line */
+    const char *config_dir;  /* --config given before the command */
+    char data_dir[4096];     /* cli_data_dir's answer, once found */
+    char default_config[4096], default_templates[4096];
 } hz_cli;
 
 typedef int (*hz_cmd_fn)(hz_cli *cli, int argc, char **argv);
@@ -79,8 +83,20 @@ void cli_hold_interrupts(sigset_t *saved);
 bool cli_interrupt_pending(void);
 void cli_release_interrupts(const sigset_t *saved);
 
+/* huizong's data folder (config/, templates/): the source tree when the
+ * binary runs from its build tree, else <bindir>/../share/huizong found
+ * through /proc/self/exe, so DESTDIR, relocated and packaged installs work. */
+const char *cli_data_dir(hz_cli *cli);
+/* The configuration folder: option (a command's --config) when given, else
+ * the --config before the command, else HUIZONG_CONFIG, else the default
+ * campaign under cli_data_dir. */
+const char *cli_config_dir(hz_cli *cli, const char *option);
+/* The report templates: HUIZONG_TEMPLATES when set, else cli_data_dir's
+ * templates/. */
+const char *cli_template_dir(hz_cli *cli);
+
 struct hz_config;
-/* Loads the configuration folder dir (NULL: the default), printing every
+/* Loads the configuration folder dir (NULL: cli_config_dir), printing every
  * problem; returns HZ_EXIT_OK with *out set, or the exit code to use. */
 int cli_load_config(hz_cli *cli, const char *dir, struct hz_config **out);
 

@@ -22,6 +22,7 @@ int cmd_archive(hz_cli *cli, int argc, char **argv)
         {"stage", required_argument, NULL, OPT_STAGE},
         {"zip", no_argument, NULL, OPT_ZIP},
         {"lang", required_argument, NULL, OPT_LANG},
+        {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -31,7 +32,7 @@ int cmd_archive(hz_cli *cli, int argc, char **argv)
     int c;
     opterr = 0;
     optind = 1;
-    while ((c = getopt_long(argc, argv, ":o:h", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":o:hq", longopts, NULL)) != -1) {
         switch (c) {
         case OPT_ROUND: round_word = optarg; break;
         case OPT_CONFIG: config_dir = optarg; break;
@@ -40,6 +41,7 @@ int cmd_archive(hz_cli *cli, int argc, char **argv)
         case OPT_STAGE: stage_folder = optarg; break;
         case OPT_ZIP: zip = true; break;
         case OPT_LANG: break; /* handled by cli_scan_lang */
+        case 'q': cli->quiet = true; break;
         case 'h': return cli_help(cli, HZ_M_ARCHIVE_USAGE);
         default: return cli_option_error(cli, c, argv);
         }
@@ -55,6 +57,7 @@ int cmd_archive(hz_cli *cli, int argc, char **argv)
 
     archive_options opt = {
         .folder = argv[optind], .stage_folder = stage_folder, .target = out_dir, .zip = zip,
+        .template_dir = cli_template_dir(cli),
     };
     cli_fault_switch sw;
     int rc = cli_read_fault_switch(cli, &sw);

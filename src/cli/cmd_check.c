@@ -53,6 +53,7 @@ int cmd_check(hz_cli *cli, int argc, char **argv)
         {"format", required_argument, NULL, OPT_FORMAT},
         {"help", no_argument, NULL, 'h'},
         {"lang", required_argument, NULL, OPT_LANG},
+        {"quiet", no_argument, NULL, 'q'},
         {"round", required_argument, NULL, OPT_ROUND},
         {NULL, 0, NULL, 0},
     };
@@ -60,11 +61,12 @@ int cmd_check(hz_cli *cli, int argc, char **argv)
     int c;
     opterr = 0;
     optind = 1;
-    while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":hq", longopts, NULL)) != -1) {
         switch (c) {
         case OPT_CONFIG: config_dir = optarg; break;
         case OPT_FORMAT: format = optarg; break;
         case OPT_LANG: break; /* handled by cli_scan_lang */
+        case 'q': cli->quiet = true; break;
         case OPT_ROUND: round_word = optarg; break;
         case 'h': return cli_help(cli, HZ_M_CLI_USAGE_CHECK);
         default: return cli_option_error(cli, c, argv);

@@ -144,6 +144,7 @@ int cmd_consolidate(hz_cli *cli, int argc, char **argv)
         {"output", required_argument, NULL, 'o'},
         {"format", required_argument, NULL, OPT_FORMAT},
         {"lang", required_argument, NULL, OPT_LANG},
+        {"quiet", no_argument, NULL, 'q'},
         {"pdf-only", no_argument, NULL, OPT_PDF_ONLY},
         {"xlsx-only", no_argument, NULL, OPT_XLSX_ONLY},
         {"final", no_argument, NULL, OPT_FINAL},
@@ -158,7 +159,7 @@ int cmd_consolidate(hz_cli *cli, int argc, char **argv)
     int c;
     opterr = 0;
     optind = 1;
-    while ((c = getopt_long(argc, argv, ":o:h", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":o:hq", longopts, NULL)) != -1) {
         switch (c) {
         case OPT_ROUND: round_word = optarg; break;
         case OPT_CONFIG: config_dir = optarg; break;
@@ -166,6 +167,7 @@ int cmd_consolidate(hz_cli *cli, int argc, char **argv)
         case 'o': out_dir = optarg; break;
         case OPT_FORMAT: format = optarg; break;
         case OPT_LANG: break; /* handled by cli_scan_lang */
+        case 'q': cli->quiet = true; break;
         case OPT_PDF_ONLY: pdf_only = true; break;
         case OPT_XLSX_ONLY: xlsx_only = true; break;
         case OPT_FINAL: final = true; break;
@@ -245,7 +247,7 @@ int cmd_consolidate(hz_cli *cli, int argc, char **argv)
     report_outputs_hooks hooks = {.staged = fault_staged, .may_commit = no_interrupt,
                                   .user = &faults};
     report_outputs_spec spec = {.lang = cli->lang, .as_of = as_of, .final = final,
-                                .hooks = &hooks};
+                                .template_dir = cli_template_dir(cli), .hooks = &hooks};
     report_outputs_paths names = {
         .validation = "validation.json", .context = "context.json",
         .xlsx = pdf_only ? NULL : xlsx_name, .pdf = xlsx_only ? NULL : pdf_name,

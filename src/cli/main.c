@@ -42,7 +42,7 @@ static int print_main_usage(hz_cli *cli, FILE *to)
     }
     char text[8192];
     hz_msg_formatv(cli->lang, HZ_M_CLI_USAGE_MAIN, text, sizeof text, list,
-                   config_default_dir(), NULL);
+                   cli_config_dir(cli, NULL), NULL);
     fputs(text, to);
     return HZ_EXIT_OK;
 }
@@ -84,7 +84,32 @@ int main(int argc, char **argv)
         print_main_usage(&cli, stderr);
         return HZ_EXIT_USAGE;
     }
-    const char *name = argv[1];
+    /* the common options may come before the command as well as after */
+    int first = 1;
+    while (first < argc) {
+        const char *a = argv[first];
+        if (!strcmp(a, "--lang") && first + 1 < argc) {
+            first += 2; /* read by cli_scan_lang */
+        } else if (!strncmp(a, "--lang=", 7)) {
+            first++;
+        } else if (!strcmp(a, "--config") && first + 1 < argc) {
+            cli.config_dir = argv[first + 1];
+            first += 2;
+        } else if (!strncmp(a, "--config=", 9)) {
+            cli.config_dir = a + 9;
+            first++;
+        } else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
+            cli.quiet = true;
+            first++;
+        } else {
+            break;
+        }
+    }
+    if (first >= argc) {
+        print_main_usage(&cli, stderr);
+        return HZ_EXIT_USAGE;
+    }
+    const char *name = argv[first];
     if (!strcmp(name, "--help") || !strcmp(name, "-h"))
         return print_main_usage(&cli, stdout);
     if (!strcmp(name, "--version") || !strcmp(name, "-V")) {
@@ -98,5 +123,5 @@ int main(int argc, char **argv)
         return cli_usage_error(&cli, HZ_M_CLI_UNKNOWN_COMMAND, name, NULL);
     }
     cli.command = command->name;
-    return command->run(&cli, argc - 1, argv + 1);
+    return command->run(&cli, argc - first, argv + first);
 }
