@@ -95,6 +95,23 @@ const char *cli_config_dir(hz_cli *cli, const char *option);
  * templates/. */
 const char *cli_template_dir(hz_cli *cli);
 
+/* The progress line: on a terminal's stderr only, never with --quiet, at
+ * most ten updates a second (file counts in between are dropped, a phase
+ * waits for its turn). */
+typedef struct cli_progress {
+    hz_cli *cli;
+    bool on, drawn;
+    long long last_ns;     /* CLOCK_MONOTONIC of the last update */
+    unsigned updates;
+} cli_progress;
+void cli_progress_start(cli_progress *p, hz_cli *cli);
+/* "files read done/total: name" */
+void cli_progress_files(cli_progress *p, size_t done, size_t total, const char *name);
+/* A phase's catalogue text (HZ_M_CLI_PROGRESS_CONSOLIDATE, ..._XLSX, ..._PDF). */
+void cli_progress_phase(cli_progress *p, hz_msg_id phase);
+/* Clears the line (before the results are printed). */
+void cli_progress_end(cli_progress *p);
+
 struct hz_config;
 /* Loads the configuration folder dir (NULL: cli_config_dir), printing every
  * problem; returns HZ_EXIT_OK with *out set, or the exit code to use. */

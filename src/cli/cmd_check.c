@@ -95,12 +95,16 @@ int cmd_check(hz_cli *cli, int argc, char **argv)
         return HZ_EXIT_IO;
     }
     hz_check_options opt = {.round = round};
+    cli_progress progress;
+    cli_progress_start(&progress, cli);
     size_t valid = 0;
     bool unreadable = false;
     rc = HZ_EXIT_OK;
     for (size_t i = 0; i < count; i++) {
         hz_error err = {0};
         hz_status s = check_file(config, argv[optind + (int)i], &opt, &results[i], &err);
+        if (count > 1)
+            cli_progress_files(&progress, i + 1, count, argv[optind + (int)i]);
         if (s != HZ_OK) {
             cli_report_error(cli, &err);
             rc = HZ_EXIT_IO;
@@ -114,6 +118,7 @@ int cmd_check(hz_cli *cli, int argc, char **argv)
             if (!strcmp(results[i].issues.items[k].rule, "file.unreadable"))
                 unreadable = true;
     }
+    cli_progress_end(&progress);
     if (rc == HZ_EXIT_OK) {
         if (!strcmp(format, "json")) {
             json_object *report = check_report_json(results, count, cli->lang);
