@@ -303,7 +303,18 @@ int cmd_consolidate(hz_cli *cli, int argc, char **argv)
             cli_say(cli, HZ_M_CONSOLIDATE_WROTE, o.validation, NULL);
     }
     if (rc == HZ_EXIT_OK && cons->accepted_units == 0) {
-        cli_error(cli, HZ_M_CONSOLIDATE_NONE_ACCEPTED, NULL);
+        size_t examined = 0;
+        const char *found = NULL;
+        size_t other = consolidate_other_round_files(cons, &examined, &found);
+        if (examined > 0 && other == examined) {
+            /* one sentence for the whole folder instead of "rejected" seven times */
+            char n[32];
+            snprintf(n, sizeof n, "%zu", examined);
+            cli_error(cli, HZ_M_CONSOLIDATE_ALL_OTHER_ROUND, n, found ? found : "",
+                      round->name, NULL);
+        } else {
+            cli_error(cli, HZ_M_CONSOLIDATE_NONE_ACCEPTED, NULL);
+        }
         rc = HZ_EXIT_INVALID;
     }
     json_object_put(context);
