@@ -118,7 +118,8 @@ int cli_scan_lang(hz_cli *cli, int argc, char **argv)
 
 int cli_load_config(hz_cli *cli, const char *dir, hz_config **out)
 {
-    dir = cli_config_dir(cli, dir);
+    if (!dir)
+        dir = cli->paths.config_dir;
     hz_config_problems problems = {0};
     hz_status status = config_load(dir, out, &problems);
     if (status == HZ_OK)

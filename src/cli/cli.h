@@ -18,17 +18,31 @@
 
 enum { HZ_EXIT_OK = 0, HZ_EXIT_INVALID = 1, HZ_EXIT_USAGE = 2, HZ_EXIT_IO = 3 };
 
+/* The default data folders (cli_paths_resolve); --config (before or after
+ * the command) and the template options override them. */
+typedef struct cli_paths {
+    const char *config_dir;    /* the default configuration folder */
+    const char *template_dir;  /* the report templates (stage.md, annual.md, final.md) */
+    char data_dir[4096];       /* huizong's own data folder (config/, templates/) */
+    char config_buf[4096], template_buf[4096];
+} cli_paths;
+/* Resolves the default data folders: HUIZONG_CONFIG / HUIZONG_TEMPLATES
+ * when set, else config/xuchang-2022 and templates/ of huizong's data
+ * folder: the source tree when the binary runs from its build tree, else
+ * <bindir>/../share/huizong found through /proc/self/exe (so DESTDIR,
+ * relocated and packaged installs work). */
+void cli_paths_resolve(cli_paths *out);
+
 typedef struct hz_cli {
     const char *prog;      /* "huizong" */
     const char *command;   /* "check" */
     hz_lang lang;
+    cli_paths paths;
+    const char *source_date_epoch; /* SOURCE_DATE_EPOCH, or NULL */
     FILE *out;
     FILE *err;
     int err_is_tty;
     bool quiet;              /* --quiet: no progress line */
-    const char *config_dir;  /* --config given before the command */
-    char data_dir[4096];     /* cli_data_dir's answer, once found */
-    char default_config[4096], default_templates[4096];
 } hz_cli;
 
 typedef int (*hz_cmd_fn)(hz_cli *cli, int argc, char **argv);
@@ -83,18 +97,6 @@ void cli_hold_interrupts(sigset_t *saved);
 bool cli_interrupt_pending(void);
 void cli_release_interrupts(const sigset_t *saved);
 
-/* huizong's data folder (config/, templates/): the source tree when the
- * binary runs from its build tree, else <bindir>/../share/huizong found
- * through /proc/self/exe, so DESTDIR, relocated and packaged installs work. */
-const char *cli_data_dir(hz_cli *cli);
-/* The configuration folder: option (a command's --config) when given, else
- * the --config before the command, else HUIZONG_CONFIG, else the default
- * campaign under cli_data_dir. */
-const char *cli_config_dir(hz_cli *cli, const char *option);
-/* The report templates: HUIZONG_TEMPLATES when set, else cli_data_dir's
- * templates/. */
-const char *cli_template_dir(hz_cli *cli);
-
 /* The progress line: on a terminal's stderr only, never with --quiet, at
  * most ten updates a second (file counts in between are dropped, a phase
  * waits for its turn). */
@@ -113,7 +115,7 @@ void cli_progress_phase(cli_progress *p, hz_msg_id phase);
 void cli_progress_end(cli_progress *p);
 
 struct hz_config;
-/* Loads the configuration folder dir (NULL: cli_config_dir), printing every
+/* Loads the configuration folder dir (NULL: cli->paths.config_dir), printing every
  * problem; returns HZ_EXIT_OK with *out set, or the exit code to use. */
 int cli_load_config(hz_cli *cli, const char *dir, struct hz_config **out);
 
