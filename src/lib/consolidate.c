@@ -498,7 +498,10 @@ static hz_status account_files(hz_consolidation *cons, hz_error *err)
             cons->units[f->unit].files_seen++;
             cons->units[f->unit].files_wrong_format += other_format;
         }
-        if (!f->check->valid) {
+        if (!f->check->valid && other_format) {
+            f->status = HZ_FILE_REJECTED;
+            f->reason = HZ_M_CONSOLIDATE_REASON_WRONG_FORMAT;
+        } else if (!f->check->valid) {
             f->status = HZ_FILE_REJECTED;
             f->reason = HZ_M_CONSOLIDATE_REASON_INVALID;
             char n[32];
