@@ -67,7 +67,11 @@ int cli_usage_error(hz_cli *cli, hz_msg_id id, ...);
 int cli_option_error(hz_cli *cli, int c, char **argv);
 /* Prints the command's usage text to stdout and returns 0. */
 int cli_help(hz_cli *cli, hz_msg_id usage);
-/* Exit code for a library status (HZ_ERR_IO -> 3, USAGE -> 2, ...). */
+/* The one mapping from a library status to the exit code (DESIGN §5):
+ * HZ_OK 0; HZ_ERR_INVALID 1 (errors found); HZ_ERR_USAGE, HZ_ERR_CONFIG,
+ * HZ_ERR_TEMPLATE 2 (the user's arguments, configuration or template);
+ * everything else 3 (cannot read input or write output). Commands return
+ * it unchanged. */
 int cli_exit_code(hz_status status);
 
 /* Handles --lang for every command: scans argv for --lang X / --lang=X and

@@ -97,9 +97,7 @@ int cmd_archive(hz_cli *cli, int argc, char **argv)
         cli_error(cli, HZ_M_ARCHIVE_STALE_REMOVED, result.stale[i], NULL);
     if (s != HZ_OK) {
         cli_report_error(cli, &err);
-        rc = s == HZ_ERR_INVALID ? HZ_EXIT_INVALID
-             : s == HZ_ERR_TEMPLATE || s == HZ_ERR_CONFIG || s == HZ_ERR_USAGE ? HZ_EXIT_USAGE
-                                                                                : HZ_EXIT_IO;
+        rc = cli_exit_code(s);
     } else {
         char files[32], subs[32], exp[32], acc[32], cases[32], amount[64];
         snprintf(files, sizeof files, "%zu", result.file_count);

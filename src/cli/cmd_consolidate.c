@@ -10,7 +10,7 @@
 #include "check.h"
 #include "cli.h"
 #include "config.h"
-#include "consolidate.h"
+#include "consolidate_folder.h"
 #include "display_format.h"
 #include "fsutil.h"
 #include "report_context.h"
@@ -230,7 +230,7 @@ int cmd_consolidate(hz_cli *cli, int argc, char **argv)
         cli_progress_end(&progress);
         cli_report_error(cli, &err);
         config_free(config);
-        return cli_exit_code(s) == HZ_EXIT_INVALID ? HZ_EXIT_IO : cli_exit_code(s);
+        return cli_exit_code(s);
     }
     fault_state faults = {.progress = &progress};
     rc = cli_read_fault_switch(cli, &faults.sw);
@@ -269,7 +269,7 @@ int cmd_consolidate(hz_cli *cli, int argc, char **argv)
     cli_progress_end(&progress);
     if (s != HZ_OK) {
         cli_report_error(cli, &err);
-        rc = s == HZ_ERR_TEMPLATE || s == HZ_ERR_CONFIG ? HZ_EXIT_USAGE : HZ_EXIT_IO;
+        rc = cli_exit_code(s);
     }
 
     if (!strcmp(format, "json")) {

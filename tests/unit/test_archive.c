@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "archive.h"
+#include "archive_format.h"
 #include "config.h"
 #include "fsutil.h"
 #include "hz_test.h"
