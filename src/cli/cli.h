@@ -18,14 +18,19 @@
 
 enum { HZ_EXIT_OK = 0, HZ_EXIT_INVALID = 1, HZ_EXIT_USAGE = 2, HZ_EXIT_IO = 3 };
 
-/* The default data folders (cli_paths_resolve); --config and the template
- * options override them per command. */
+/* The default data folders (cli_paths_resolve); --config (before or after
+ * the command) and the template options override them. */
 typedef struct cli_paths {
     const char *config_dir;    /* the default configuration folder */
     const char *template_dir;  /* the report templates (stage.md, annual.md, final.md) */
+    char data_dir[4096];       /* huizong's own data folder (config/, templates/) */
+    char config_buf[4096], template_buf[4096];
 } cli_paths;
 /* Resolves the default data folders: HUIZONG_CONFIG / HUIZONG_TEMPLATES
- * when set, else the source tree's config/xuchang-2022 and templates/. */
+ * when set, else config/xuchang-2022 and templates/ of huizong's data
+ * folder: the source tree when the binary runs from its build tree, else
+ * <bindir>/../share/huizong found through /proc/self/exe (so DESTDIR,
+ * relocated and packaged installs work). */
 void cli_paths_resolve(cli_paths *out);
 
 typedef struct hz_cli {
@@ -37,6 +42,7 @@ typedef struct hz_cli {
     FILE *out;
     FILE *err;
     int err_is_tty;
+    bool quiet;              /* --quiet: no progress line */
 } hz_cli;
 
 typedef int (*hz_cmd_fn)(hz_cli *cli, int argc, char **argv);
@@ -98,8 +104,25 @@ void cli_hold_interrupts(sigset_t *saved);
 bool cli_interrupt_pending(void);
 void cli_release_interrupts(const sigset_t *saved);
 
+/* The progress line: on a terminal's stderr only, never with --quiet, at
+ * most ten updates a second (file counts in between are dropped, a phase
+ * waits for its turn). */
+typedef struct cli_progress {
+    hz_cli *cli;
+    bool on, drawn;
+    long long last_ns;     /* CLOCK_MONOTONIC of the last update */
+    unsigned updates;
+} cli_progress;
+void cli_progress_start(cli_progress *p, hz_cli *cli);
+/* "files read done/total: name" */
+void cli_progress_files(cli_progress *p, size_t done, size_t total, const char *name);
+/* A phase's catalogue text (HZ_M_CLI_PROGRESS_CONSOLIDATE, ..._XLSX, ..._PDF). */
+void cli_progress_phase(cli_progress *p, hz_msg_id phase);
+/* Clears the line (before the results are printed). */
+void cli_progress_end(cli_progress *p);
+
 struct hz_config;
-/* Loads the configuration folder dir (NULL: the default), printing every
+/* Loads the configuration folder dir (NULL: cli->paths.config_dir), printing every
  * problem; returns HZ_EXIT_OK with *out set, or the exit code to use. */
 int cli_load_config(hz_cli *cli, const char *dir, struct hz_config **out);
 

@@ -23,6 +23,7 @@ int cmd_archive(hz_cli *cli, int argc, char **argv)
         {"zip", no_argument, NULL, OPT_ZIP},
         {"sign", required_argument, NULL, OPT_SIGN},
         {"lang", required_argument, NULL, OPT_LANG},
+        {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -32,7 +33,7 @@ int cmd_archive(hz_cli *cli, int argc, char **argv)
     int c;
     opterr = 0;
     optind = 1;
-    while ((c = getopt_long(argc, argv, ":o:h", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":o:hq", longopts, NULL)) != -1) {
         switch (c) {
         case OPT_ROUND: round_word = optarg; break;
         case OPT_CONFIG: config_dir = optarg; break;
@@ -42,6 +43,7 @@ int cmd_archive(hz_cli *cli, int argc, char **argv)
         case OPT_ZIP: zip = true; break;
         case OPT_SIGN: sign_path = optarg; break;
         case OPT_LANG: break; /* handled by cli_scan_lang */
+        case 'q': cli->quiet = true; break;
         case 'h': return cli_help(cli, HZ_M_ARCHIVE_USAGE);
         default: return cli_option_error(cli, c, argv);
         }

@@ -8,6 +8,8 @@
 #include "check.h"
 #include "cli.h"
 #include "config.h"
+#include "consolidate.h"
+#include "fsutil.h"
 
 enum { OPT_ROUND = 256, OPT_FORMAT, OPT_CONFIG, OPT_LANG };
 
@@ -47,6 +49,80 @@ static void print_text(hz_cli *cli, const hz_check_result *r)
     }
 }
 
+/* The files to check, in order: each FILE argument, and for a FOLDER
+ * every workbook in it as consolidate lists them. */
+typedef struct check_list {
+    char **paths;   /* owned */
+    size_t count, cap;
+    bool folder;    /* a folder was given: always the summary line */
+    bool missing;   /* a path that does not exist was given */
+} check_list;
+
+static bool list_add(check_list *l, const char *dir, const char *name)
+{
+    if (l->count == l->cap) {
+        size_t n = l->cap ? l->cap * 2 : 16;
+        char **grown = realloc(l->paths, n * sizeof *grown);
+        if (!grown)
+            return false;
+        l->paths = grown;
+        l->cap = n;
+    }
+    size_t len = (dir ? strlen(dir) + 1 : 0) + strlen(name) + 1;
+    char *path = malloc(len);
+    if (!path)
+        return false;
+    if (dir)
+        snprintf(path, len, "%s/%s", dir, name);
+    else
+        snprintf(path, len, "%s", name);
+    l->paths[l->count++] = path;
+    return true;
+}
+
+static void list_free(check_list *l)
+{
+    for (size_t i = 0; i < l->count; i++)
+        free(l->paths[i]);
+    free(l->paths);
+}
+
+/* Fills l from the arguments; HZ_EXIT_OK or the exit code to stop with. */
+static int gather_files(hz_cli *cli, int argc, char **argv, check_list *l)
+{
+    for (int i = 0; i < argc; i++) {
+        const char *arg = argv[i];
+        if (!fs_exists(arg)) {
+            cli_error(cli, HZ_M_IO_NO_SUCH_PATH, arg, NULL);
+            l->missing = true;
+            continue;
+        }
+        if (!fs_is_dir(arg)) {
+            if (!list_add(l, NULL, arg))
+                return HZ_EXIT_IO;
+            continue;
+        }
+        l->folder = true;
+        fs_listing listing;
+        hz_error err = {0};
+        if (fs_list_dir(arg, &listing, &err) != HZ_OK) {
+            cli_report_error(cli, &err);
+            return HZ_EXIT_IO;
+        }
+        bool ok = true;
+        for (size_t k = 0; k < listing.count && ok; k++) {
+            const fs_entry *e = &listing.items[k];
+            if (consolidate_classify_name(e->name, e->kind == FS_DIR, e->kind == FS_FILE) ==
+                HZ_M_NONE)
+                ok = list_add(l, arg, e->name);
+        }
+        fs_listing_free(&listing);
+        if (!ok)
+            return HZ_EXIT_IO;
+    }
+    return HZ_EXIT_OK;
+}
+
 int cmd_check(hz_cli *cli, int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -54,6 +130,7 @@ int cmd_check(hz_cli *cli, int argc, char **argv)
         {"format", required_argument, NULL, OPT_FORMAT},
         {"help", no_argument, NULL, 'h'},
         {"lang", required_argument, NULL, OPT_LANG},
+        {"quiet", no_argument, NULL, 'q'},
         {"round", required_argument, NULL, OPT_ROUND},
         {NULL, 0, NULL, 0},
     };
@@ -61,11 +138,12 @@ int cmd_check(hz_cli *cli, int argc, char **argv)
     int c;
     opterr = 0;
     optind = 1;
-    while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":hq", longopts, NULL)) != -1) {
         switch (c) {
         case OPT_CONFIG: config_dir = optarg; break;
         case OPT_FORMAT: format = optarg; break;
         case OPT_LANG: break; /* handled by cli_scan_lang */
+        case 'q': cli->quiet = true; break;
         case OPT_ROUND: round_word = optarg; break;
         case 'h': return cli_help(cli, HZ_M_CLI_USAGE_CHECK);
         default: return cli_option_error(cli, c, argv);
@@ -86,20 +164,34 @@ int cmd_check(hz_cli *cli, int argc, char **argv)
         return cli_usage_error(cli, HZ_M_CLI_UNKNOWN_ROUND, round_word, NULL);
     }
 
-    size_t count = (size_t)(argc - optind);
+    check_list files = {0};
+    rc = gather_files(cli, argc - optind, argv + optind, &files);
+    if (rc != HZ_EXIT_OK || files.count == 0) {
+        if (rc == HZ_EXIT_OK && files.folder && !files.missing)
+            cli_error(cli, HZ_M_CLI_CHECK_EMPTY_FOLDER, NULL);
+        list_free(&files);
+        config_free(config);
+        return rc != HZ_EXIT_OK ? rc : files.missing ? HZ_EXIT_IO : HZ_EXIT_INVALID;
+    }
+    size_t count = files.count;
     hz_check_result *results = calloc(count, sizeof *results);
     if (!results) {
         cli_error(cli, HZ_M_NOMEM, NULL);
+        list_free(&files);
         config_free(config);
         return HZ_EXIT_IO;
     }
     hz_check_options opt = {.round = round};
+    cli_progress progress;
+    cli_progress_start(&progress, cli);
     size_t valid = 0;
     bool unreadable = false;
     rc = HZ_EXIT_OK;
     for (size_t i = 0; i < count; i++) {
         hz_error err = {0};
-        hz_status s = check_file(config, argv[optind + (int)i], &opt, &results[i], &err);
+        hz_status s = check_file(config, files.paths[i], &opt, &results[i], &err);
+        if (count > 1)
+            cli_progress_files(&progress, i + 1, count, fs_base_name(files.paths[i]));
         if (s != HZ_OK) {
             cli_report_error(cli, &err);
             rc = HZ_EXIT_IO;
@@ -113,6 +205,7 @@ int cmd_check(hz_cli *cli, int argc, char **argv)
             if (!strcmp(results[i].issues.items[k].rule, "file.unreadable"))
                 unreadable = true;
     }
+    cli_progress_end(&progress);
     if (rc == HZ_EXIT_OK) {
         if (!strcmp(format, "json")) {
             json_object *report = check_report_json(results, count, cli->lang);
@@ -133,7 +226,7 @@ int cmd_check(hz_cli *cli, int argc, char **argv)
         } else {
             for (size_t i = 0; i < count; i++)
                 print_text(cli, &results[i]);
-            if (count > 1) {
+            if (count > 1 || files.folder) {
                 char n[32], v[32], x[32];
                 snprintf(n, sizeof n, "%zu", count);
                 snprintf(v, sizeof v, "%zu", valid);
@@ -143,10 +236,13 @@ int cmd_check(hz_cli *cli, int argc, char **argv)
         }
     }
     if (rc == HZ_EXIT_OK)
-        rc = unreadable ? HZ_EXIT_IO : valid == count ? HZ_EXIT_OK : HZ_EXIT_INVALID;
+        rc = unreadable || files.missing ? HZ_EXIT_IO
+             : valid == count            ? HZ_EXIT_OK
+                                         : HZ_EXIT_INVALID;
     for (size_t i = 0; i < count; i++)
         check_result_free(&results[i]);
     free(results);
+    list_free(&files);
     config_free(config);
     return rc;
 }

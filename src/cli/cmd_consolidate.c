@@ -35,25 +35,17 @@ static int resolve_as_of(hz_cli *cli, const char *as_of_text, const hz_round *ro
                            NULL);
 }
 
-typedef struct progress_state {
-    hz_cli *cli;
-} progress_state;
-
+/* Files read (from the workers, under their lock), then 汇总 once all are. */
 static void show_progress(void *user, size_t done, size_t total, const char *name)
 {
-    progress_state *p = user;
-    char a[32], b[32], line[1024];
-    snprintf(a, sizeof a, "%zu", done);
-    snprintf(b, sizeof b, "%zu", total);
-    char shown[512];
-    hz_msg_formatv(p->cli->lang, HZ_M_CONSOLIDATE_PROGRESS, line, sizeof line, a, b,
-                   hz_text_escape_to(name, shown, sizeof shown), NULL);
-    /* one line rewritten in place; cleared at the end */
-    fprintf(p->cli->err, "\r\033[K%s", line);
-    if (done == total)
-        fprintf(p->cli->err, "\r\033[K");
-    fflush(p->cli->err);
+    cli_progress *p = user;
+    if (done < total)
+        cli_progress_files(p, done, total, name);
+    else
+        cli_progress_phase(p, HZ_M_CLI_PROGRESS_CONSOLIDATE);
 }
+
+static void show_phase(void *user, report_outputs_phase phase);
 
 static void print_summary_text(hz_cli *cli, const hz_consolidation *cons)
 {
@@ -110,7 +102,15 @@ static void print_summary_text(hz_cli *cli, const hz_consolidation *cons)
 typedef struct fault_state {
     cli_fault_switch sw;
     long written;
+    cli_progress *progress;
 } fault_state;
+
+static void show_phase(void *user, report_outputs_phase phase)
+{
+    fault_state *f = user;
+    cli_progress_phase(f->progress, phase == REPORT_OUTPUTS_PHASE_PDF ? HZ_M_CLI_PROGRESS_PDF
+                                                                      : HZ_M_CLI_PROGRESS_XLSX);
+}
 
 static hz_status fault_staged(void *user, const char *path, hz_error *err)
 {
@@ -151,6 +151,7 @@ int cmd_consolidate(hz_cli *cli, int argc, char **argv)
         {"output", required_argument, NULL, 'o'},
         {"format", required_argument, NULL, OPT_FORMAT},
         {"lang", required_argument, NULL, OPT_LANG},
+        {"quiet", no_argument, NULL, 'q'},
         {"pdf-only", no_argument, NULL, OPT_PDF_ONLY},
         {"xlsx-only", no_argument, NULL, OPT_XLSX_ONLY},
         {"final", no_argument, NULL, OPT_FINAL},
@@ -165,7 +166,7 @@ int cmd_consolidate(hz_cli *cli, int argc, char **argv)
     int c;
     opterr = 0;
     optind = 1;
-    while ((c = getopt_long(argc, argv, ":o:h", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":o:hq", longopts, NULL)) != -1) {
         switch (c) {
         case OPT_ROUND: round_word = optarg; break;
         case OPT_CONFIG: config_dir = optarg; break;
@@ -173,6 +174,7 @@ int cmd_consolidate(hz_cli *cli, int argc, char **argv)
         case 'o': out_dir = optarg; break;
         case OPT_FORMAT: format = optarg; break;
         case OPT_LANG: break; /* handled by cli_scan_lang */
+        case 'q': cli->quiet = true; break;
         case OPT_PDF_ONLY: pdf_only = true; break;
         case OPT_XLSX_ONLY: xlsx_only = true; break;
         case OPT_FINAL: final = true; break;
@@ -218,21 +220,24 @@ int cmd_consolidate(hz_cli *cli, int argc, char **argv)
     }
 
     hz_error err = {0};
-    progress_state ps = {cli};
+    cli_progress progress;
+    cli_progress_start(&progress, cli);
     hz_consolidate_options opt = {
         .threads = 2, .stage_folder = stage_folder, .previous_dir = previous_dir,
-        .progress = cli->err_is_tty ? show_progress : NULL, .progress_user = &ps,
+        .progress = progress.on ? show_progress : NULL, .progress_user = &progress,
     };
     hz_consolidation *cons = NULL;
     hz_status s = consolidate_folder(config, round, folder, &opt, &cons, &err);
     if (s != HZ_OK) {
+        cli_progress_end(&progress);
         cli_report_error(cli, &err);
         config_free(config);
         return cli_exit_code(s);
     }
-    fault_state faults = {0};
+    fault_state faults = {.progress = &progress};
     rc = cli_read_fault_switch(cli, &faults.sw);
     if (rc != HZ_EXIT_OK) {
+        cli_progress_end(&progress);
         consolidation_free(cons);
         config_free(config);
         return rc;
@@ -249,8 +254,8 @@ int cmd_consolidate(hz_cli *cli, int argc, char **argv)
     char xlsx_name[1100], pdf_name[1100];
     snprintf(xlsx_name, sizeof xlsx_name, "%s.xlsx", base);
     snprintf(pdf_name, sizeof pdf_name, "%s.pdf", base);
-    report_outputs_hooks hooks = {.staged = fault_staged, .may_commit = no_interrupt,
-                                  .user = &faults};
+    report_outputs_hooks hooks = {.phase = show_phase, .staged = fault_staged,
+                                  .may_commit = no_interrupt, .user = &faults};
     report_outputs_spec spec = {.lang = cli->lang, .as_of = as_of, .final = final,
                                 .template_dir = cli->paths.template_dir, .hooks = &hooks};
     report_outputs_paths names = {
@@ -263,6 +268,7 @@ int cmd_consolidate(hz_cli *cli, int argc, char **argv)
     sigset_t saved_mask;
     cli_hold_interrupts(&saved_mask);
     s = report_outputs_write_folder(cons, &spec, out_dir, &names, &context, &done, &err);
+    cli_progress_end(&progress);
     if (s != HZ_OK) {
         cli_report_error(cli, &err);
         rc = cli_exit_code(s);
@@ -306,7 +312,18 @@ int cmd_consolidate(hz_cli *cli, int argc, char **argv)
             cli_say(cli, HZ_M_CONSOLIDATE_WROTE, o.validation, NULL);
     }
     if (rc == HZ_EXIT_OK && cons->accepted_units == 0) {
-        cli_error(cli, HZ_M_CONSOLIDATE_NONE_ACCEPTED, NULL);
+        size_t examined = 0;
+        const char *found = NULL;
+        size_t other = consolidate_other_round_files(cons, &examined, &found);
+        if (examined > 0 && other == examined) {
+            /* one sentence for the whole folder instead of "rejected" seven times */
+            char n[32];
+            snprintf(n, sizeof n, "%zu", examined);
+            cli_error(cli, HZ_M_CONSOLIDATE_ALL_OTHER_ROUND, n, found ? found : "",
+                      round->name, NULL);
+        } else {
+            cli_error(cli, HZ_M_CONSOLIDATE_NONE_ACCEPTED, NULL);
+        }
         rc = HZ_EXIT_INVALID;
     }
     json_object_put(context);

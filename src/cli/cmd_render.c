@@ -37,6 +37,7 @@ int cmd_render(hz_cli *cli, int argc, char **argv)
         {"context", required_argument, NULL, OPT_CONTEXT},
         {"help", no_argument, NULL, 'h'},
         {"lang", required_argument, NULL, OPT_LANG},
+        {"quiet", no_argument, NULL, 'q'},
         {"markdown", no_argument, NULL, OPT_MARKDOWN},
         {"output", required_argument, NULL, 'o'},
         {"template", required_argument, NULL, OPT_TEMPLATE},
@@ -47,11 +48,12 @@ int cmd_render(hz_cli *cli, int argc, char **argv)
     int c;
     opterr = 0;
     optind = 1;
-    while ((c = getopt_long(argc, argv, ":ho:", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":ho:q", longopts, NULL)) != -1) {
         switch (c) {
         case OPT_CONFIG: config_dir = optarg; break;
         case OPT_CONTEXT: context_path = optarg; break;
         case OPT_LANG: break; /* handled by cli_scan_lang */
+        case 'q': cli->quiet = true; break;
         case OPT_MARKDOWN: markdown = true; break;
         case OPT_TEMPLATE: template_path = optarg; break;
         case 'o': output = optarg; break;

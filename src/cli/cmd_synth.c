@@ -50,6 +50,7 @@ int cmd_synth(hz_cli *cli, int argc, char **argv)
         {"output", required_argument, NULL, 'o'},
         {"config", required_argument, NULL, OPT_CONFIG},
         {"lang", required_argument, NULL, OPT_LANG},
+        {"quiet", no_argument, NULL, 'q'},
         {"seed", required_argument, NULL, OPT_SEED},
         {"cases", required_argument, NULL, OPT_CASES},
         {"version", required_argument, NULL, OPT_VERSION},
@@ -69,7 +70,7 @@ int cmd_synth(hz_cli *cli, int argc, char **argv)
     int c;
     opterr = 0;
     optind = 1;
-    while ((c = getopt_long(argc, argv, ":o:h", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":o:hq", longopts, NULL)) != -1) {
         switch (c) {
         case OPT_UNIT: unit_code = optarg; break;
         case OPT_ALL: all = true; break;
@@ -77,6 +78,7 @@ int cmd_synth(hz_cli *cli, int argc, char **argv)
         case 'o': output = optarg; break;
         case OPT_CONFIG: config_dir = optarg; break;
         case OPT_LANG: break; /* handled by cli_scan_lang */
+        case 'q': cli->quiet = true; break;
         case OPT_SAMPLES: samples = optarg; break;
         case OPT_CONFIG_UNITS:
             if (!parse_number(optarg, 1, SYNTH_MAX_UNITS, &n))

@@ -48,6 +48,7 @@ int cmd_template(hz_cli *cli, int argc, char **argv)
         {"output", required_argument, NULL, 'o'},
         {"config", required_argument, NULL, OPT_CONFIG},
         {"lang", required_argument, NULL, OPT_LANG},
+        {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -56,7 +57,7 @@ int cmd_template(hz_cli *cli, int argc, char **argv)
     int c;
     opterr = 0;
     optind = 1;
-    while ((c = getopt_long(argc, argv, ":o:h", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":o:hq", longopts, NULL)) != -1) {
         switch (c) {
         case OPT_UNIT: unit_code = optarg; break;
         case OPT_ALL: all = true; break;
@@ -64,6 +65,7 @@ int cmd_template(hz_cli *cli, int argc, char **argv)
         case 'o': output = optarg; break;
         case OPT_CONFIG: config_dir = optarg; break;
         case OPT_LANG: break; /* handled by cli_scan_lang */
+        case 'q': cli->quiet = true; break;
         case 'h': return cli_help(cli, HZ_M_FILLIN_USAGE_TEMPLATE);
         default: return cli_option_error(cli, c, argv);
         }

@@ -12,6 +12,7 @@ int cmd_verify(hz_cli *cli, int argc, char **argv)
     static const struct option longopts[] = {
         {"lang", required_argument, NULL, OPT_LANG},
         {"key", required_argument, NULL, OPT_KEY},
+        {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -19,10 +20,11 @@ int cmd_verify(hz_cli *cli, int argc, char **argv)
     int c;
     opterr = 0;
     optind = 1;
-    while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":hq", longopts, NULL)) != -1) {
         switch (c) {
         case OPT_LANG: break; /* handled by cli_scan_lang */
         case OPT_KEY: key_path = optarg; break;
+        case 'q': cli->quiet = true; break;
         case 'h': return cli_help(cli, HZ_M_ARCHIVE_VERIFY_USAGE);
         case ':':
             return cli_usage_error(cli, HZ_M_CLI_MISSING_ARGUMENT, argv[optind - 1], NULL);

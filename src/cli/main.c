@@ -31,6 +31,63 @@ static const hz_command *command_find(const char *name)
     return NULL;
 }
 
+/* Edit distance (insert, delete, substitute, swap of neighbours) of two
+ * short ASCII words; larger than any command name when a word is long. */
+static size_t edit_distance(const char *a, const char *b)
+{
+    enum { MAX = 32 };
+    size_t n = strlen(a), m = strlen(b);
+    if (n >= MAX || m >= MAX)
+        return MAX;
+    size_t d[MAX + 1][MAX + 1];
+    for (size_t i = 0; i <= n; i++)
+        d[i][0] = i;
+    for (size_t j = 0; j <= m; j++)
+        d[0][j] = j;
+    for (size_t i = 1; i <= n; i++)
+        for (size_t j = 1; j <= m; j++) {
+            size_t best = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+            if (d[i - 1][j] + 1 < best)
+                best = d[i - 1][j] + 1;
+            if (d[i][j - 1] + 1 < best)
+                best = d[i][j - 1] + 1;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+                d[i - 2][j - 2] + 1 < best)
+                best = d[i - 2][j - 2] + 1;
+            d[i][j] = best;
+        }
+    return d[n][m];
+}
+
+/* The command a mistyped name most likely meant (a prefix, or at most two
+ * edits away), or NULL. */
+static const char *nearest_command(const char *name)
+{
+    const char *best = NULL;
+    size_t best_distance = 3;
+    for (size_t i = 0; i < command_count; i++) {
+        size_t d = edit_distance(name, commands[i].name);
+        if (strlen(name) >= 3 && !strncmp(commands[i].name, name, strlen(name)))
+            d = 1; /* "cons" for consolidate */
+        if (d < best_distance) {
+            best_distance = d;
+            best = commands[i].name;
+        }
+    }
+    return best;
+}
+
+/* "unknown command" with the nearest command when there is one. */
+static int unknown_command(hz_cli *cli, const char *name)
+{
+    const char *nearest = nearest_command(name);
+    if (!nearest)
+        return cli_usage_error(cli, HZ_M_CLI_UNKNOWN_COMMAND, name, NULL);
+    cli_error(cli, HZ_M_CLI_UNKNOWN_COMMAND, name, NULL);
+    cli_error(cli, HZ_M_CLI_DID_YOU_MEAN, nearest, NULL);
+    return HZ_EXIT_USAGE;
+}
+
 static int print_main_usage(hz_cli *cli, FILE *to)
 {
     char list[4096] = "";
@@ -62,7 +119,7 @@ static int cmd_help(hz_cli *cli, int argc, char **argv)
             return cli_help(cli, HZ_M_CLI_USAGE_HELP);
         const hz_command *command = command_find(argv[i]);
         if (!command)
-            return cli_usage_error(cli, HZ_M_CLI_UNKNOWN_COMMAND, argv[i], NULL);
+            return unknown_command(cli, argv[i]);
         return cli_help(cli, command->usage);
     }
     return print_main_usage(cli, cli->out);
@@ -101,7 +158,32 @@ int main(int argc, char **argv)
         print_main_usage(&cli, stderr);
         return HZ_EXIT_USAGE;
     }
-    const char *name = argv[1];
+    /* the common options may come before the command as well as after */
+    int first = 1;
+    while (first < argc) {
+        const char *a = argv[first];
+        if (!strcmp(a, "--lang") && first + 1 < argc) {
+            first += 2; /* read by cli_scan_lang */
+        } else if (!strncmp(a, "--lang=", 7)) {
+            first++;
+        } else if (!strcmp(a, "--config") && first + 1 < argc) {
+            cli.paths.config_dir = argv[first + 1];
+            first += 2;
+        } else if (!strncmp(a, "--config=", 9)) {
+            cli.paths.config_dir = a + 9;
+            first++;
+        } else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
+            cli.quiet = true;
+            first++;
+        } else {
+            break;
+        }
+    }
+    if (first >= argc) {
+        print_main_usage(&cli, stderr);
+        return HZ_EXIT_USAGE;
+    }
+    const char *name = argv[first];
     if (!strcmp(name, "--help") || !strcmp(name, "-h"))
         return print_main_usage(&cli, stdout);
     if (!strcmp(name, "--version") || !strcmp(name, "-V")) {
@@ -112,8 +194,8 @@ int main(int argc, char **argv)
     if (!command) {
         if (name[0] == '-')
             return cli_usage_error(&cli, HZ_M_CLI_UNKNOWN_OPTION, name, NULL);
-        return cli_usage_error(&cli, HZ_M_CLI_UNKNOWN_COMMAND, name, NULL);
+        return unknown_command(&cli, name);
     }
     cli.command = command->name;
-    return command->run(&cli, argc - 1, argv + 1);
+    return command->run(&cli, argc - first, argv + first);
 }

@@ -33,9 +33,14 @@ hz_msg_id consolidate_classify_name(const char *name, bool is_dir, bool is_regul
         return HZ_M_CONSOLIDATE_IGNORED_NOT_REGULAR;
     if (!strcasecmp(name, RECEIPTS_NAME))
         return HZ_M_CONSOLIDATE_IGNORED_RECEIPTS;
-    if (!ends_with_ci(name, ".xlsx") || strlen(name) == 5)
-        return HZ_M_CONSOLIDATE_IGNORED_NOT_XLSX;
-    return HZ_M_NONE;
+    /* a return saved in another format is examined too: it is the unit's
+     * return, received and refused (file.ods, file.old_xls, ...), not
+     * someone else's file */
+    static const char *const examined[] = {".xlsx", ".xls", ".et", ".ods", ".csv"};
+    for (size_t i = 0; i < sizeof examined / sizeof examined[0]; i++)
+        if (ends_with_ci(name, examined[i]) && strlen(name) > strlen(examined[i]))
+            return HZ_M_NONE;
+    return HZ_M_CONSOLIDATE_IGNORED_NOT_XLSX;
 }
 
 /* ------------------------------------------------------------- receipts */
@@ -298,6 +303,33 @@ static size_t phase_index(const hz_config *config, hz_date date)
     return p ? (size_t)(p - config->phases) : HZ_NONE_INDEX;
 }
 
+/* true when the file could not be read because it is in another format
+ * than .xlsx (the file.* rules of submission_read). */
+static bool wrong_format(const hz_check_result *check)
+{
+    static const char *const rules[] = {"file.ods", "file.old_xls", "file.et", "file.csv",
+                                        "file.not_xlsx"};
+    for (size_t i = 0; i < check->issues.count; i++)
+        for (size_t k = 0; k < sizeof rules / sizeof rules[0]; k++)
+            if (!strcmp(check->issues.items[i].rule, rules[k]))
+                return true;
+    return false;
+}
+
+/* The unit a file names by its leading code ("411002-….ods"), for files
+ * whose 基本信息 cannot be read. */
+static size_t unit_index_by_name(const hz_config *config, const char *name)
+{
+    char code[32];
+    size_t n = strspn(name, "0123456789");
+    if (n == 0 || n >= sizeof code)
+        return HZ_NONE_INDEX;
+    memcpy(code, name, n);
+    code[n] = '\0';
+    const hz_unit *u = config_find_unit(config, code);
+    return u ? (size_t)(u - config->units) : HZ_NONE_INDEX;
+}
+
 static size_t unit_index(const hz_config *config, const hz_submission *sub)
 {
     const hz_unit *u = sub->unit;
@@ -456,9 +488,19 @@ static hz_status account_files(hz_consolidation *cons, hz_error *err)
             continue;
         f->unit = unit_index(config, &f->check->sub);
         f->version = f->check->sub.header.version;
-        if (f->unit != HZ_NONE_INDEX)
+        bool other_format = !f->check->sub.readable && wrong_format(f->check);
+        if (f->unit == HZ_NONE_INDEX && other_format) {
+            f->unit = unit_index_by_name(config, f->name);
+            f->version = 0;
+        }
+        if (f->unit != HZ_NONE_INDEX) {
             cons->units[f->unit].files_seen++;
-        if (!f->check->valid) {
+            cons->units[f->unit].files_wrong_format += other_format;
+        }
+        if (!f->check->valid && other_format) {
+            f->status = HZ_FILE_REJECTED;
+            f->reason = HZ_M_CONSOLIDATE_REASON_WRONG_FORMAT;
+        } else if (!f->check->valid) {
             f->status = HZ_FILE_REJECTED;
             f->reason = HZ_M_CONSOLIDATE_REASON_INVALID;
             char n[32];
@@ -741,4 +783,27 @@ hz_status consolidate_build(const hz_config *config, const hz_round *round,
     sum_figures(cons);
     *out = cons;
     return HZ_OK;
+}
+
+size_t consolidate_other_round_files(const hz_consolidation *cons, size_t *examined,
+                                     const char **found)
+{
+    size_t other = 0;
+    *examined = 0;
+    *found = NULL;
+    for (size_t i = 0; i < cons->file_count; i++) {
+        const hz_cons_file *f = &cons->files[i];
+        if (f->status == HZ_FILE_IGNORED || !f->check)
+            continue;
+        (*examined)++;
+        for (size_t k = 0; k < f->check->issues.count; k++) {
+            if (strcmp(f->check->issues.items[k].rule, "header.round_mismatch"))
+                continue;
+            other++;
+            if (!*found)
+                *found = f->check->sub.header.text[HZ_H_ROUND];
+            break;
+        }
+    }
+    return other;
 }

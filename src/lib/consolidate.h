@@ -94,6 +94,9 @@ typedef struct hz_cons_unit {
     const hz_unit *unit;       /* into the config */
     size_t file;               /* accepted file index, or HZ_NONE_INDEX */
     size_t files_seen;         /* files of any status naming this unit */
+    size_t files_wrong_format; /* of them, files in another format than
+                                  .xlsx (.ods, .xls, .et, .csv): received,
+                                  refused */
     hz_receipt_status receipt;
     bool has_receipt;          /* receipt time known */
     bool receipt_from_register;/* from receipts.ini (else 填报日期) */
@@ -177,6 +180,11 @@ hz_status consolidate_build(const hz_config *config, const hz_round *round,
 void consolidation_free(hz_consolidation *cons);
 /* Frees what one hz_cons_file owns (not the struct itself). */
 void consolidate_file_free(hz_cons_file *file);
+
+/* How many of the examined files (*examined) are returns of another round
+ * (rule header.round_mismatch); *found is the first one's 报送类型. */
+size_t consolidate_other_round_files(const hz_consolidation *cons, size_t *examined,
+                                     const char **found);
 
 /* Parses a receipts.ini file. */
 hz_status consolidate_read_receipts(const char *path, hz_receipts *out, hz_error *err);

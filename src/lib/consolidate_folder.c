@@ -105,6 +105,8 @@ hz_status consolidate_folder(const hz_config *config, const hz_round *round,
     *out = NULL;
     if (!config || !round || !folder)
         return hz_error_set(err, HZ_ERR_USAGE, HZ_M_INTERNAL, "consolidate_folder", NULL);
+    if (!fs_exists(folder))
+        return hz_error_set(err, HZ_ERR_IO, HZ_M_IO_NO_SUCH_PATH, folder, NULL);
     if (!fs_is_dir(folder))
         return hz_error_set(err, HZ_ERR_IO, HZ_M_CONSOLIDATE_NOT_A_FOLDER, folder, NULL);
     fs_listing list;

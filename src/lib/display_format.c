@@ -53,8 +53,10 @@ const char *consolidate_unit_status_text(const hz_cons_unit *unit, hz_lang lang,
         break;
     case HZ_RECEIPT_MISSING:
         snprintf(buf, size, "%s",
-                 hz_msg_text(lang, unit->files_seen ? HZ_M_CONSOLIDATE_STATUS_REJECTED
-                                                    : HZ_M_CONSOLIDATE_STATUS_MISSING));
+                 hz_msg_text(lang, !unit->files_seen ? HZ_M_CONSOLIDATE_STATUS_MISSING
+                                   : unit->files_seen == unit->files_wrong_format
+                                       ? HZ_M_CONSOLIDATE_STATUS_WRONG_FORMAT
+                                       : HZ_M_CONSOLIDATE_STATUS_REJECTED));
         break;
     }
     return buf;

@@ -221,6 +221,16 @@ void issue_list_truncate(hz_issue_list *list, size_t count)
         issue_free(&list->items[--list->count]);
 }
 
+void issue_list_remove(hz_issue_list *list, size_t index)
+{
+    if (index >= list->count)
+        return;
+    issue_free(&list->items[index]);
+    memmove(&list->items[index], &list->items[index + 1],
+            (list->count - index - 1) * sizeof list->items[0]);
+    list->count--;
+}
+
 void issue_list_free(hz_issue_list *list)
 {
     for (size_t i = 0; i < list->count; i++)

@@ -80,6 +80,8 @@ bool issue_list_append(hz_issue_list *list, const hz_issue_list *other);
 /* Drops the issues after the first count (a reader that failed part way
  * takes back what it found before the failure). */
 void issue_list_truncate(hz_issue_list *list, size_t count);
+/* Removes the issue at index, keeping the order of the others. */
+void issue_list_remove(hz_issue_list *list, size_t index);
 void issue_list_free(hz_issue_list *list);
 
 /* Counts: errors; warnings not explained; explained warnings; notices (a

@@ -223,6 +223,9 @@ static json_object *build_units(ctx *c)
                    : cu->receipt == HZ_RECEIPT_LATE ? "late" : "missing"));
         put(c, o, "status_text",
             str(c, consolidate_unit_status_text(cu, c->lang, status, sizeof status)));
+        put(c, o, "received_wrong_format",
+            chk(c, json_object_new_boolean(cu->files_seen &&
+                                           cu->files_seen == cu->files_wrong_format)));
         put(c, o, "days_late", i64(c, cu->days_late));
         put(c, o, "reported", chk(c, json_object_new_boolean(cu->file != HZ_NONE_INDEX)));
         put(c, o, "received", str(c, consolidate_format_receipt(cu, receipt, sizeof receipt)));

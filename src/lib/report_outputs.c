@@ -224,6 +224,12 @@ static hz_status staged(const report_outputs_spec *spec, const char *path, hz_er
     return spec->hooks->staged(spec->hooks->user, path, err);
 }
 
+static void phase(const report_outputs_spec *spec, report_outputs_phase which)
+{
+    if (spec->hooks && spec->hooks->phase)
+        spec->hooks->phase(spec->hooks->user, which);
+}
+
 hz_status report_outputs_write(const hz_consolidation *cons, const report_outputs_spec *spec,
                                const report_outputs_paths *paths, json_object **context_out,
                                report_outputs_done *done, hz_error *err)
@@ -267,6 +273,7 @@ hz_status report_outputs_write(const hz_consolidation *cons, const report_output
     if (s == HZ_OK && paths->xlsx) {
         xlsx_job job = {.cons = cons, .as_of = spec->as_of, .path = paths->xlsx};
         pthread_t tid;
+        phase(spec, REPORT_OUTPUTS_PHASE_XLSX);
         /* without a PDF, or when no thread can be had, in this thread */
         bool threaded = paths->pdf && pthread_create(&tid, NULL, xlsx_job_run, &job) == 0;
         if (!threaded)
@@ -274,6 +281,7 @@ hz_status report_outputs_write(const hz_consolidation *cons, const report_output
         hz_status ps = HZ_OK;
         hz_error perr = {0};
         if (paths->pdf && (threaded || job.status == HZ_OK)) {
+            phase(spec, REPORT_OUTPUTS_PHASE_PDF);
             ps = write_pdf(cons, context, spec, paths->pdf, &perr);
             done->pdf = ps == HZ_OK;
         }
@@ -289,6 +297,7 @@ hz_status report_outputs_write(const hz_consolidation *cons, const report_output
         if (s == HZ_OK && done->pdf)
             s = staged(spec, paths->pdf, err);
     } else if (s == HZ_OK && paths->pdf) {
+        phase(spec, REPORT_OUTPUTS_PHASE_PDF);
         s = write_pdf(cons, context, spec, paths->pdf, err);
         if (s == HZ_OK)
             s = staged(spec, paths->pdf, err);

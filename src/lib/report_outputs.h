@@ -28,8 +28,16 @@ typedef struct report_outputs_paths {
     const char *pdf;          /* template rendered with pdf_render */
 } report_outputs_paths;
 
+/* The long steps of a write, for a progress line. */
+typedef enum report_outputs_phase {
+    REPORT_OUTPUTS_PHASE_XLSX, /* the city workbook is being written */
+    REPORT_OUTPUTS_PHASE_PDF,  /* the city report is being rendered */
+} report_outputs_phase;
+
 /* Hooks of a folder write (report_outputs_write_folder); any may be NULL. */
 typedef struct report_outputs_hooks {
+    /* When a long step starts; called from the writing thread. */
+    void (*phase)(void *user, report_outputs_phase phase);
     /* After each output was written to the staging folder; an error stops
      * the run (tests inject faults here). */
     hz_status (*staged)(void *user, const char *path, hz_error *err);

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include "cellvalue.h"
 #include "fsutil.h"
 #include "hash.h"
@@ -58,6 +59,13 @@ typedef struct reader {
     hz_submission *sub;
     hz_issue_list *issues;
     xlsx_book *book;
+    /* the book's own names of the four sheets (they may differ from the
+     * contract's by blanks: find_sheet_names) */
+    const char *sheet_in_book[4];
+    /* columns whose General-format dates were already noticed: one notice
+     * per column, not one per cell */
+    struct { const char *sheet, *field; } serial_noticed[16];
+    size_t serial_noticed_count;
     bool date1904;
     hz_error *err;
     hz_status status;    /* first failure of the program itself (no memory) */
@@ -97,10 +105,16 @@ static void note_failure(reader *r, hz_status status, const hz_error *e)
         *r->err = *e;
 }
 
+static const char *const contract_sheets[4] = {HZ_SHEET_HEADER, HZ_SHEET_VALUES,
+                                               HZ_SHEET_CASES, HZ_SHEET_NARRATIVE};
+
 /* Opens one sheet; false (with the failure noted) when it cannot be read. */
 static bool open_sheet(reader *r, const char *name, xlsx_sheet **ws)
 {
     hz_error e;
+    for (size_t i = 0; i < 4; i++)
+        if (!strcmp(name, contract_sheets[i]) && r->sheet_in_book[i])
+            name = r->sheet_in_book[i];
     hz_status s = xlsx_sheet_open(r->book, name, ws, &e);
     if (s != HZ_OK)
         note_failure(r, s, &e);
@@ -184,6 +198,10 @@ static void header_key(const char *text, char *out, size_t size)
             p += 2;
             continue;
         }
+        if (!strncmp(p, "\xc2\xa0", 2)) { /* U+00A0, pasted from the web */
+            p += 1;
+            continue;
+        }
         out[n++] = *p;
     }
     out[n] = '\0';
@@ -191,6 +209,13 @@ static void header_key(const char *text, char *out, size_t size)
         out[--n] = '\0';
     if (n >= 3 && (!strcmp(out + n - 3, "：") || !strcmp(out + n - 3, "＊")))
         out[n - 3] = '\0';
+}
+
+/* true when text holds a blank that header_key drops (half- or full-width
+ * space, no-break space, tab, line break). */
+static bool has_blank(const char *text)
+{
+    return strpbrk(text, " \t\r\n") || strstr(text, "\xe3\x80\x80") || strstr(text, "\xc2\xa0");
 }
 
 /* true when key (a header_key) names canonical directly or through one of
@@ -266,6 +291,24 @@ static const char *ref(uint32_t row, uint32_t col, char *buf)
     return xlsx_ref_format(row, col, buf, 16);
 }
 
+/* true the first time a General-format date turns up in sheet's field (a
+ * column of 案件明细, a line of 基本信息): a column typed in General format
+ * holds nothing but such dates, one notice says it. */
+static bool first_serial_in_column(reader *r, const char *sheet, const char *field)
+{
+    for (size_t i = 0; i < r->serial_noticed_count; i++)
+        if (!strcmp(r->serial_noticed[i].field, field) &&
+            !strcmp(r->serial_noticed[i].sheet, sheet))
+            return false;
+    size_t cap = sizeof r->serial_noticed / sizeof r->serial_noticed[0];
+    if (r->serial_noticed_count < cap) {
+        r->serial_noticed[r->serial_noticed_count].sheet = sheet;
+        r->serial_noticed[r->serial_noticed_count].field = field;
+        r->serial_noticed_count++;
+    }
+    return true;
+}
+
 /* Reports a date cell's problems; returns the date or HZ_DATE_NONE.
  * *invalid (may be NULL) is set when the cell held something that is not a
  * date (told here, not by the issue list, which may only tally it). */
@@ -279,9 +322,10 @@ static hz_date read_date(reader *r, const char *sheet, const xlsx_cell *cell, ui
     case CELLVALUE_OK:
         return date;
     case CELLVALUE_NORMALISED:
-        add(r, sheet, at, field, "cell.date_serial", HZ_SEV_NOTICE, HZ_M_WORKBOOK_DATE_SERIAL,
-            cell_text(r, cell, text, sizeof text), hz_date_format(date, shown, sizeof shown),
-            NULL);
+        if (first_serial_in_column(r, sheet, field))
+            add(r, sheet, at, field, "cell.date_serial", HZ_SEV_NOTICE,
+                HZ_M_WORKBOOK_DATE_SERIAL_COLUMN, cell_text(r, cell, text, sizeof text),
+                hz_date_format(date, shown, sizeof shown), NULL);
         return date;
     case CELLVALUE_EMPTY:
         note_empty(r, sheet, at, field, required);
@@ -480,6 +524,10 @@ static bool map_columns(reader *r, xlsx_sheet *ws, const char *sheet, const colu
                         ref(row->row, cols[k], first));
                 } else {
                     cols[k] = c->col;
+                    if (has_blank(text) && !has_blank(specs[k].header))
+                        add(r, sheet, at, specs[k].header, "structure.header_normalised",
+                            HZ_SEV_NOTICE, HZ_M_WORKBOOK_HEADER_NORMALISED, text,
+                            specs[k].header, NULL);
                 }
                 continue;
             }
@@ -519,6 +567,56 @@ static void note_gap(reader *r, const char *sheet, uint32_t last_data_row, uint3
     }
 }
 
+/* A hidden row is read like any other, but the officer may think it gone:
+ * say so. */
+static void note_hidden_row(reader *r, const char *sheet, const xlsx_row *row)
+{
+    if (!row->hidden)
+        return;
+    char at[16];
+    add(r, sheet, ref(row->row, 0, at), "", "structure.hidden_row", HZ_SEV_NOTICE,
+        HZ_M_WORKBOOK_HIDDEN_ROW, NULL, NULL, NULL);
+}
+
+static bool range_holds(const xlsx_range *m, uint32_t row, uint32_t col)
+{
+    return row >= m->first_row && row <= m->last_row && col >= m->first_col &&
+           col <= m->last_col;
+}
+
+/* Merged cells below the header row (H2:H6 merged: the office suite keeps
+ * the value in H2 only, the officer sees it in all five). The range is one
+ * error with the advice to unmerge and fill each row; what the reader said
+ * about the emptied cells (issues from first_issue on, inside the range
+ * but for its first cell) is withdrawn, since it would contradict what the
+ * officer sees. The values are not filled down: a merged amount or date
+ * would count once per row without the officer having typed it. */
+static void report_merges(reader *r, xlsx_sheet *ws, const char *sheet, uint32_t header_row,
+                          size_t first_issue)
+{
+    size_t count = 0;
+    const xlsx_range *merges = xlsx_sheet_merges(ws, &count, NULL);
+    for (size_t i = 0; i < count && r->status == HZ_OK; i++) {
+        const xlsx_range *m = &merges[i];
+        if (m->last_row <= header_row)
+            continue; /* a title above the table */
+        for (size_t k = r->issues->count; k > first_issue; k--) {
+            const hz_issue *is = &r->issues->items[k - 1];
+            uint32_t row, col;
+            if (strcmp(is->sheet, sheet) || !xlsx_ref_parse(is->cell, &row, &col))
+                continue;
+            if (range_holds(m, row, col) && !(row == m->first_row && col == m->first_col))
+                issue_list_remove(r->issues, k - 1);
+        }
+        char at[16], last[16], range[40];
+        ref(m->first_row, m->first_col, at);
+        ref(m->last_row, m->last_col, last);
+        snprintf(range, sizeof range, "%s:%s", at, last);
+        add(r, sheet, at, "", "structure.merged_cells", HZ_SEV_ERROR,
+            HZ_M_WORKBOOK_MERGED_CELLS, range, NULL, NULL);
+    }
+}
+
 /* ---- 统计表 ------------------------------------------------------------ */
 
 enum { ST_CODE, ST_NAME, ST_UOM, ST_VALUE, ST_NOTE, ST__COUNT };
@@ -549,11 +647,13 @@ static void read_values_sheet(reader *r)
         return;
     }
     sub->value_col = cols[ST_VALUE];
+    size_t first_issue = r->issues->count;
     const xlsx_row *row;
     hz_status s;
     while ((s = xlsx_sheet_next_row(ws, &row, &e)) == HZ_OK && row && r->status == HZ_OK) {
         if (row_blank(row))
             continue;
+        note_hidden_row(r, sheet, row);
         const xlsx_cell *code_cell = row_cell(row, cols[ST_CODE]);
         char code[128], at[16];
         cell_text(r, code_cell, code, sizeof code);
@@ -591,6 +691,8 @@ static void read_values_sheet(reader *r)
         if (invalid)
             v->present = true; /* present but unparsable: not "missing" */
     }
+    if (s == HZ_OK && r->status == HZ_OK)
+        report_merges(r, ws, sheet, header_row, first_issue);
     xlsx_sheet_close(ws);
     if (s != HZ_OK) {
         note_failure(r, s, &e);
@@ -866,12 +968,14 @@ static void read_cases_sheet(reader *r)
     }
     size_t cap = 0;
     uint32_t last_data = header_row;
+    size_t first_issue = r->issues->count;
     const xlsx_row *row;
     hz_status s;
     while ((s = xlsx_sheet_next_row(ws, &row, &e)) == HZ_OK && row && r->status == HZ_OK) {
         if (row_blank(row))
             continue;
         note_gap(r, sheet, last_data, row->row);
+        note_hidden_row(r, sheet, row);
         last_data = row->row;
         if (sub->case_count == cap) {
             size_t n = cap ? cap * 2 : 64;
@@ -891,6 +995,8 @@ static void read_cases_sheet(reader *r)
         memset(c, 0, sizeof *c);
         read_case_row(r, sheet, row, c);
     }
+    if (s == HZ_OK && r->status == HZ_OK)
+        report_merges(r, ws, sheet, header_row, first_issue);
     xlsx_sheet_close(ws);
     if (s != HZ_OK)
         note_failure(r, s, &e);
@@ -954,6 +1060,23 @@ static void read_narrative_sheet(reader *r)
 
 /* ---- the whole file ---------------------------------------------------- */
 
+static bool has_suffix(const char *name, const char *suffix)
+{
+    size_t n = strlen(name), m = strlen(suffix);
+    return n > m && !strcasecmp(name + n - m, suffix);
+}
+
+/* The reader tells a zip from an old OLE workbook by their bytes; the name
+ * tells which office program made the file, and so what to do about it: a
+ * .csv is text, a .et is WPS's own OLE format. */
+static void name_the_format(const char *name, hz_error *e)
+{
+    if (e->msg == HZ_M_XLSX_NOT_ZIP && has_suffix(name, ".csv"))
+        hz_error_set(e, HZ_ERR_FORMAT, HZ_M_WORKBOOK_CSV, name, NULL);
+    else if (e->msg == HZ_M_XLSX_OLD_XLS && has_suffix(name, ".et"))
+        hz_error_set(e, HZ_ERR_FORMAT, HZ_M_WORKBOOK_ET, name, NULL);
+}
+
 /* Rule id of a file that cannot be opened as a workbook. */
 static const char *unreadable_rule(const hz_error *e)
 {
@@ -961,6 +1084,12 @@ static const char *unreadable_rule(const hz_error *e)
         return "file.not_xlsx";
     if (e->msg == HZ_M_XLSX_OLD_XLS)
         return "file.old_xls";
+    if (e->msg == HZ_M_XLSX_OPENDOCUMENT)
+        return "file.ods";
+    if (e->msg == HZ_M_WORKBOOK_CSV)
+        return "file.csv";
+    if (e->msg == HZ_M_WORKBOOK_ET)
+        return "file.et";
     if (e->msg == HZ_M_XLSX_ENCRYPTED)
         return "file.encrypted";
     if (e->status == HZ_ERR_LIMIT)
@@ -982,6 +1111,24 @@ static void add_file_error(reader *r, const char *rule, const hz_error *e)
     };
     if (!issue_list_add(r->issues, &spec) && r->status == HZ_OK)
         r->status = hz_error_set(r->err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL);
+}
+
+/* The book's name of a contract sheet: the exact name, else the one sheet
+ * that equals it once blanks are dropped ("案件明细 " typed with a trailing
+ * space); NULL when there is none. */
+static const char *find_sheet_name(const xlsx_book *book, const char *wanted)
+{
+    if (xlsx_book_has_sheet(book, wanted))
+        return wanted;
+    char want[256], key[256];
+    header_key(wanted, want, sizeof want);
+    for (size_t i = 0; i < xlsx_book_sheet_count(book); i++) {
+        const char *name = xlsx_book_sheet_name(book, i);
+        header_key(name, key, sizeof key);
+        if (!strcmp(key, want))
+            return name;
+    }
+    return NULL;
 }
 
 static void init_submission(hz_submission *sub)
@@ -1014,6 +1161,7 @@ hz_status submission_read(const char *path, const hz_config *config, hz_submissi
     if (s != HZ_OK) {
         if (s == HZ_ERR_NOMEM)
             return hz_error_set(err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL);
+        name_the_format(sub->file_name, &e);
         add_file_error(&r, unreadable_rule(&e), &e);
         if (err)
             *err = e;
@@ -1021,12 +1169,12 @@ hz_status submission_read(const char *path, const hz_config *config, hz_submissi
     }
     r.date1904 = xlsx_book_date1904(r.book);
 
-    static const char *const needed[] = {HZ_SHEET_HEADER, HZ_SHEET_VALUES, HZ_SHEET_CASES,
-                                         HZ_SHEET_NARRATIVE};
+    const char *const *needed = contract_sheets;
     bool have[4];
     size_t found = 0;
     for (size_t i = 0; i < 4; i++) {
-        have[i] = xlsx_book_has_sheet(r.book, needed[i]);
+        r.sheet_in_book[i] = find_sheet_name(r.book, needed[i]);
+        have[i] = r.sheet_in_book[i] != NULL;
         found += have[i] && i < 3;
     }
     if (found == 0) {
@@ -1037,15 +1185,19 @@ hz_status submission_read(const char *path, const hz_config *config, hz_submissi
         return r.status ? r.status : HZ_ERR_FORMAT;
     }
     sub->readable = true;
-    for (size_t i = 0; i < 4; i++)
+    for (size_t i = 0; i < 4; i++) {
         if (!have[i])
             add(&r, "", "", needed[i], "structure.missing_sheet", HZ_SEV_ERROR,
                 HZ_M_WORKBOOK_MISSING_SHEET, NULL, NULL, NULL);
+        else if (strcmp(r.sheet_in_book[i], needed[i]))
+            add(&r, needed[i], "", needed[i], "structure.sheet_name_normalised", HZ_SEV_NOTICE,
+                HZ_M_WORKBOOK_SHEET_NAME_NORMALISED, r.sheet_in_book[i], needed[i], NULL);
+    }
     for (size_t i = 0; i < xlsx_book_sheet_count(r.book); i++) {
         const char *name = xlsx_book_sheet_name(r.book, i);
         bool known = !strcmp(name, HZ_SHEET_GUIDE) || !strcmp(name, FILLIN_SHEET_OPTIONS);
         for (size_t k = 0; k < 4 && !known; k++)
-            known = !strcmp(name, needed[k]);
+            known = r.sheet_in_book[k] && !strcmp(name, r.sheet_in_book[k]);
         if (!known)
             add(&r, "", "", name, "structure.extra_sheet", HZ_SEV_NOTICE,
                 HZ_M_WORKBOOK_EXTRA_SHEET, NULL, NULL, NULL);

@@ -1321,11 +1321,32 @@ static hz_status find_workbook(xlsx_book *b, char **out, hz_error *err)
     return s;
 }
 
+/* An OpenDocument file (.ods, also a zip) names itself in its first entry,
+ * "mimetype"; said plainly instead of "xl/workbook.xml is missing". */
+static hz_status refuse_opendocument(xlsx_book *b, hz_error *err)
+{
+    static const char prefix[] = "application/vnd.oasis.opendocument";
+    zip_int64_t index = zip_name_locate(b->zip, "mimetype", 0);
+    if (index < 0)
+        return HZ_OK;
+    zip_file_t *f = zip_fopen_index(b->zip, (zip_uint64_t)index, 0);
+    if (!f)
+        return HZ_OK;
+    char head[sizeof prefix];
+    zip_int64_t n = zip_fread(f, head, sizeof prefix - 1);
+    zip_fclose(f);
+    if (n == (zip_int64_t)(sizeof prefix - 1) && !memcmp(head, prefix, sizeof prefix - 1))
+        return hz_error_set(err, HZ_ERR_FORMAT, HZ_M_XLSX_OPENDOCUMENT, b->display, NULL);
+    return HZ_OK;
+}
+
 static hz_status book_load(xlsx_book *b, hz_error *err)
 {
     char *wb = NULL, *wb_rels = NULL, *dir = NULL, *styles = NULL;
     xr_rels rels = {0};
     hz_status s = check_entries(b, err);
+    if (s == HZ_OK)
+        s = refuse_opendocument(b, err);
     if (s == HZ_OK)
         s = find_workbook(b, &wb, err);
     if (s == HZ_OK) {
@@ -1620,6 +1641,10 @@ struct xlsx_sheet {
     xr_buf pool;
     xlsx_row out;
     bool row_ready, done;
+    bool row_hidden;
+    /* <mergeCells>, after <sheetData> */
+    xlsx_range *merges;
+    size_t merge_count, merge_total;
 };
 
 static void sh_fail_ref(xr_stream *xs, hz_status st, hz_msg_id msg, uint32_t row, uint32_t col,
@@ -1663,7 +1688,8 @@ static bool sh_set_row(xr_stream *xs, xlsx_sheet *sh, uint64_t row)
 
 static void sh_row_start(xr_stream *xs, xlsx_sheet *sh, const char **attrs)
 {
-    const char *r = attr_get(attrs, "r");
+    const char *r = attr_get(attrs, "r"), *hidden = attr_get(attrs, "hidden");
+    sh->row_hidden = hidden && (!strcmp(hidden, "1") || !strcmp(hidden, "true"));
     sh->in_row = true;
     sh->count = 0;
     buf_clear(&sh->pool);
@@ -1758,12 +1784,43 @@ static void sh_cell_start(xr_stream *xs, xlsx_sheet *sh, const char **attrs)
     buf_clear(&sh->val);
 }
 
+/* <mergeCell ref="A1:B2">: kept when well-formed; a malformed one is not
+ * a reason to refuse the sheet (the merge only changes how it looks). */
+static void sh_merge(xr_stream *xs, xlsx_sheet *sh, const char **attrs)
+{
+    const char *ref = attr_get(attrs, "ref");
+    const char *colon = ref ? strchr(ref, ':') : NULL;
+    char first[32];
+    xlsx_range m;
+    if (!colon || (size_t)(colon - ref) >= sizeof first)
+        return;
+    memcpy(first, ref, (size_t)(colon - ref));
+    first[colon - ref] = '\0';
+    if (!xlsx_ref_parse(first, &m.first_row, &m.first_col) ||
+        !xlsx_ref_parse(colon + 1, &m.last_row, &m.last_col) || m.last_row < m.first_row ||
+        m.last_col < m.first_col)
+        return;
+    sh->merge_total++;
+    if (sh->merge_count >= XLSX_MAX_MERGES)
+        return;
+    if (!sh->merges) {
+        sh->merges = calloc(XLSX_MAX_MERGES, sizeof *sh->merges);
+        if (!sh->merges) {
+            xs_fail_nomem(xs);
+            return;
+        }
+    }
+    sh->merges[sh->merge_count++] = m;
+}
+
 static void sh_start(xr_stream *xs, const char *name, const char **attrs)
 {
     xlsx_sheet *sh = xs->user;
     if (!sh->in_data) {
         if (strcmp(name, "sheetData") == 0)
             sh->in_data = true;
+        else if (strcmp(name, "mergeCell") == 0)
+            sh_merge(xs, sh, attrs);
         return;
     }
     if (!sh->in_row) {
@@ -1967,6 +2024,7 @@ static void sh_row_end(xr_stream *xs, xlsx_sheet *sh)
     sh->out.row = sh->row;
     sh->out.cells = sh->cells;
     sh->out.count = sh->count;
+    sh->out.hidden = sh->row_hidden;
     sh->row_ready = true;
     XML_StopParser(xs->parser, XML_TRUE);
 }
@@ -2078,7 +2136,16 @@ void xlsx_sheet_close(xlsx_sheet *sheet)
     free(sheet->pool.data);
     free(sheet->cells);
     free(sheet->offs);
+    free(sheet->merges);
     free(sheet);
+}
+
+const xlsx_range *xlsx_sheet_merges(const xlsx_sheet *sheet, size_t *count, size_t *total)
+{
+    *count = sheet ? sheet->merge_count : 0;
+    if (total)
+        *total = sheet ? sheet->merge_total : 0;
+    return sheet ? sheet->merges : NULL;
 }
 
 /* ------------------------------------------------------------------ */

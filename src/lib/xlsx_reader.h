@@ -46,7 +46,13 @@ typedef struct xlsx_row {
     uint32_t row;         /* 0-based row index */
     const xlsx_cell *cells;  /* sorted by col; only cells present in XML */
     size_t count;
+    bool hidden;          /* <row hidden="1">: hidden in the office suite */
 } xlsx_row;
+
+/* A merged range (<mergeCell ref="H2:H6">), 0-based and inclusive. */
+typedef struct xlsx_range {
+    uint32_t first_row, first_col, last_row, last_col;
+} xlsx_range;
 
 typedef struct xlsx_book xlsx_book;
 typedef struct xlsx_sheet xlsx_sheet;
@@ -73,6 +79,11 @@ hz_status xlsx_sheet_open(xlsx_book *book, const char *name, xlsx_sheet **out,
  * document order; rows without cells are skipped (the row index tells). */
 hz_status xlsx_sheet_next_row(xlsx_sheet *sheet, const xlsx_row **row, hz_error *err);
 void xlsx_sheet_close(xlsx_sheet *sheet);
+/* The sheet's merged ranges, known once xlsx_sheet_next_row has reported
+ * the end (they follow the rows in the XML). At most XLSX_MAX_MERGES are
+ * kept; *total counts them all. */
+#define XLSX_MAX_MERGES 1000
+const xlsx_range *xlsx_sheet_merges(const xlsx_sheet *sheet, size_t *count, size_t *total);
 
 /* "A1"-style reference of a 0-based cell into buf (>= 16 bytes). */
 const char *xlsx_ref_format(uint32_t row, uint32_t col, char *buf, size_t size);

@@ -347,7 +347,14 @@ Test(consolidate, classify_names)
     cr_assert_eq(consolidate_classify_name(".a.xlsx", false, true),
                  HZ_M_CONSOLIDATE_IGNORED_HIDDEN);
     cr_assert_eq(consolidate_classify_name("sub", true, false), HZ_M_CONSOLIDATE_IGNORED_DIR);
-    cr_assert_eq(consolidate_classify_name("a.xls", false, true),
+    /* returns saved in another format are examined (and refused as such) */
+    cr_assert_eq(consolidate_classify_name("a.xls", false, true), HZ_M_NONE);
+    cr_assert_eq(consolidate_classify_name("a.ods", false, true), HZ_M_NONE);
+    cr_assert_eq(consolidate_classify_name("a.et", false, true), HZ_M_NONE);
+    cr_assert_eq(consolidate_classify_name("a.CSV", false, true), HZ_M_NONE);
+    cr_assert_eq(consolidate_classify_name(".ods", false, true),
+                 HZ_M_CONSOLIDATE_IGNORED_HIDDEN);
+    cr_assert_eq(consolidate_classify_name("a.txt", false, true),
                  HZ_M_CONSOLIDATE_IGNORED_NOT_XLSX);
     cr_assert_eq(consolidate_classify_name("receipts.ini", false, true),
                  HZ_M_CONSOLIDATE_IGNORED_RECEIPTS);
