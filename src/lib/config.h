@@ -13,7 +13,10 @@
  * campaign.ini
  *   [campaign]  name, authority, section (科室), contact, phone, year,
  *               start, end (YYYY-MM-DD), template_version (integer >= 1),
- *               stage_folder (optional, for annual continuity)
+ *               stage_folder (optional, for annual continuity),
+ *               utc_offset_minutes (the campaign's time zone, minutes east
+ *               of UTC; default 480 = UTC+08:00; receipt times of huizong
+ *               serve are written in it)
  *   [phase.ID]  name, first, last           (one per phase, in order)
  *   [round.ID]  name (阶段小结/年度总结), period_start, period_end, deadline,
  *               move_to_workday (yes/no)    (ID is stage or annual)
@@ -23,7 +26,8 @@
  *               font_fallbacks (comma list), amount_decimals (0..4)
  *   [limits]    max_entry_bytes, max_total_bytes, max_ratio, max_entries,
  *               max_cell_chars, max_rows, max_cols, max_shared_strings,
- *               max_xml_depth (all optional, defaults below)
+ *               max_xml_depth, max_upload_bytes (all optional, defaults
+ *               below)
  *   [outliers]  threshold (robust z), min_units
  *   [assessment] w_timeliness, w_quality, w_completeness, w_results,
  *               late_deduction_per_day, error_deduction, warning_deduction,
@@ -128,6 +132,8 @@ typedef struct hz_limits {
     uint32_t max_cols;            /* default 16384 */
     uint32_t max_shared_strings;  /* default 2000000 */
     uint32_t max_xml_depth;       /* default 64 */
+    uint64_t max_upload_bytes;    /* default 20 MiB: a larger upload to
+                                     huizong serve is answered 413 */
 } hz_limits;
 
 typedef struct hz_report_settings {
@@ -150,6 +156,7 @@ typedef struct hz_config {
     hz_date start, end;
     int template_version;
     char *stage_folder;            /* "" when unset */
+    int utc_offset_minutes;        /* time zone of receipt times */
 
     hz_phase *phases;       size_t phase_count;
     hz_round *rounds;       size_t round_count;
