@@ -75,7 +75,7 @@ struct portal_server {
 
 typedef enum route {
     R_NONE, R_COUNTY, R_CITY, R_JS, R_CSS, R_VALIDATOR, R_SUBMIT, R_STATUS, R_ME,
-    R_CONSOLIDATE, R_OUT_PDF, R_OUT_XLSX
+    R_CONSOLIDATE, R_OUT_PDF, R_OUT_XLSX, R_FAVICON
 } route;
 
 static const struct route_entry {
@@ -88,6 +88,7 @@ static const struct route_entry {
     {"/assets/portal.js", "GET", R_JS},
     {"/assets/portal.css", "GET", R_CSS},
     {"/validator", "GET", R_VALIDATOR},
+    {"/favicon.ico", "GET", R_FAVICON},
     {"/api/v1/submissions", "POST", R_SUBMIT},
     {"/api/v1/status", "GET", R_STATUS},
     {"/api/v1/me", "GET", R_ME},
@@ -792,6 +793,8 @@ static enum MHD_Result start_request(struct MHD_Connection *c, request *rq, cons
     case R_JS: return send_page(c, rq, PORTAL_PAGE_JS);
     case R_CSS: return send_page(c, rq, PORTAL_PAGE_CSS);
     case R_VALIDATOR: return send_validator(c, rq);
+    case R_FAVICON: /* browsers ask; there is none */
+        return send_text(c, rq, MHD_HTTP_NO_CONTENT, "image/x-icon", CSP_PAGE, "", 0);
     default: break;
     }
     char id[PORTAL_TOKEN_ID + 1];
