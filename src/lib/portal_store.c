@@ -35,10 +35,14 @@ const char *portal_local_time(time_t t, int off, char *buf, size_t size, hz_date
 
 bool portal_parse_local_time(const char *text, int off, time_t *out)
 {
-    int y, mo, d, h, mi, s = 0;
-    char tail;
-    int n = sscanf(text, "%d-%d-%d %d:%d:%d%c", &y, &mo, &d, &h, &mi, &s, &tail);
-    if (n != 5 && n != 6)
+    int y, mo, d, h, mi, s = 0, used = 0, more = 0;
+    if (sscanf(text, "%d-%d-%d %d:%d%n", &y, &mo, &d, &h, &mi, &used) != 5)
+        return false;
+    if (text[used] == ':' && sscanf(text + used, ":%d%n", &s, &more) == 1)
+        used += more;
+    while (text[used] == ' ')
+        used++;
+    if (text[used])
         return false;
     hz_date date = hz_date_from_ymd(y, mo, d);
     if (date == HZ_DATE_NONE || h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 || s > 59)
