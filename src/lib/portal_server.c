@@ -63,9 +63,10 @@ struct portal_server {
     rate_bucket *buckets;
     size_t bucket_count;
 
-    pthread_mutex_t status_lock;     /* the status cache and consolidation */
+    pthread_mutex_t status_lock;     /* the status cache */
     char *status_json;
     unsigned long status_generation;
+    pthread_mutex_t outputs_lock;    /* one 汇总 at a time, and its results */
     char *last_pdf, *last_xlsx;      /* names in out_dir of the last 汇总 */
 
     pthread_mutex_t flight_lock;
@@ -104,6 +105,8 @@ typedef struct request {
     const char *route_name;          /* a routes[] path, or "-" */
     hz_lang lang;
     char who[32];                    /* role of the token, "-" without one */
+    char method[16];
+    char unknown_path[200];          /* an unknown path, for the audit line */
     char sha256[65];
     bool answered;
     /* upload */
@@ -196,9 +199,7 @@ static enum MHD_Result send_response(struct MHD_Connection *c, request *rq, unsi
     enum MHD_Result ret = MHD_queue_response(c, status, resp);
     MHD_destroy_response(resp);
     rq->answered = true;
-    portal_store_audit(&rq->server->store, server_now(rq->server), rq->who,
-                       rq->r == R_NONE ? "-" : (rq->r == R_SUBMIT || rq->r == R_CONSOLIDATE)
-                                                   ? "POST" : "GET",
+    portal_store_audit(&rq->server->store, server_now(rq->server), rq->who, rq->method,
                        rq->route_name, (int)status, rq->sha256[0] ? rq->sha256 : NULL);
     return ret;
 }
@@ -583,7 +584,7 @@ static enum MHD_Result run_consolidate(struct MHD_Connection *c, request *rq)
     hz_error err = {0};
     hz_consolidate_options copt = {.threads = 2};
     hz_consolidation *cons = NULL;
-    pthread_mutex_lock(&s->status_lock);
+    pthread_mutex_lock(&s->outputs_lock);
     hz_status st = consolidate_folder(s->config, s->round, s->store.round_dir, &copt, &cons, &err);
     char base[1024], xlsx[1100], pdf[1100];
     report_outputs_base_name(s->config, s->round, false, base, sizeof base);
@@ -605,7 +606,7 @@ static enum MHD_Result run_consolidate(struct MHD_Connection *c, request *rq)
     }
     size_t accepted = cons ? cons->accepted_units : 0, expected = cons ? cons->unit_count : 0;
     consolidation_free(cons);
-    pthread_mutex_unlock(&s->status_lock);
+    pthread_mutex_unlock(&s->outputs_lock);
     if (st != HZ_OK) {
         char text[1024];
         hz_error_render(&err, rq->lang, text, sizeof text);
@@ -648,9 +649,9 @@ static void disposition(const char *name, char *buf, size_t size)
 static enum MHD_Result send_output(struct MHD_Connection *c, request *rq, bool pdf)
 {
     portal_server *s = rq->server;
-    pthread_mutex_lock(&s->status_lock);
+    pthread_mutex_lock(&s->outputs_lock);
     char *name = hz_strdup(pdf ? s->last_pdf : s->last_xlsx);
-    pthread_mutex_unlock(&s->status_lock);
+    pthread_mutex_unlock(&s->outputs_lock);
     if (!name)
         return send_error(c, rq, MHD_HTTP_NOT_FOUND, "not_consolidated", HZ_M_PORTAL_NO_OUTPUT, NULL);
     char path[4200];
@@ -729,7 +730,8 @@ static void request_completed(void *cls, struct MHD_Connection *c, void **con_cl
     if (rq->tmp[0])
         unlink(rq->tmp); /* an upload that never finished */
     if (!rq->answered)   /* the client went away: still one audit line */
-        portal_store_audit(&s->store, server_now(s), rq->who, "-", rq->route_name, 0, NULL);
+        portal_store_audit(&s->store, server_now(s), rq->who, rq->method, rq->route_name, 0,
+                           NULL);
     free(rq);
     *con_cls = NULL;
     flight_leave(s);
@@ -780,7 +782,10 @@ static enum MHD_Result start_request(struct MHD_Connection *c, request *rq, cons
         }
     }
     if (!e) {
-        rq->route_name = path_known ? rq->route_name : "-";
+        if (!path_known) { /* escaped in the audit line, never used otherwise */
+            hz_strlcpy_utf8(rq->unknown_path, url, sizeof rq->unknown_path);
+            rq->route_name = rq->unknown_path;
+        }
         return path_known ? send_error(c, rq, MHD_HTTP_METHOD_NOT_ALLOWED, "method",
                                        HZ_M_PORTAL_METHOD, method)
                           : send_error(c, rq, MHD_HTTP_NOT_FOUND, "not_found",
@@ -880,6 +885,7 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *c, const
         rq->server = s;
         rq->fd = -1;
         rq->route_name = "-";
+        hz_strlcpy_utf8(rq->method, method, sizeof rq->method);
         rq->lang = request_lang(c);
         snprintf(rq->who, sizeof rq->who, "-");
         *con_cls = rq;
@@ -933,6 +939,7 @@ hz_status portal_server_start(const hz_config *config, const hz_round *round,
     pthread_mutex_init(&s->tokens_lock, NULL);
     pthread_mutex_init(&s->rate_lock, NULL);
     pthread_mutex_init(&s->status_lock, NULL);
+    pthread_mutex_init(&s->outputs_lock, NULL);
     pthread_mutex_init(&s->flight_lock, NULL);
     pthread_cond_init(&s->flight_done, NULL);
     size_t n = strlen(opt->data_dir) + sizeof "/tokens.ini";
@@ -1036,6 +1043,7 @@ void portal_server_stop(portal_server *s, unsigned grace_seconds)
     pthread_mutex_destroy(&s->tokens_lock);
     pthread_mutex_destroy(&s->rate_lock);
     pthread_mutex_destroy(&s->status_lock);
+    pthread_mutex_destroy(&s->outputs_lock);
     pthread_mutex_destroy(&s->flight_lock);
     pthread_cond_destroy(&s->flight_done);
     free(s->buckets);
