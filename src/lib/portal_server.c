@@ -31,11 +31,13 @@
 static const char CSP_PAGE[] =
     "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
     "img-src 'self'; form-action 'none'; base-uri 'none'; frame-ancestors 'none'";
-/* the browser validator is one self-contained page: inline script and
- * style, its wasm inline; it talks to nobody */
+/* the browser validator (scripts/web.sh) is one self-contained page:
+ * inline script and style, a worker from a blob with its wasm inline; it
+ * talks to nobody. Its own meta policy pins the script by hash; this
+ * header adds what a meta policy cannot (frame-ancestors). */
 static const char CSP_VALIDATOR[] =
-    "default-src 'none'; script-src 'unsafe-inline' 'wasm-unsafe-eval'; "
-    "style-src 'unsafe-inline'; img-src data:; connect-src data: blob:; "
+    "default-src 'none'; script-src 'unsafe-inline' 'wasm-unsafe-eval'; worker-src blob:; "
+    "style-src 'unsafe-inline'; img-src data:; connect-src 'none'; "
     "form-action 'none'; base-uri 'none'; frame-ancestors 'none'";
 
 typedef struct rate_bucket {

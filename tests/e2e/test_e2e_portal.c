@@ -749,6 +749,31 @@ Test(e2e_portal, pages_carry_a_content_security_policy_and_no_inline_script)
     answer a = get(&s, NULL, "/validator");
     cr_expect_eq(a.code, 404, "no validator built for this server");
     answer_free(&a);
+    a = get(&s, NULL, "/");
+    cr_expect(strstr(a.body, "data-validator=\"0\"") != NULL, "the county page works without it");
+    answer_free(&a);
+    cr_expect_eq(server_stop(&s), 0);
+
+    /* with a built validator (scripts/web.sh's build/web) the county page
+     * links it and /validator serves it under its own policy */
+    char web[700];
+    snprintf(web, sizeof web, "%s/web", scratch);
+    hz_run r = hz_test_run("mkdir -p '%s' && printf '<!DOCTYPE html><title>v</title>' > "
+                           "'%s/huizong-check.html'", web, web);
+    hz_run_free(&r);
+    char extra[800];
+    snprintf(extra, sizeof extra, "--web '%s'", web);
+    s = server_start("", extra);
+    a = get(&s, NULL, "/validator");
+    cr_expect_eq(a.code, 200);
+    cr_expect_str_eq(a.body, "<!DOCTYPE html><title>v</title>");
+    cr_expect(strstr(a.headers, "worker-src blob:; ") != NULL, "%s", a.headers);
+    cr_expect(strstr(a.headers, "connect-src 'none'") != NULL, "%s", a.headers);
+    answer_free(&a);
+    a = get(&s, NULL, "/");
+    cr_expect(strstr(a.body, "data-validator=\"1\"") != NULL);
+    cr_expect(strstr(a.body, "href=\"/validator\"") != NULL);
+    answer_free(&a);
     cr_expect_eq(server_stop(&s), 0);
 }
 
