@@ -68,6 +68,10 @@ Test(e2e_portal_browser, county_uploads_and_city_sees_the_unit_received)
     int status = 0;
     waitpid(pid, &status, 0);
     cr_expect(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    char *serve_log = hz_test_read_file(log, NULL);
+    cr_expect(serve_log && !strstr(serve_log, "Sanitizer") && !strstr(serve_log, "runtime error:"),
+              "the server's log: %s", serve_log ? serve_log : "(none)");
+    free(serve_log);
     cr_expect_eq(r.exit_code, 0, "%s %s", r.out, r.err);
     json_object *j = json_tokener_parse(r.out), *found, *v;
     cr_assert_not_null(j, "%s %s", r.out, r.err);
