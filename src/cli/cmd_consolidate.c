@@ -11,7 +11,9 @@
 #include "cli.h"
 #include "config.h"
 #include "consolidate.h"
+#include "display_format.h"
 #include "fsutil.h"
+#include "report_context.h"
 #include "report_outputs.h"
 
 enum {

@@ -197,6 +197,8 @@ typedef struct hz_config_problems {
  * caller frees it with config_problems_free). */
 hz_status config_load(const char *dir, hz_config **out, hz_config_problems *problems);
 void config_free(hz_config *config);
+/* Frees the items of list and empties it (the list itself is not freed). */
+void config_list_free(hz_list *list);
 void config_problems_free(hz_config_problems *problems);
 
 /* Lookups; NULL when absent. */

@@ -16,6 +16,7 @@
 #include <unistd.h>
 #include "check.h"
 #include "consolidate.h"
+#include "display_format.h"
 #include "fsutil.h"
 #include "hz_text.h"
 #include "portal_pages.h"

@@ -14,6 +14,7 @@
 #include "fsutil.h"
 #include "pdf_render.h"
 #include "render_xlsx.h"
+#include "report_context.h"
 #include "report_template.h"
 
 const char *report_outputs_template_dir(void)
