@@ -783,6 +783,28 @@ Test(e2e_portal, pages_carry_a_content_security_policy_and_no_inline_script)
     cr_expect_eq(server_stop(&s), 0);
 }
 
+Test(e2e_portal, oversized_headers_are_refused_and_the_server_goes_on)
+{
+    char *unit = make_token("--unit 411002");
+    server s = server_start("", NULL);
+    char big[600];
+    snprintf(big, sizeof big, "%s/header.txt", scratch);
+    /* 100 KB of header: past the 64 KiB a connection may hold */
+    hz_run r = hz_test_run("printf 'X-Padding: ' > '%s' && head -c 100000 /dev/zero | tr '\\0' a >> '%s'",
+                           big, big);
+    hz_run_free(&r);
+    char args[1400];
+    snprintf(args, sizeof args, "-H @'%s' -H 'Authorization: Bearer %s'", big, unit);
+    answer a = request(&s, args, "/api/v1/me");
+    cr_expect_eq(a.code, 431, "Request Header Fields Too Large: %d", a.code);
+    answer_free(&a);
+    a = get(&s, unit, "/api/v1/me");
+    cr_expect_eq(a.code, 200, "the next request is served");
+    answer_free(&a);
+    cr_expect_eq(server_stop(&s), 0);
+    free(unit);
+}
+
 Test(e2e_portal, plain_http_off_loopback_is_refused_and_tls_serves_https)
 {
     hz_run r = hz_test_run("'%s' serve --round stage --data '%s' --listen 0.0.0.0:0", HZ_BIN, data);
