@@ -7,6 +7,8 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 "$here/scripts/deps.sh"
 echo "== dependency list"
 "$here/scripts/check-deps.sh"
+echo "== module layout (include circles, check core, environment)"
+"$here/scripts/check-layout.sh"
 export CRITERION_JOBS=2
 # Inputs must come out of the test run exactly as they went in (issue 8):
 # the samples, the fixtures, the configuration and the templates.

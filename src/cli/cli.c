@@ -88,6 +88,8 @@ int cli_exit_code(hz_status status)
     case HZ_OK:
         return HZ_EXIT_OK;
     case HZ_ERR_USAGE:
+    case HZ_ERR_CONFIG:    /* a bad --config folder or font setting is the user's to fix */
+    case HZ_ERR_TEMPLATE:  /* likewise a bad report template */
         return HZ_EXIT_USAGE;
     case HZ_ERR_INVALID:
         return HZ_EXIT_INVALID;
@@ -119,7 +121,7 @@ int cli_scan_lang(hz_cli *cli, int argc, char **argv)
 int cli_load_config(hz_cli *cli, const char *dir, hz_config **out)
 {
     if (!dir)
-        dir = config_default_dir();
+        dir = cli->paths.config_dir;
     hz_config_problems problems = {0};
     hz_status status = config_load(dir, out, &problems);
     if (status == HZ_OK)
@@ -135,7 +137,7 @@ int cli_load_config(hz_cli *cli, const char *dir, hz_config **out)
     snprintf(count, sizeof count, "%zu", problems.count);
     cli_error(cli, HZ_M_CLI_CONFIG_FAILED, dir, count, NULL);
     config_problems_free(&problems);
-    return status == HZ_ERR_CONFIG ? HZ_EXIT_USAGE : HZ_EXIT_IO;
+    return cli_exit_code(status);
 }
 
 int cli_option_error(hz_cli *cli, int c, char **argv)

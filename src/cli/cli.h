@@ -18,10 +18,22 @@
 
 enum { HZ_EXIT_OK = 0, HZ_EXIT_INVALID = 1, HZ_EXIT_USAGE = 2, HZ_EXIT_IO = 3 };
 
+/* The default data folders (cli_paths_resolve); --config and the template
+ * options override them per command. */
+typedef struct cli_paths {
+    const char *config_dir;    /* the default configuration folder */
+    const char *template_dir;  /* the report templates (stage.md, annual.md, final.md) */
+} cli_paths;
+/* Resolves the default data folders: HUIZONG_CONFIG / HUIZONG_TEMPLATES
+ * when set, else the source tree's config/xuchang-2022 and templates/. */
+void cli_paths_resolve(cli_paths *out);
+
 typedef struct hz_cli {
     const char *prog;      /* "huizong" */
     const char *command;   /* "check" */
     hz_lang lang;
+    cli_paths paths;
+    const char *source_date_epoch; /* SOURCE_DATE_EPOCH, or NULL */
     FILE *out;
     FILE *err;
     int err_is_tty;
@@ -49,7 +61,11 @@ int cli_usage_error(hz_cli *cli, hz_msg_id id, ...);
 int cli_option_error(hz_cli *cli, int c, char **argv);
 /* Prints the command's usage text to stdout and returns 0. */
 int cli_help(hz_cli *cli, hz_msg_id usage);
-/* Exit code for a library status (HZ_ERR_IO -> 3, USAGE -> 2, ...). */
+/* The one mapping from a library status to the exit code (DESIGN §5):
+ * HZ_OK 0; HZ_ERR_INVALID 1 (errors found); HZ_ERR_USAGE, HZ_ERR_CONFIG,
+ * HZ_ERR_TEMPLATE 2 (the user's arguments, configuration or template);
+ * everything else 3 (cannot read input or write output). Commands return
+ * it unchanged. */
 int cli_exit_code(hz_status status);
 
 /* Handles --lang for every command: scans argv for --lang X / --lang=X and

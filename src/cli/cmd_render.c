@@ -93,7 +93,7 @@ int cmd_render(hz_cli *cli, int argc, char **argv)
     hz_status s = report_outputs_render_pdf(config, template_path, context, output, &err);
     if (s != HZ_OK) {
         cli_report_error(cli, &err);
-        rc = s == HZ_ERR_TEMPLATE ? HZ_EXIT_USAGE : cli_exit_code(s);
+        rc = cli_exit_code(s);
     } else {
         cli_say(cli, HZ_M_CLI_WROTE, output, NULL);
     }

@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "archive.h"
+#include "archive_format.h"
 #include "consolidate.h"
 #include "display_format.h"
 #include "fsutil.h"
@@ -570,31 +570,15 @@ void analysis_previous_free(hz_previous *prev)
     free(prev);
 }
 
-static char *join(const char *dir, const char *name)
+/* Checks that SHA256SUMS lists rel with the checksum of its file now. */
+static hz_status sums_check(const archive_sums *listed, const char *dir, const char *rel,
+                            hz_error *err)
 {
-    size_t n = strlen(dir) + strlen(name) + 2;
-    char *p = malloc(n);
-    if (p)
-        snprintf(p, n, "%s/%s", dir, name);
-    return p;
-}
-
-/* Checks that SHA256SUMS (text) lists rel with the checksum of its file now. */
-static hz_status sums_check(const char *sums, const char *dir, const char *rel, hz_error *err)
-{
-    const char *hex = NULL;
-    size_t rn = strlen(rel);
-    for (const char *line = sums; line && *line;) {
-        const char *nl = strchr(line, '\n');
-        size_t len = nl ? (size_t)(nl - line) : strlen(line);
-        if (len > 66 && line[64] == ' ' && line[65] == ' ' && len - 66 == rn &&
-            !strncmp(line + 66, rel, rn))
-            hex = line;
-        line = nl ? nl + 1 : NULL;
-    }
+    const archive_sum *entry = archive_sums_find(listed, rel);
+    const char *hex = entry ? entry->hex : NULL;
     if (!hex)
-        return hz_error_set(err, HZ_ERR_INVALID, HZ_M_ANALYSIS_PREV_NOT_LISTED, rel, NULL);
-    char *path = join(dir, rel);
+        return hz_error_set(err, HZ_ERR_FORMAT, HZ_M_ANALYSIS_PREV_NOT_LISTED, rel, NULL);
+    char *path = fs_path_join(dir, rel);
     if (!path)
         return nomem(err);
     char now[65];
@@ -608,7 +592,7 @@ static hz_status sums_check(const char *sums, const char *dir, const char *rel, 
     }
     for (int i = 0; i < 64; i++)
         if (tolower((unsigned char)hex[i]) != now[i])
-            return hz_error_set(err, HZ_ERR_INVALID, HZ_M_ANALYSIS_PREV_TAMPERED, rel, NULL);
+            return hz_error_set(err, HZ_ERR_FORMAT, HZ_M_ANALYSIS_PREV_TAMPERED, rel, NULL);
     return HZ_OK;
 }
 
@@ -678,7 +662,7 @@ static hz_status read_prev_units(const hz_consolidation *cons, const char *path,
     if (s != HZ_OK) {
         if (s == HZ_ERR_NOMEM)
             return nomem(err);
-        return hz_error_set(err, HZ_ERR_INVALID, HZ_M_ANALYSIS_PREV_TAMPERED, rel, NULL);
+        return hz_error_set(err, HZ_ERR_FORMAT, HZ_M_ANALYSIS_PREV_TAMPERED, rel, NULL);
     }
     xlsx_sheet *sheet = NULL;
     if (!xlsx_book_has_sheet(book, sheet_name) ||
@@ -744,14 +728,14 @@ static hz_status read_prev_units(const hz_consolidation *cons, const char *path,
     if (s != HZ_OK) {
         if (s == HZ_ERR_NOMEM)
             return nomem(err);
-        return hz_error_set(err, HZ_ERR_INVALID, HZ_M_ANALYSIS_PREV_TAMPERED, rel, NULL);
+        return hz_error_set(err, HZ_ERR_FORMAT, HZ_M_ANALYSIS_PREV_TAMPERED, rel, NULL);
     }
     return HZ_OK;
 }
 
 static hz_status disagree(hz_error *err, hz_msg_id label, const char *a, const char *b)
 {
-    return hz_error_set(err, HZ_ERR_INVALID, HZ_M_ANALYSIS_PREV_DISAGREE,
+    return hz_error_set(err, HZ_ERR_FORMAT, HZ_M_ANALYSIS_PREV_DISAGREE,
                         hz_msg_text(HZ_LANG_ZH, label), a, b, NULL);
 }
 
@@ -762,7 +746,8 @@ static hz_status previous_read(const hz_consolidation *cons, const char *dir, hz
     if (!fs_is_dir(dir))
         return hz_error_set(err, HZ_ERR_IO, HZ_M_ANALYSIS_PREV_NOT_FOLDER, dir, NULL);
     char *sums = NULL, *manifest = NULL;
-    char *sums_path = join(dir, ARCHIVE_SUMS), *man_path = join(dir, ARCHIVE_MANIFEST);
+    char *sums_path = fs_path_join(dir, ARCHIVE_SUMS);
+    char *man_path = fs_path_join(dir, ARCHIVE_MANIFEST);
     hz_status s = sums_path && man_path ? HZ_OK : nomem(err);
     hz_error ferr = {0};
     if (s == HZ_OK && fs_read_file(sums_path, &sums, NULL, &ferr) != HZ_OK)
@@ -772,8 +757,11 @@ static hz_status previous_read(const hz_consolidation *cons, const char *dir, hz
                          NULL);
     free(sums_path);
     free(man_path);
+    archive_sums listed = {0};
+    if (s == HZ_OK && archive_sums_parse(sums, &listed, NULL, NULL) != HZ_OK)
+        s = nomem(err);
     if (s == HZ_OK)
-        s = sums_check(sums, dir, ARCHIVE_MANIFEST, err);
+        s = sums_check(&listed, dir, ARCHIVE_MANIFEST, err);
     archive_ini ini = {0};
     if (s == HZ_OK)
         s = archive_ini_parse(manifest, &ini, err);
@@ -797,9 +785,9 @@ static hz_status previous_read(const hz_consolidation *cons, const char *dir, hz
             char a[16], b[16];
             snprintf(a, sizeof a, "%d", (int)y);
             snprintf(b, sizeof b, "%d", config->year);
-            s = hz_error_set(err, HZ_ERR_INVALID, HZ_M_ANALYSIS_PREV_YEAR, a, b, NULL);
+            s = hz_error_set(err, HZ_ERR_FORMAT, HZ_M_ANALYSIS_PREV_YEAR, a, b, NULL);
         } else if (strcmp(round, cons->round->id)) {
-            s = hz_error_set(err, HZ_ERR_INVALID, HZ_M_ANALYSIS_PREV_ROUND, round,
+            s = hz_error_set(err, HZ_ERR_FORMAT, HZ_M_ANALYSIS_PREV_ROUND, round,
                              cons->round->id, NULL);
         } else {
             prev->year = (int)y;
@@ -819,10 +807,10 @@ static hz_status previous_read(const hz_consolidation *cons, const char *dir, hz
         }
     }
     if (s == HZ_OK)
-        s = sums_check(sums, dir, xlsx_rel, err);
+        s = sums_check(&listed, dir, xlsx_rel, err);
     hz_case_figures sum = {0};
     if (s == HZ_OK) {
-        char *xpath = join(dir, xlsx_rel);
+        char *xpath = fs_path_join(dir, xlsx_rel);
         s = xpath ? read_prev_units(cons, xpath, xlsx_rel, prev, &sum, err) : nomem(err);
         free(xpath);
     }
@@ -844,6 +832,7 @@ static hz_status previous_read(const hz_consolidation *cons, const char *dir, hz
         }
     }
     archive_ini_free(&ini);
+    archive_sums_free(&listed);
     free(sums);
     free(manifest);
     return s;
@@ -908,7 +897,9 @@ hz_status analysis_run(hz_consolidation *cons, const hz_analysis_options *opt, h
         analysis_free(a);
         return s;
     }
-    analysis_free(cons->analysis);
+    if (cons->analysis && cons->analysis_free)
+        cons->analysis_free(cons->analysis);
     cons->analysis = a;
+    cons->analysis_free = analysis_free;
     return HZ_OK;
 }

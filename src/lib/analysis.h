@@ -129,7 +129,8 @@ typedef struct hz_analysis_options {
 
 /* Runs every analysis on cons and stores the result in cons->analysis
  * (replacing one already there). Errors: HZ_ERR_NOMEM, and those of
- * analysis_previous_read (HZ_ERR_IO, HZ_ERR_FORMAT, HZ_ERR_INVALID). */
+ * analysis_previous_read (HZ_ERR_IO; HZ_ERR_FORMAT for an archive that is not
+ * intact, not listed, or of the wrong year or round). */
 hz_status analysis_run(struct hz_consolidation *cons, const hz_analysis_options *opt,
                        hz_error *err);
 

@@ -14,6 +14,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zip.h>
+#include "archive_format.h"
+#include "consolidate_folder.h"
 #include "display_format.h"
 #include "fsutil.h"
 #include "hash.h"
@@ -119,34 +121,6 @@ static void sb_csv(strbuf *sb, const char *value, bool last)
     sb_add(sb, last ? "\r\n" : ",");
 }
 
-/* ------------------------------------------------------------ helpers */
-
-const char *archive_submission_name(const char *unit_code, const char *round_id, int version,
-                                    char *buf, size_t size)
-{
-    snprintf(buf, size, "%s-%s-v%d.xlsx", unit_code, round_id, version);
-    return fs_sanitize_name(buf);
-}
-
-bool archive_path_is_safe(const char *rel)
-{
-    if (!rel || !*rel || rel[0] == '/')
-        return false;
-    for (const unsigned char *p = (const unsigned char *)rel; *p; p++)
-        if (*p < 0x20 || *p == 0x7f || *p == '\\')
-            return false;
-    const char *s = rel;
-    for (;;) {
-        const char *slash = strchr(s, '/');
-        size_t n = slash ? (size_t)(slash - s) : strlen(s);
-        if (n == 0 || (n == 1 && s[0] == '.') || (n == 2 && s[0] == '.' && s[1] == '.'))
-            return false;
-        if (!slash)
-            return true;
-        s = slash + 1;
-    }
-}
-
 /* ------------------------------------------------------------ figures */
 
 static void figures_add_cases(strbuf *sb, const hz_case_figures *f)
@@ -199,131 +173,6 @@ char *archive_figures_text(const hz_consolidation *cons)
         return NULL;
     }
     return sb.data;
-}
-
-/* ------------------------------------------------------------ manifest parser */
-
-static char *trim(char *s)
-{
-    while (*s == ' ' || *s == '\t')
-        s++;
-    size_t n = strlen(s);
-    while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
-        s[--n] = '\0';
-    return s;
-}
-
-hz_status archive_ini_parse(const char *text, archive_ini *out, hz_error *err)
-{
-    memset(out, 0, sizeof *out);
-    char *copy = strdup(text ? text : "");
-    char *section = strdup("");
-    size_t cap = 0, bad_cap = 0;
-    unsigned line_no = 0;
-    hz_status s = copy && section ? HZ_OK : HZ_ERR_NOMEM;
-    char *line = copy;
-    while (s == HZ_OK && line && *line) {
-        char *nl = strchr(line, '\n');
-        if (nl)
-            *nl = '\0';
-        line_no++;
-        char *t = trim(line);
-        if (line_no == 1 && !strncmp(t, "\xEF\xBB\xBF", 3))
-            t += 3;
-        bool bad = false;
-        if (*t == '\0' || *t == ';' || *t == '#') {
-            /* blank or comment */
-        } else if (*t == '[') {
-            char *end = strchr(t, ']');
-            if (!end || end[1] != '\0') {
-                bad = true;
-            } else {
-                *end = '\0';
-                free(section);
-                section = strdup(trim(t + 1));
-                if (!section)
-                    s = HZ_ERR_NOMEM;
-            }
-        } else {
-            char *eq = strchr(t, '=');
-            if (!eq) {
-                bad = true;
-            } else {
-                *eq = '\0';
-                char *key = trim(t), *value = trim(eq + 1);
-                size_t vn = strlen(value);
-                if (vn >= 2 && value[0] == '"' && value[vn - 1] == '"') {
-                    value[vn - 1] = '\0';
-                    value++;
-                }
-                if (!*key) {
-                    bad = true;
-                } else {
-                    if (out->count == cap) {
-                        size_t ncap = cap ? cap * 2 : 64;
-                        archive_ini_entry *n = realloc(out->items, ncap * sizeof *n);
-                        if (!n) {
-                            s = HZ_ERR_NOMEM;
-                            break;
-                        }
-                        out->items = n;
-                        cap = ncap;
-                    }
-                    archive_ini_entry *e = &out->items[out->count];
-                    e->section = strdup(section);
-                    e->key = strdup(key);
-                    e->value = strdup(value);
-                    e->line = line_no;
-                    out->count++;
-                    if (!e->section || !e->key || !e->value)
-                        s = HZ_ERR_NOMEM;
-                }
-            }
-        }
-        if (bad && s == HZ_OK) {
-            if (out->bad_count == bad_cap) {
-                size_t ncap = bad_cap ? bad_cap * 2 : 8;
-                unsigned *n = realloc(out->bad_lines, ncap * sizeof *n);
-                if (!n) {
-                    s = HZ_ERR_NOMEM;
-                    break;
-                }
-                out->bad_lines = n;
-                bad_cap = ncap;
-            }
-            out->bad_lines[out->bad_count++] = line_no;
-        }
-        line = nl ? nl + 1 : NULL;
-    }
-    free(copy);
-    free(section);
-    if (s != HZ_OK) {
-        archive_ini_free(out);
-        return hz_error_set(err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL);
-    }
-    return HZ_OK;
-}
-
-const char *archive_ini_get(const archive_ini *ini, const char *section, const char *key)
-{
-    for (size_t i = 0; i < ini->count; i++)
-        if (!strcmp(ini->items[i].section, section) && !strcmp(ini->items[i].key, key))
-            return ini->items[i].value;
-    return NULL;
-}
-
-void archive_ini_free(archive_ini *ini)
-{
-    if (!ini)
-        return;
-    for (size_t i = 0; i < ini->count; i++) {
-        free(ini->items[i].section);
-        free(ini->items[i].key);
-        free(ini->items[i].value);
-    }
-    free(ini->items);
-    free(ini->bad_lines);
-    memset(ini, 0, sizeof *ini);
 }
 
 /* ------------------------------------------------------------ the builder */

@@ -38,14 +38,12 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include "archive_format.h"
 #include "config.h"
-#include "consolidate.h"
+#include "consolidate_folder.h"
 #include "hz_date.h"
 #include "hz_status.h"
 
-#define ARCHIVE_SUMS "SHA256SUMS"
-#define ARCHIVE_MANIFEST "manifest.ini"
-#define ARCHIVE_FORMAT_VERSION 1
 
 typedef struct archive_options {
     const hz_round *round;        /* round to archive (required) */
@@ -54,7 +52,7 @@ typedef struct archive_options {
     const char *target;           /* the new archive folder */
     hz_date as_of;                /* report date */
     bool zip;                     /* also write target.zip */
-    const char *template_dir;     /* NULL: report_outputs_template_dir() */
+    const char *template_dir;     /* folder of the report templates */
     /* Test switch: fail after this many files have been written into the
      * staging folder (< 0: never). With fail_signal the process sends itself
      * that signal there instead (SIGKILL as a crash would; SIGTERM as an
@@ -93,36 +91,5 @@ void archive_result_free(archive_result *result);
  * recomputes them from the archived returns and compares key by key.
  * Returns a malloc'd text, NULL on out-of-memory. */
 char *archive_figures_text(const hz_consolidation *cons);
-
-typedef struct archive_ini_entry {
-    char *section, *key, *value;  /* value without its quotes */
-    unsigned line;
-} archive_ini_entry;
-
-typedef struct archive_ini {
-    archive_ini_entry *items;
-    size_t count;
-    unsigned *bad_lines;          /* lines that are neither comment, blank,
-                                     [section] nor key = value */
-    size_t bad_count;
-} archive_ini;
-
-/* Parses the manifest format: "; comment", "[section]", "key = value" with
- * the value optionally in double quotes. Never fails on content (bad lines
- * are listed); HZ_ERR_NOMEM only. */
-hz_status archive_ini_parse(const char *text, archive_ini *out, hz_error *err);
-/* The value of section/key, or NULL. */
-const char *archive_ini_get(const archive_ini *ini, const char *section, const char *key);
-void archive_ini_free(archive_ini *ini);
-
-/* The canonical name of an archived return: "<code>-<round id>-v<version>.xlsx". */
-const char *archive_submission_name(const char *unit_code, const char *round_id, int version,
-                                    char *buf, size_t size);
-
-/* true when rel (a relative path inside an archive) is safe to name in
- * SHA256SUMS and to open under the archive: not empty, not absolute, no
- * "." or ".." component, no empty component, no backslash or control
- * character. */
-bool archive_path_is_safe(const char *rel);
 
 #endif

@@ -202,11 +202,3 @@ hz_date config_effective_deadline(const hz_config *c, const hz_round *round)
         d++;
     return d;
 }
-
-const char *config_default_dir(void)
-{
-    const char *env = getenv("HUIZONG_CONFIG");
-    if (env && *env)
-        return env;
-    return HZ_SOURCE_DIR "/config/xuchang-2022";
-}

@@ -216,8 +216,4 @@ bool config_list_contains(const hz_list *list, const char *item);
 hz_date config_effective_deadline(const hz_config *config, const hz_round *round);
 bool config_is_workday(const hz_config *config, hz_date date);
 
-/* The folder of the default configuration (the installed or source-tree
- * config/xuchang-2022); from HUIZONG_CONFIG when set. */
-const char *config_default_dir(void);
-
 #endif

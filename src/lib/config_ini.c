@@ -420,39 +420,21 @@ static char *read_file(loader *L, const char *path, size_t *size)
     return data;
 }
 
-/* iniparser reads from a path only: a file with a BOM is loaded from a
- * temporary copy without it. */
+/* iniparser reads from a path only: a file with a BOM is loaded from an
+ * unnamed temporary copy without it, reached through /dev/fd (tmpfile():
+ * no name to clean up, and no environment read here). */
 static dictionary *load_without_bom(loader *L, const char *path, const char *data, size_t size)
 {
-    const char *tmpdir = getenv("TMPDIR");
-    if (!tmpdir || !*tmpdir)
-        tmpdir = "/tmp";
-    hz_buf name = { 0 };
-    if (!hz_buf_printf(&name, "%s/huizong-config-XXXXXX", tmpdir)) {
-        L->nomem = true;
-        return NULL;
-    }
-    int fd = mkstemp(name.data);
-    if (fd < 0) {
+    FILE *copy = tmpfile();
+    if (!copy) {
         problem_add(L, NULL, NULL, HZ_M_CONFIG_FILE_UNREADABLE, path, strerror(errno), NULL, NULL);
-        hz_buf_free(&name);
         return NULL;
     }
-    bool ok = true;
-    size_t off = 3;
-    while (off < size) {
-        ssize_t w = write(fd, data + off, size - off);
-        if (w <= 0) {
-            ok = false;
-            break;
-        }
-        off += (size_t)w;
-    }
-    if (close(fd) != 0)
-        ok = false;
-    dictionary *d = ok ? iniparser_load(name.data) : NULL;
-    unlink(name.data);
-    hz_buf_free(&name);
+    bool ok = fwrite(data + 3, 1, size - 3, copy) == size - 3 && fflush(copy) == 0;
+    char name[64];
+    snprintf(name, sizeof name, "/dev/fd/%d", fileno(copy));
+    dictionary *d = ok ? iniparser_load(name) : NULL;
+    fclose(copy);
     if (!ok)
         problem_add(L, NULL, NULL, HZ_M_CONFIG_FILE_UNREADABLE, path, strerror(EIO), NULL, NULL);
     else if (!d)

@@ -4,12 +4,10 @@
 #include "consolidate.h"
 
 #include <ctype.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include "analysis.h"
 #include "fsutil.h"
 #include "hz_text.h"
 
@@ -225,7 +223,7 @@ hz_status consolidate_read_receipts(const char *path, hz_receipts *out, hz_error
 
 /* ---------------------------------------------------------------- free */
 
-static void cons_file_free(hz_cons_file *f)
+void consolidate_file_free(hz_cons_file *f)
 {
     free(f->name);
     free(f->path);
@@ -241,7 +239,7 @@ void consolidation_free(hz_consolidation *cons)
     if (!cons)
         return;
     for (size_t i = 0; i < cons->file_count; i++)
-        cons_file_free(&cons->files[i]);
+        consolidate_file_free(&cons->files[i]);
     free(cons->files);
     for (size_t i = 0; i < cons->unit_count; i++) {
         free(cons->units[i].values);
@@ -259,7 +257,8 @@ void consolidation_free(hz_consolidation *cons)
     free(cons->present);
     free(cons->folder);
     consolidation_free(cons->stage);
-    analysis_free(cons->analysis);
+    if (cons->analysis && cons->analysis_free)
+        cons->analysis_free(cons->analysis);
     free(cons);
 }
 
@@ -688,7 +687,7 @@ hz_status consolidate_build(const hz_config *config, const hz_round *round,
     hz_consolidation *cons = calloc(1, sizeof *cons);
     if (!cons) {
         for (size_t i = 0; i < count; i++)
-            cons_file_free(&files[i]);
+            consolidate_file_free(&files[i]);
         free(files);
         consolidate_receipts_free(receipts);
         return hz_error_set(err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL);
@@ -742,185 +741,4 @@ hz_status consolidate_build(const hz_config *config, const hz_round *round,
     sum_figures(cons);
     *out = cons;
     return HZ_OK;
-}
-
-/* ------------------------------------------------------- reading files */
-
-typedef struct work_queue {
-    const hz_config *config;
-    hz_check_options check_opt;
-    hz_cons_file *files;
-    size_t count;
-    size_t next;
-    size_t done;
-    size_t examined;               /* files to examine (for progress) */
-    hz_status status;              /* first failure of the program itself */
-    hz_error err;
-    pthread_mutex_t lock;
-    hz_progress_fn progress;
-    void *progress_user;
-} work_queue;
-
-static void *worker_main(void *arg)
-{
-    work_queue *q = arg;
-    for (;;) {
-        pthread_mutex_lock(&q->lock);
-        while (q->next < q->count && q->files[q->next].status == HZ_FILE_IGNORED)
-            q->next++;
-        if (q->next >= q->count || q->status != HZ_OK) {
-            pthread_mutex_unlock(&q->lock);
-            return NULL;
-        }
-        hz_cons_file *f = &q->files[q->next++];
-        pthread_mutex_unlock(&q->lock);
-
-        hz_error err = {0};
-        hz_status s = check_file(q->config, f->path, &q->check_opt, f->check, &err);
-
-        pthread_mutex_lock(&q->lock);
-        if (s != HZ_OK && q->status == HZ_OK) {
-            q->status = s;
-            q->err = err;
-        }
-        q->done++;
-        if (q->progress)
-            q->progress(q->progress_user, q->done, q->examined, f->name);
-        pthread_mutex_unlock(&q->lock);
-    }
-}
-
-static hz_status examine_files(const hz_config *config, const hz_round *round,
-                               hz_cons_file *files, size_t count,
-                               const hz_consolidate_options *opt, hz_error *err)
-{
-    work_queue q = {
-        .config = config, .check_opt = {.round = round}, .files = files, .count = count,
-        .status = HZ_OK,
-        .progress = opt ? opt->progress : NULL,
-        .progress_user = opt ? opt->progress_user : NULL,
-    };
-    for (size_t i = 0; i < count; i++)
-        if (files[i].status != HZ_FILE_IGNORED)
-            q.examined++;
-    if (q.examined == 0)
-        return HZ_OK;
-    pthread_mutex_init(&q.lock, NULL);
-    int threads = opt && opt->threads > 0 ? opt->threads : 2;
-    if ((size_t)threads > q.examined)
-        threads = (int)q.examined;
-    if (threads > 16)
-        threads = 16;
-    pthread_t tid[16];
-    int started = 0;
-    for (int t = 1; t < threads; t++) {
-        if (pthread_create(&tid[started], NULL, worker_main, &q) != 0)
-            break; /* fewer workers is still correct */
-        started++;
-    }
-    worker_main(&q);
-    for (int t = 0; t < started; t++)
-        pthread_join(tid[t], NULL);
-    pthread_mutex_destroy(&q.lock);
-    if (q.status != HZ_OK) {
-        if (err)
-            *err = q.err;
-        return q.status;
-    }
-    return HZ_OK;
-}
-
-static char *path_join(const char *dir, const char *name)
-{
-    size_t n = strlen(dir) + strlen(name) + 2;
-    char *p = malloc(n);
-    if (p)
-        snprintf(p, n, "%s/%s", dir, name);
-    return p;
-}
-
-hz_status consolidate_folder(const hz_config *config, const hz_round *round,
-                             const char *folder, const hz_consolidate_options *opt,
-                             hz_consolidation **out, hz_error *err)
-{
-    *out = NULL;
-    if (!config || !round || !folder)
-        return hz_error_set(err, HZ_ERR_USAGE, HZ_M_INTERNAL, "consolidate_folder", NULL);
-    if (!fs_is_dir(folder))
-        return hz_error_set(err, HZ_ERR_IO, HZ_M_CONSOLIDATE_NOT_A_FOLDER, folder, NULL);
-    fs_listing list;
-    hz_status s = fs_list_dir(folder, &list, err);
-    if (s != HZ_OK)
-        return s;
-    hz_cons_file *files = calloc(list.count ? list.count : 1, sizeof *files);
-    if (!files) {
-        fs_listing_free(&list);
-        return hz_error_set(err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL);
-    }
-    size_t count = 0;
-    bool have_receipts = false;
-    char *receipts_path = NULL;
-    for (size_t i = 0; i < list.count && s == HZ_OK; i++) {
-        const fs_entry *e = &list.items[i];
-        hz_cons_file *f = &files[count++];
-        f->unit = HZ_NONE_INDEX;
-        f->name = strdup(e->name);
-        f->path = path_join(folder, e->name);
-        if (!f->name || !f->path) {
-            s = hz_error_set(err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL);
-            break;
-        }
-        hz_msg_id why = consolidate_classify_name(e->name, e->kind == FS_DIR,
-                                                  e->kind == FS_FILE);
-        if (why != HZ_M_NONE) {
-            f->status = HZ_FILE_IGNORED;
-            f->reason = why;
-            if (why == HZ_M_CONSOLIDATE_IGNORED_RECEIPTS && !have_receipts) {
-                have_receipts = true;
-                receipts_path = f->path;
-            }
-            continue;
-        }
-        f->status = HZ_FILE_REJECTED; /* until examined */
-        f->check = calloc(1, sizeof *f->check);
-        if (!f->check)
-            s = hz_error_set(err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL);
-    }
-    fs_listing_free(&list);
-    hz_receipts receipts = {0};
-    if (s == HZ_OK && have_receipts)
-        s = consolidate_read_receipts(receipts_path, &receipts, err);
-    if (s == HZ_OK)
-        s = examine_files(config, round, files, count, opt, err);
-    if (s != HZ_OK) {
-        for (size_t i = 0; i < count; i++)
-            cons_file_free(&files[i]);
-        free(files);
-        consolidate_receipts_free(&receipts);
-        return s;
-    }
-    s = consolidate_build(config, round, folder, files, count, &receipts, out, err);
-    if (s != HZ_OK)
-        return s;
-
-    const char *stage_folder = opt && opt->stage_folder ? opt->stage_folder
-                               : config->stage_folder && config->stage_folder[0]
-                                   ? config->stage_folder : NULL;
-    const hz_round *stage_round = config_find_round(config, "stage");
-    if (stage_folder && stage_round && stage_round != round) {
-        hz_consolidate_options sopt = {.threads = opt ? opt->threads : 0};
-        s = consolidate_folder(config, stage_round, stage_folder, &sopt, &(*out)->stage, err);
-        if (s != HZ_OK) {
-            consolidation_free(*out);
-            *out = NULL;
-            return s;
-        }
-    }
-    hz_analysis_options aopt = {.previous_dir = opt ? opt->previous_dir : NULL};
-    s = analysis_run(*out, &aopt, err);
-    if (s != HZ_OK) {
-        consolidation_free(*out);
-        *out = NULL;
-    }
-    return s;
 }

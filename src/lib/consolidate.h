@@ -2,6 +2,8 @@
  * consolidate.h - one round's folder of county returns into city figures
  * (DESIGN §6).
  *
+ * The in-memory consolidation: consolidate_build() turns checked returns
+ * into city figures; the folder run that feeds it is consolidate_folder.h.
  * consolidate_folder() lists the folder (sorted bytewise by name, so the
  * result never depends on the OS directory order), runs check_file() on
  * every *.xlsx (two worker threads; results kept in list order), reads the
@@ -157,31 +159,12 @@ typedef struct hz_consolidation {
     struct hz_analysis *analysis;          /* continuity, outliers, year on
                                               year, assessment (analysis.h);
                                               NULL until analysis_run */
+    void (*analysis_free)(struct hz_analysis *);
+                                           /* set by analysis_run with
+                                              analysis: the consolidation
+                                              owns the analysis without
+                                              depending on analysis.h */
 } hz_consolidation;
-
-typedef void (*hz_progress_fn)(void *user, size_t done, size_t total, const char *name);
-
-typedef struct hz_consolidate_options {
-    int threads;               /* workers for reading; <= 0: 2 */
-    const char *stage_folder;  /* annual only: also consolidate this stage
-                                  folder for the side-by-side figures;
-                                  NULL: config stage_folder when set */
-    const char *previous_dir;  /* last year's archive for year on year
-                                  (analysis.h), or NULL */
-    hz_progress_fn progress;   /* called after each file (from the workers,
-                                  serialised by a lock); may be NULL */
-    void *progress_user;
-} hz_consolidate_options;
-
-/* Consolidates folder for round, then runs analysis_run (analysis.h) on the
- * result (continuity with the stage folder, outliers, year on year with
- * opt->previous_dir, assessment). HZ_ERR_IO when the folder cannot be listed,
- * HZ_ERR_FORMAT for a malformed receipts.ini; a missing or damaged previous
- * archive is an error too (analysis_previous_read). An empty folder or one without
- * any accepted file is not an error: check accepted_units. */
-hz_status consolidate_folder(const hz_config *config, const hz_round *round,
-                             const char *folder, const hz_consolidate_options *opt,
-                             hz_consolidation **out, hz_error *err);
 
 /* The second half of consolidate_folder, for callers that already hold the
  * check results (and for tests with hand-built submissions): takes ownership
@@ -192,6 +175,8 @@ hz_status consolidate_build(const hz_config *config, const hz_round *round,
                             hz_receipts *receipts, hz_consolidation **out, hz_error *err);
 
 void consolidation_free(hz_consolidation *cons);
+/* Frees what one hz_cons_file owns (not the struct itself). */
+void consolidate_file_free(hz_cons_file *file);
 
 /* Parses a receipts.ini file. */
 hz_status consolidate_read_receipts(const char *path, hz_receipts *out, hz_error *err);

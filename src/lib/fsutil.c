@@ -334,3 +334,12 @@ hz_status fs_walk(const char *root, fs_visit_fn visit, void *user, hz_error *err
 {
     return walk_below(root, "", visit, user, err);
 }
+
+char *fs_path_join(const char *dir, const char *name)
+{
+    size_t n = strlen(dir) + strlen(name) + 2;
+    char *p = malloc(n);
+    if (p)
+        snprintf(p, n, "%s/%s", dir, name);
+    return p;
+}

@@ -72,6 +72,9 @@ bool fs_is_dir(const char *path);
  * it, so no text can steer a path. Returns name. */
 char *fs_sanitize_name(char *name);
 
+/* "dir/name" in new memory (the caller frees it); NULL on out-of-memory. */
+char *fs_path_join(const char *dir, const char *name);
+
 /* Base name of path (pointer into path). */
 const char *fs_base_name(const char *path);
 

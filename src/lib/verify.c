@@ -7,9 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include "archive.h"
+#include "archive_format.h"
 #include "check.h"
 #include "config.h"
-#include "consolidate.h"
+#include "consolidate_folder.h"
 #include "fsutil.h"
 #include "hash.h"
 
@@ -116,86 +117,21 @@ static hz_status collect(void *user, const char *rel, fs_entry_kind kind, hz_err
 
 /* ------------------------------------------------------------ SHA256SUMS */
 
-typedef struct sum {
-    char hex[65];
-    char *rel;
-} sum;
-
-typedef struct sums {
-    sum *items;
-    size_t count;
-    bool present;
-} sums;
-
-static void sums_free(sums *s)
+/* A left-out SHA256SUMS line as a finding of the list. */
+static bool sums_problem(void *user, archive_sums_problem problem, unsigned line, const char *text)
 {
-    for (size_t i = 0; i < s->count; i++)
-        free(s->items[i].rel);
-    free(s->items);
-    memset(s, 0, sizeof *s);
-}
-
-static const sum *sums_find(const sums *s, const char *rel)
-{
-    for (size_t i = 0; i < s->count; i++)
-        if (!strcmp(s->items[i].rel, rel))
-            return &s->items[i];
-    return NULL;
-}
-
-/* Parses "<64 hex> <space|*><path>" lines (what sha256sum writes). */
-static bool parse_sums(const char *text, sums *out, verify_report *r)
-{
-    const char *line = text;
-    unsigned no = 0;
-    while (line && *line) {
-        const char *nl = strchr(line, '\n');
-        size_t n = nl ? (size_t)(nl - line) : strlen(line);
-        no++;
-        char buf[4200];
-        if (n >= sizeof buf)
-            n = sizeof buf - 1;
-        memcpy(buf, line, n);
-        buf[n] = '\0';
-        if (n > 0 && buf[n - 1] == '\r')
-            buf[--n] = '\0';
-        line = nl ? nl + 1 : NULL;
-        if (n == 0)
-            continue;
-        char num[16];
-        snprintf(num, sizeof num, "%u", no);
-        bool ok = n > 66 && buf[64] == ' ' && (buf[65] == ' ' || buf[65] == '*');
-        for (int i = 0; ok && i < 64; i++)
-            ok = isxdigit((unsigned char)buf[i]) != 0;
-        if (!ok) {
-            if (!add_finding(r, VERIFY_LIST, ARCHIVE_SUMS, HZ_M_ARCHIVE_V_SUMS_BAD_LINE, num, buf,
-                             NULL))
-                return false;
-            continue;
-        }
-        const char *rel = buf + 66;
-        if (!archive_path_is_safe(rel)) {
-            if (!add_finding(r, VERIFY_LIST, ARCHIVE_SUMS, HZ_M_ARCHIVE_V_SUMS_UNSAFE, num, rel,
-                             NULL))
-                return false;
-            continue;
-        }
-        if (sums_find(out, rel)) {
-            if (!add_finding(r, VERIFY_LIST, rel, HZ_M_ARCHIVE_V_SUMS_DUPLICATE, rel, NULL))
-                return false;
-            continue;
-        }
-        sum *ns = realloc(out->items, (out->count + 1) * sizeof *ns);
-        if (!ns)
-            return false;
-        out->items = ns;
-        sum *e = &ns[out->count];
-        for (int i = 0; i < 64; i++)
-            e->hex[i] = (char)tolower((unsigned char)buf[i]);
-        e->hex[64] = '\0';
-        if (!(e->rel = strdup(rel)))
-            return false;
-        out->count++;
+    verify_report *r = user;
+    char num[16];
+    snprintf(num, sizeof num, "%u", line);
+    switch (problem) {
+    case ARCHIVE_SUMS_BAD_LINE:
+        return add_finding(r, VERIFY_LIST, ARCHIVE_SUMS, HZ_M_ARCHIVE_V_SUMS_BAD_LINE, num, text,
+                           NULL);
+    case ARCHIVE_SUMS_UNSAFE_PATH:
+        return add_finding(r, VERIFY_LIST, ARCHIVE_SUMS, HZ_M_ARCHIVE_V_SUMS_UNSAFE, num, text,
+                           NULL);
+    case ARCHIVE_SUMS_DUPLICATE:
+        return add_finding(r, VERIFY_LIST, text, HZ_M_ARCHIVE_V_SUMS_DUPLICATE, text, NULL);
     }
     return true;
 }
@@ -207,7 +143,7 @@ typedef struct vctx {
     hz_lang lang;
     verify_report *r;
     tree files;
-    sums sums;
+    archive_sums sums;
     archive_ini manifest;
     bool have_manifest;
     bool oom;
@@ -219,7 +155,7 @@ static void step_files(vctx *v)
 {
     verify_report *r = v->r;
     for (size_t i = 0; i < v->sums.count; i++) {
-        const sum *e = &v->sums.items[i];
+        const archive_sum *e = &v->sums.items[i];
         entry *f = tree_find(&v->files, e->rel);
         if (!f || !f->regular) {
             if (f)
@@ -287,14 +223,14 @@ static void step_manifest(vctx *v)
     for (size_t i = 0; i < m->count; i++) {
         const archive_ini_entry *e = &m->items[i];
         if (!strcmp(e->section, "reports")) {
-            if (!sums_find(&v->sums, e->value))
+            if (!archive_sums_find(&v->sums, e->value))
                 FIND(r, VERIFY_MANIFEST, e->value, HZ_M_ARCHIVE_V_MANIFEST_UNLISTED, e->value);
             continue;
         }
         if (strncmp(e->section, "submission.", 11) || strcmp(e->key, "path"))
             continue;
         sections++;
-        const sum *s = sums_find(&v->sums, e->value);
+        const archive_sum *s = archive_sums_find(&v->sums, e->value);
         const char *sha = NULL;
         for (size_t k = 0; k < m->count; k++)
             if (!strcmp(m->items[k].section, e->section) && !strcmp(m->items[k].key, "sha256"))
@@ -506,7 +442,7 @@ hz_status verify_archive(const char *dir, hz_lang lang, verify_report *report, h
         FIND(report, VERIFY_LIST, ARCHIVE_SUMS, HZ_M_ARCHIVE_V_UNREADABLE, ARCHIVE_SUMS, "");
     } else {
         v->sums.present = true;
-        if (!parse_sums(text, &v->sums, report))
+        if (archive_sums_parse(text, &v->sums, sums_problem, report) != HZ_OK)
             v->oom = true;
         if (v->sums.count == 0)
             FIND(report, VERIFY_LIST, ARCHIVE_SUMS, HZ_M_ARCHIVE_V_SUMS_EMPTY);
@@ -522,7 +458,7 @@ hz_status verify_archive(const char *dir, hz_lang lang, verify_report *report, h
             v->have_manifest = true;
         else
             v->oom = true;
-    } else if (!v->sums.present || !sums_find(&v->sums, ARCHIVE_MANIFEST)) {
+    } else if (!v->sums.present || !archive_sums_find(&v->sums, ARCHIVE_MANIFEST)) {
         /* when listed, step_files has reported it missing already */
         FIND(report, VERIFY_MISSING, ARCHIVE_MANIFEST, HZ_M_ARCHIVE_V_MISSING, ARCHIVE_MANIFEST);
     }
@@ -533,7 +469,7 @@ hz_status verify_archive(const char *dir, hz_lang lang, verify_report *report, h
     }
 
     archive_ini_free(&v->manifest);
-    sums_free(&v->sums);
+    archive_sums_free(&v->sums);
     tree_free(&v->files);
     if (v->oom) {
         verify_report_free(report);

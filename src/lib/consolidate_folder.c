@@ -1,0 +1,184 @@
+/* consolidate_folder.c - the folder run: listing, worker threads reading
+ * and checking every return, receipts, then consolidate_build and
+ * analysis_run; see consolidate_folder.h. */
+#include "consolidate_folder.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "analysis.h"
+#include "check.h"
+#include "fsutil.h"
+
+/* ------------------------------------------------------- reading files */
+
+typedef struct work_queue {
+    const hz_config *config;
+    hz_check_options check_opt;
+    hz_cons_file *files;
+    size_t count;
+    size_t next;
+    size_t done;
+    size_t examined;               /* files to examine (for progress) */
+    hz_status status;              /* first failure of the program itself */
+    hz_error err;
+    pthread_mutex_t lock;
+    hz_progress_fn progress;
+    void *progress_user;
+} work_queue;
+
+static void *worker_main(void *arg)
+{
+    work_queue *q = arg;
+    for (;;) {
+        pthread_mutex_lock(&q->lock);
+        while (q->next < q->count && q->files[q->next].status == HZ_FILE_IGNORED)
+            q->next++;
+        if (q->next >= q->count || q->status != HZ_OK) {
+            pthread_mutex_unlock(&q->lock);
+            return NULL;
+        }
+        hz_cons_file *f = &q->files[q->next++];
+        pthread_mutex_unlock(&q->lock);
+
+        hz_error err = {0};
+        hz_status s = check_file(q->config, f->path, &q->check_opt, f->check, &err);
+
+        pthread_mutex_lock(&q->lock);
+        if (s != HZ_OK && q->status == HZ_OK) {
+            q->status = s;
+            q->err = err;
+        }
+        q->done++;
+        if (q->progress)
+            q->progress(q->progress_user, q->done, q->examined, f->name);
+        pthread_mutex_unlock(&q->lock);
+    }
+}
+
+static hz_status examine_files(const hz_config *config, const hz_round *round,
+                               hz_cons_file *files, size_t count,
+                               const hz_consolidate_options *opt, hz_error *err)
+{
+    work_queue q = {
+        .config = config, .check_opt = {.round = round}, .files = files, .count = count,
+        .status = HZ_OK,
+        .progress = opt ? opt->progress : NULL,
+        .progress_user = opt ? opt->progress_user : NULL,
+    };
+    for (size_t i = 0; i < count; i++)
+        if (files[i].status != HZ_FILE_IGNORED)
+            q.examined++;
+    if (q.examined == 0)
+        return HZ_OK;
+    pthread_mutex_init(&q.lock, NULL);
+    int threads = opt && opt->threads > 0 ? opt->threads : 2;
+    if ((size_t)threads > q.examined)
+        threads = (int)q.examined;
+    if (threads > 16)
+        threads = 16;
+    pthread_t tid[16];
+    int started = 0;
+    for (int t = 1; t < threads; t++) {
+        if (pthread_create(&tid[started], NULL, worker_main, &q) != 0)
+            break; /* fewer workers is still correct */
+        started++;
+    }
+    worker_main(&q);
+    for (int t = 0; t < started; t++)
+        pthread_join(tid[t], NULL);
+    pthread_mutex_destroy(&q.lock);
+    if (q.status != HZ_OK) {
+        if (err)
+            *err = q.err;
+        return q.status;
+    }
+    return HZ_OK;
+}
+
+hz_status consolidate_folder(const hz_config *config, const hz_round *round,
+                             const char *folder, const hz_consolidate_options *opt,
+                             hz_consolidation **out, hz_error *err)
+{
+    *out = NULL;
+    if (!config || !round || !folder)
+        return hz_error_set(err, HZ_ERR_USAGE, HZ_M_INTERNAL, "consolidate_folder", NULL);
+    if (!fs_is_dir(folder))
+        return hz_error_set(err, HZ_ERR_IO, HZ_M_CONSOLIDATE_NOT_A_FOLDER, folder, NULL);
+    fs_listing list;
+    hz_status s = fs_list_dir(folder, &list, err);
+    if (s != HZ_OK)
+        return s;
+    hz_cons_file *files = calloc(list.count ? list.count : 1, sizeof *files);
+    if (!files) {
+        fs_listing_free(&list);
+        return hz_error_set(err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL);
+    }
+    size_t count = 0;
+    bool have_receipts = false;
+    char *receipts_path = NULL;
+    for (size_t i = 0; i < list.count && s == HZ_OK; i++) {
+        const fs_entry *e = &list.items[i];
+        hz_cons_file *f = &files[count++];
+        f->unit = HZ_NONE_INDEX;
+        f->name = strdup(e->name);
+        f->path = fs_path_join(folder, e->name);
+        if (!f->name || !f->path) {
+            s = hz_error_set(err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL);
+            break;
+        }
+        hz_msg_id why = consolidate_classify_name(e->name, e->kind == FS_DIR,
+                                                  e->kind == FS_FILE);
+        if (why != HZ_M_NONE) {
+            f->status = HZ_FILE_IGNORED;
+            f->reason = why;
+            if (why == HZ_M_CONSOLIDATE_IGNORED_RECEIPTS && !have_receipts) {
+                have_receipts = true;
+                receipts_path = f->path;
+            }
+            continue;
+        }
+        f->status = HZ_FILE_REJECTED; /* until examined */
+        f->check = calloc(1, sizeof *f->check);
+        if (!f->check)
+            s = hz_error_set(err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL);
+    }
+    fs_listing_free(&list);
+    hz_receipts receipts = {0};
+    if (s == HZ_OK && have_receipts)
+        s = consolidate_read_receipts(receipts_path, &receipts, err);
+    if (s == HZ_OK)
+        s = examine_files(config, round, files, count, opt, err);
+    if (s != HZ_OK) {
+        for (size_t i = 0; i < count; i++)
+            consolidate_file_free(&files[i]);
+        free(files);
+        consolidate_receipts_free(&receipts);
+        return s;
+    }
+    s = consolidate_build(config, round, folder, files, count, &receipts, out, err);
+    if (s != HZ_OK)
+        return s;
+
+    const char *stage_folder = opt && opt->stage_folder ? opt->stage_folder
+                               : config->stage_folder && config->stage_folder[0]
+                                   ? config->stage_folder : NULL;
+    const hz_round *stage_round = config_find_round(config, "stage");
+    if (stage_folder && stage_round && stage_round != round) {
+        hz_consolidate_options sopt = {.threads = opt ? opt->threads : 0};
+        s = consolidate_folder(config, stage_round, stage_folder, &sopt, &(*out)->stage, err);
+        if (s != HZ_OK) {
+            consolidation_free(*out);
+            *out = NULL;
+            return s;
+        }
+    }
+    hz_analysis_options aopt = {.previous_dir = opt ? opt->previous_dir : NULL};
+    s = analysis_run(*out, &aopt, err);
+    if (s != HZ_OK) {
+        consolidation_free(*out);
+        *out = NULL;
+    }
+    return s;
+}
