@@ -36,9 +36,10 @@ static int read_pem(hz_cli *cli, const char *path, char **out)
 {
     size_t len = 0;
     hz_error err = {0};
-    if (fs_read_file(path, out, &len, &err) != HZ_OK) {
+    hz_status s = fs_read_file(path, out, &len, &err);
+    if (s != HZ_OK) {
         cli_report_error(cli, &err);
-        return HZ_EXIT_IO;
+        return cli_exit_code(s);
     }
     return HZ_EXIT_OK;
 }
@@ -123,10 +124,11 @@ int cmd_serve(hz_cli *cli, int argc, char **argv)
     }
     portal_options opt = {
         .data_dir = data_dir, .listen_host = host, .port = port, .threads = threads,
-        .rate_per_minute = rate, .template_dir = report_outputs_template_dir(), .web_dir = web,
+        .rate_per_minute = rate, .template_dir = cli->paths.template_dir, .web_dir = web,
     };
     hz_error err = {0};
-    if (report_outputs_as_of(as_of_text, round, cli->lang, &opt.as_of, &err) != HZ_OK) {
+    if (report_outputs_as_of(as_of_text, cli->source_date_epoch, round, cli->lang, &opt.as_of,
+                             &err) != HZ_OK) {
         config_free(config);
         return cli_usage_error(cli, err.msg, err.nargs > 0 ? err.args[0] : NULL,
                                err.nargs > 1 ? err.args[1] : NULL,
@@ -170,7 +172,7 @@ int cmd_serve(hz_cli *cli, int argc, char **argv)
         free(cert_pem);
         free(key_pem);
         config_free(config);
-        return s == HZ_ERR_USAGE ? HZ_EXIT_USAGE : HZ_EXIT_IO;
+        return cli_exit_code(s);
     }
     char where[400];
     bool v6 = strchr(host, ':') != NULL;

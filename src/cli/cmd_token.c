@@ -60,16 +60,17 @@ int cmd_token(hz_cli *cli, int argc, char **argv)
             return cli_usage_error(cli, HZ_M_PORTAL_TOKEN_UNKNOWN_UNIT, unit, NULL);
     }
     hz_error err = {0};
-    if (fs_mkdir_p(data_dir, &err) != HZ_OK) {
+    hz_status s = fs_mkdir_p(data_dir, &err);
+    if (s != HZ_OK) {
         cli_report_error(cli, &err);
-        return HZ_EXIT_IO;
+        return cli_exit_code(s);
     }
     char path[4200];
     snprintf(path, sizeof path, "%s/tokens.ini", data_dir);
     portal_tokens tokens;
-    if (portal_tokens_load(path, &tokens, &err) != HZ_OK) {
+    if ((s = portal_tokens_load(path, &tokens, &err)) != HZ_OK) {
         cli_report_error(cli, &err);
-        return HZ_EXIT_IO;
+        return cli_exit_code(s);
     }
     int rc = HZ_EXIT_OK;
     if (list) {
@@ -80,19 +81,19 @@ int cmd_token(hz_cli *cli, int argc, char **argv)
     } else if (revoke) {
         if (!portal_tokens_remove(&tokens, revoke)) {
             rc = cli_usage_error(cli, HZ_M_PORTAL_TOKEN_UNKNOWN_ID, revoke, NULL);
-        } else if (portal_tokens_save(path, &tokens, &err) != HZ_OK) {
+        } else if ((s = portal_tokens_save(path, &tokens, &err)) != HZ_OK) {
             cli_report_error(cli, &err);
-            rc = HZ_EXIT_IO;
+            rc = cli_exit_code(s);
         } else {
             cli_say(cli, HZ_M_PORTAL_TOKEN_REVOKED, revoke, NULL);
         }
     } else {
         char text[PORTAL_TOKEN_HEX + 1], id[PORTAL_TOKEN_ID + 1];
         const char *role = city ? PORTAL_ROLE_CITY : unit;
-        if (portal_tokens_add(&tokens, role, text, id, &err) != HZ_OK ||
-            portal_tokens_save(path, &tokens, &err) != HZ_OK) {
+        if ((s = portal_tokens_add(&tokens, role, text, id, &err)) != HZ_OK ||
+            (s = portal_tokens_save(path, &tokens, &err)) != HZ_OK) {
             cli_report_error(cli, &err);
-            rc = HZ_EXIT_IO;
+            rc = cli_exit_code(s);
         } else {
             /* the explanation goes to stderr, the token alone to stdout,
              * so `TOKEN=$(huizong token ...)` takes just the token */

@@ -16,6 +16,7 @@
 #include <unistd.h>
 #include "check.h"
 #include "consolidate.h"
+#include "consolidate_folder.h"
 #include "display_format.h"
 #include "fsutil.h"
 #include "hz_text.h"
