@@ -19,6 +19,7 @@
 #include "display_format.h"
 #include "fsutil.h"
 #include "hash.h"
+#include "hz_text.h"
 #include "report_outputs.h"
 
 /* Archive texts are always Chinese: the record must not depend on the
@@ -32,31 +33,17 @@ static const char *const config_files[] = {
 
 /* ------------------------------------------------------------ strbuf */
 
+/* hz_buf with a sticky failure flag: a manifest or table is composed with
+ * many appends and checked for out-of-memory once at the end. */
 typedef struct strbuf {
-    char *data;
-    size_t len, cap;
+    hz_buf buf;
     bool failed;
 } strbuf;
 
 static void sb_addn(strbuf *sb, const char *s, size_t n)
 {
-    if (sb->failed)
-        return;
-    if (sb->len + n + 1 > sb->cap) {
-        size_t cap = sb->cap ? sb->cap : 1024;
-        while (cap < sb->len + n + 1)
-            cap *= 2;
-        char *d = realloc(sb->data, cap);
-        if (!d) {
-            sb->failed = true;
-            return;
-        }
-        sb->data = d;
-        sb->cap = cap;
-    }
-    memcpy(sb->data + sb->len, s, n);
-    sb->len += n;
-    sb->data[sb->len] = '\0';
+    if (!sb->failed && !hz_buf_append(&sb->buf, s, n))
+        sb->failed = true;
 }
 
 static void sb_add(strbuf *sb, const char *s)
@@ -67,29 +54,13 @@ static void sb_add(strbuf *sb, const char *s)
 static void sb_printf(strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void sb_printf(strbuf *sb, const char *fmt, ...)
 {
-    char buf[4096];
+    if (sb->failed)
+        return;
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    if (n < 0) {
+    if (!hz_buf_vprintf(&sb->buf, fmt, ap))
         sb->failed = true;
-        return;
-    }
-    if ((size_t)n < sizeof buf) {
-        sb_addn(sb, buf, (size_t)n);
-        return;
-    }
-    char *big = malloc((size_t)n + 1);
-    if (!big) {
-        sb->failed = true;
-        return;
-    }
-    va_start(ap, fmt);
-    vsnprintf(big, (size_t)n + 1, fmt, ap);
     va_end(ap);
-    sb_addn(sb, big, (size_t)n);
-    free(big);
 }
 
 /* key = "value" with characters an INI line cannot hold replaced. */
@@ -169,10 +140,10 @@ char *archive_figures_text(const hz_consolidation *cons)
         figures_add_cases(&sb, &cons->stage->total);
     }
     if (sb.failed) {
-        free(sb.data);
+        free(sb.buf.data);
         return NULL;
     }
-    return sb.data;
+    return sb.buf.data;
 }
 
 /* ------------------------------------------------------------ the builder */
@@ -444,8 +415,8 @@ static hz_status arc_receipts(arc *a, hz_error *err)
     if (a->cons->stage)
         receipts_rows(a, a->cons->stage, &sb);
     hz_status s = sb.failed ? hz_error_set(err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL)
-                            : arc_write(a, "receipts.csv", sb.data, sb.len, err);
-    free(sb.data);
+                            : arc_write(a, "receipts.csv", sb.buf.data, sb.buf.len, err);
+    free(sb.buf.data);
     return s;
 }
 
@@ -575,8 +546,8 @@ static hz_status arc_manifest(arc *a, hz_error *err)
     }
     (void)n;
     s = sb.failed ? hz_error_set(err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL)
-                  : arc_write(a, ARCHIVE_MANIFEST, sb.data, sb.len, err);
-    free(sb.data);
+                  : arc_write(a, ARCHIVE_MANIFEST, sb.buf.data, sb.buf.len, err);
+    free(sb.buf.data);
     return s;
 }
 
@@ -604,8 +575,8 @@ static hz_status arc_sums(arc *a, size_t *count, hz_error *err)
     rel_list_free(&files);
     if (s == HZ_OK)
         s = sb.failed ? hz_error_set(err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL)
-                      : arc_write(a, ARCHIVE_SUMS, sb.data, sb.len, err);
-    free(sb.data);
+                      : arc_write(a, ARCHIVE_SUMS, sb.buf.data, sb.buf.len, err);
+    free(sb.buf.data);
     return s;
 }
 

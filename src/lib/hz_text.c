@@ -40,19 +40,27 @@ bool hz_buf_puts(hz_buf *buf, const char *text)
     return hz_buf_append(buf, text, strlen(text));
 }
 
+bool hz_buf_vprintf(hz_buf *buf, const char *fmt, va_list ap)
+{
+    va_list again;
+    va_copy(again, ap);
+    int need = vsnprintf(NULL, 0, fmt, ap);
+    bool ok = need >= 0 && hz_buf_reserve(buf, (size_t)need);
+    if (ok) {
+        vsnprintf(buf->data + buf->len, (size_t)need + 1, fmt, again);
+        buf->len += (size_t)need;
+    }
+    va_end(again);
+    return ok;
+}
+
 bool hz_buf_printf(hz_buf *buf, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    int need = vsnprintf(NULL, 0, fmt, ap);
+    bool ok = hz_buf_vprintf(buf, fmt, ap);
     va_end(ap);
-    if (need < 0 || !hz_buf_reserve(buf, (size_t)need))
-        return false;
-    va_start(ap, fmt);
-    vsnprintf(buf->data + buf->len, (size_t)need + 1, fmt, ap);
-    va_end(ap);
-    buf->len += (size_t)need;
-    return true;
+    return ok;
 }
 
 void hz_buf_free(hz_buf *buf)

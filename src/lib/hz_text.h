@@ -4,6 +4,7 @@
 #ifndef HZ_TEXT_H
 #define HZ_TEXT_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -19,6 +20,8 @@ bool hz_buf_append(hz_buf *buf, const char *data, size_t len);
 bool hz_buf_puts(hz_buf *buf, const char *text);
 bool hz_buf_printf(hz_buf *buf, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+bool hz_buf_vprintf(hz_buf *buf, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
 void hz_buf_free(hz_buf *buf);
 
 /* true when text[0..len) is valid UTF-8 (no overlongs, no surrogates). */

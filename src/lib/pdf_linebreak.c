@@ -3,48 +3,23 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include "hz_text.h"
 
 uint32_t pdf_utf8_decode(const char *text, size_t len, size_t *pos)
 {
-    const unsigned char *s = (const unsigned char *)text;
     size_t i = *pos;
     if (i >= len)
         return 0;
-    unsigned c = s[i];
-    if (c < 0x80) {
-        *pos = i + 1;
-        return c;
-    }
-    size_t need;
-    uint32_t cp, min;
-    if (c >= 0xC2 && c <= 0xDF) {
-        need = 1; cp = c & 0x1F; min = 0x80;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        need = 2; cp = c & 0x0F; min = 0x800;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        need = 3; cp = c & 0x07; min = 0x10000;
-    } else {
+    /* one decoder for the program (hz_text); a bad byte is U+FFFD and
+     * the scan goes on with the next byte */
+    const char *p = text + i;
+    int32_t cp = hz_utf8_next(&p, text + len);
+    if (cp < 0) {
         *pos = i + 1;
         return 0xFFFD;
     }
-    if (len - i <= need) {
-        *pos = i + 1;
-        return 0xFFFD;
-    }
-    for (size_t k = 1; k <= need; k++) {
-        unsigned b = s[i + k];
-        if ((b & 0xC0) != 0x80) {
-            *pos = i + 1;
-            return 0xFFFD;
-        }
-        cp = (cp << 6) | (b & 0x3F);
-    }
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-        *pos = i + 1;
-        return 0xFFFD;
-    }
-    *pos = i + need + 1;
-    return cp;
+    *pos = (size_t)(p - text);
+    return (uint32_t)cp;
 }
 
 bool pdf_linebreak_is_wide(uint32_t cp)
