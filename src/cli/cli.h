@@ -84,7 +84,9 @@ int cli_scan_lang(hz_cli *cli, int argc, char **argv);
 /* Test switches (never needed in normal use), from the environment:
  * HUIZONG_FAIL_AFTER=N stops a run with an error after N output files were
  * written, HUIZONG_KILL_AFTER=N kills the process there (SIGKILL), and
- * HUIZONG_INTERRUPT_AFTER=N sends it SIGTERM there. */
+ * HUIZONG_INTERRUPT_AFTER=N sends it SIGTERM there. `huizong serve` reads one
+ * more, HUIZONG_NOW="YYYY-MM-DD HH:MM[:SS]" (campaign time): every receipt at
+ * that time, for the on-time and late cases of its tests. */
 typedef enum cli_fault {
     CLI_FAULT_NONE, CLI_FAULT_FAIL, CLI_FAULT_KILL, CLI_FAULT_INTERRUPT
 } cli_fault;
@@ -132,8 +134,10 @@ int cmd_check(hz_cli *cli, int argc, char **argv);
 int cmd_consolidate(hz_cli *cli, int argc, char **argv);
 int cmd_keygen(hz_cli *cli, int argc, char **argv);
 int cmd_render(hz_cli *cli, int argc, char **argv);
+int cmd_serve(hz_cli *cli, int argc, char **argv);
 int cmd_synth(hz_cli *cli, int argc, char **argv);
 int cmd_template(hz_cli *cli, int argc, char **argv);
+int cmd_token(hz_cli *cli, int argc, char **argv);
 int cmd_verify(hz_cli *cli, int argc, char **argv);
 
 #endif

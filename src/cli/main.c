@@ -17,8 +17,10 @@ static const hz_command commands[] = {
     {"help", cmd_help, HZ_M_CLI_SUMMARY_HELP, HZ_M_CLI_USAGE_HELP},
     {"keygen", cmd_keygen, HZ_M_KEYGEN_SUMMARY, HZ_M_KEYGEN_USAGE},
     {"render", cmd_render, HZ_M_CLI_SUMMARY_RENDER, HZ_M_CLI_USAGE_RENDER},
+    {"serve", cmd_serve, HZ_M_PORTAL_SERVE_SUMMARY, HZ_M_PORTAL_SERVE_USAGE},
     {"synth", cmd_synth, HZ_M_FILLIN_SUMMARY_SYNTH, HZ_M_FILLIN_USAGE_SYNTH},
     {"template", cmd_template, HZ_M_FILLIN_SUMMARY_TEMPLATE, HZ_M_FILLIN_USAGE_TEMPLATE},
+    {"token", cmd_token, HZ_M_PORTAL_TOKEN_SUMMARY, HZ_M_PORTAL_TOKEN_USAGE},
     {"verify", cmd_verify, HZ_M_ARCHIVE_VERIFY_SUMMARY, HZ_M_ARCHIVE_VERIFY_USAGE},
 };
 static const size_t command_count = sizeof commands / sizeof commands[0];

@@ -13,7 +13,10 @@
  * campaign.ini
  *   [campaign]  name, authority, section (科室), contact, phone, year,
  *               start, end (YYYY-MM-DD), template_version (integer >= 1),
- *               stage_folder (optional, for annual continuity)
+ *               stage_folder (optional, for annual continuity),
+ *               utc_offset_minutes (the campaign's time zone, minutes east
+ *               of UTC; default 480 = UTC+08:00; receipt times of huizong
+ *               serve are written in it)
  *   [phase.ID]  name, first, last           (one per phase, in order)
  *   [round.ID]  name (阶段小结/年度总结), period_start, period_end, deadline,
  *               move_to_workday (yes/no)    (ID is stage or annual)
@@ -28,8 +31,8 @@
  *               report_narrative.h)
  *   [limits]    max_entry_bytes, max_total_bytes, max_ratio, max_entries,
  *               max_cell_chars, max_rows, max_cols, max_shared_strings,
- *               max_xml_depth, max_text_bytes, max_issues_per_rule (all
- *               optional, defaults below)
+ *               max_xml_depth, max_text_bytes, max_issues_per_rule,
+ *               max_upload_bytes (all optional, defaults below)
  *   [measures]  一, 二, 三, 四, 五, 工作要求 = the heading of each measure in
  *               the report (optional; default: the 2022 notice's wording);
  *               N.channels, N.commodities = lists.ini channels / commodities
@@ -146,6 +149,8 @@ typedef struct hz_limits {
     uint32_t max_xml_depth;       /* default 64 */
     uint64_t max_text_bytes;      /* default 64 MiB: text kept from one file */
     uint32_t max_issues_per_rule; /* default 100: per rule and file, then one summary */
+    uint64_t max_upload_bytes;    /* default 20 MiB: a larger upload to
+                                     huizong serve is answered 413 */
 } hz_limits;
 
 typedef struct hz_report_settings {
@@ -186,6 +191,7 @@ typedef struct hz_config {
     hz_list measure_commodities[6];/* [measures] N.commodities: 商品类别 likewise */
     char *topic;                   /* the campaign as the notice quotes it
                                       (打击侵犯知识产权犯罪专项治理); name when unset */
+    int utc_offset_minutes;        /* time zone of receipt times */
 
     hz_phase *phases;       size_t phase_count;
     hz_round *rounds;       size_t round_count;

@@ -781,7 +781,8 @@ static void load_campaign_section(loader *L, dictionary *d)
 {
     static const char *const keys[] = {
         "name", "authority", "section", "contact", "phone", "year", "start", "end",
-        "template_version", "stage_folder", "notice", "basis", "topic", NULL
+        "template_version", "stage_folder", "notice", "basis", "topic",
+        "utc_offset_minutes", NULL
     };
     hz_config *c = L->cfg;
     const char *sec = "campaign";
@@ -804,6 +805,9 @@ static void load_campaign_section(loader *L, dictionary *d)
     get_integer(L, d, sec, "template_version", true, 1, 1000000, 1, &version);
     c->year = (int)year;
     c->template_version = (int)version;
+    long long offset = 480;
+    get_integer(L, d, sec, "utc_offset_minutes", false, -720, 840, 480, &offset);
+    c->utc_offset_minutes = (int)offset;
     get_date(L, d, sec, "start", &c->start);
     get_date(L, d, sec, "end", &c->end);
     check_order(L, sec, "start", c->start, "end", c->end);
@@ -990,7 +994,7 @@ static void load_limits(loader *L, dictionary *d)
     static const char *const keys[] = {
         "max_entry_bytes", "max_total_bytes", "max_ratio", "max_entries", "max_cell_chars",
         "max_rows", "max_cols", "max_shared_strings", "max_xml_depth", "max_text_bytes",
-        "max_issues_per_rule", NULL
+        "max_issues_per_rule", "max_upload_bytes", NULL
     };
     hz_limits *lim = &L->cfg->limits;
     const char *sec = "limits";
@@ -1020,6 +1024,8 @@ static void load_limits(loader *L, dictionary *d)
     lim->max_text_bytes = (uint64_t)v;
     get_integer(L, d, sec, "max_issues_per_rule", false, 1, u32, 100, &v);
     lim->max_issues_per_rule = (uint32_t)v;
+    get_integer(L, d, sec, "max_upload_bytes", false, 1, INT64_MAX, 20LL << 20, &v);
+    lim->max_upload_bytes = (uint64_t)v;
 }
 
 static void load_outliers_assessment(loader *L, dictionary *d)
