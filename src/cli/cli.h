@@ -89,6 +89,7 @@ int cmd_archive(hz_cli *cli, int argc, char **argv);
 int cmd_check(hz_cli *cli, int argc, char **argv);
 int cmd_consolidate(hz_cli *cli, int argc, char **argv);
 int cmd_render(hz_cli *cli, int argc, char **argv);
+int cmd_snapshot(hz_cli *cli, int argc, char **argv);
 int cmd_synth(hz_cli *cli, int argc, char **argv);
 int cmd_template(hz_cli *cli, int argc, char **argv);
 int cmd_verify(hz_cli *cli, int argc, char **argv);

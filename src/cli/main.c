@@ -15,6 +15,7 @@ static const hz_command commands[] = {
     {"consolidate", cmd_consolidate, HZ_M_CONSOLIDATE_SUMMARY, HZ_M_CONSOLIDATE_USAGE},
     {"help", cmd_help, HZ_M_CLI_SUMMARY_HELP, HZ_M_CLI_USAGE_HELP},
     {"render", cmd_render, HZ_M_CLI_SUMMARY_RENDER, HZ_M_CLI_USAGE_RENDER},
+    {"snapshot", cmd_snapshot, HZ_M_CLI_SUMMARY_SNAPSHOT, HZ_M_CLI_USAGE_SNAPSHOT},
     {"synth", cmd_synth, HZ_M_FILLIN_SUMMARY_SYNTH, HZ_M_FILLIN_USAGE_SYNTH},
     {"template", cmd_template, HZ_M_FILLIN_SUMMARY_TEMPLATE, HZ_M_FILLIN_USAGE_TEMPLATE},
     {"verify", cmd_verify, HZ_M_ARCHIVE_VERIFY_SUMMARY, HZ_M_ARCHIVE_VERIFY_USAGE},

@@ -201,6 +201,8 @@ const hz_round *config_find_round_by_word(const hz_config *config, const char *t
 /* Phase containing date, or NULL. */
 const hz_phase *config_phase_of(const hz_config *config, hz_date date);
 bool config_list_contains(const hz_list *list, const char *item);
+/* Frees the items of list and empties it. */
+void config_list_free(hz_list *list);
 
 /* The deadline of round, moved to the next working day when the round says
  * so and the deadline falls on a holiday or a weekend not in workdays. */
