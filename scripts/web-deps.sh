@@ -13,7 +13,7 @@
 #
 # Cache: BUILD_DIR/web-deps/src/ keeps the unpacked sources, and
 # BUILD_DIR/web-deps/<key>/ the installed libraries, where <key> hashes the
-# emcc version and the pinned versions below: a second run finds every
+# emcc version, the pinned versions and the recipe number below: a second run finds every
 # library's stamp and returns at once.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -23,6 +23,8 @@ build=$(cd "$build" && pwd)
 
 # source package=version, in build order (libzip needs zlib)
 pins=(zlib=1:1.2.13.dfsg-1 expat=2.5.0-1+deb12u2 json-c=0.16-2 nettle=3.8.1-2 libzip=1.7.3-1)
+# raise when a build_* recipe below changes, so the cache is rebuilt
+recipe=1
 
 export NODE_PATH=/usr/share/nodejs    # emcc's own node scripts (Node 20)
 export NODE_OPTIONS=--no-experimental-fetch
@@ -33,7 +35,7 @@ for tool in emcc emcmake emconfigure emmake emar apt-get dpkg-source cmake make;
   }
 done
 emcc_version=$(emcc --version | head -n 1)
-key=$( (echo "$emcc_version"; printf '%s\n' "${pins[@]}"; sha256sum "$0") | sha256sum | cut -c1-12)
+key=$( (echo "$emcc_version"; printf '%s\n' "${pins[@]}"; echo "recipe $recipe") | sha256sum | cut -c1-12)
 root=$build/web-deps
 prefix=$root/$key
 src=$root/src
@@ -204,7 +206,11 @@ for pin in "${pins[@]}"; do
   [[ -e $prefix/.built-$name ]] && continue
   echo "web-deps: building $pin with emcc" >&2
   start=$SECONDS
-  (build_"$name")
+  if ! (build_"$name") >"$root/$name.log" 2>&1; then
+    tail -n 40 "$root/$name.log" >&2
+    echo "web-deps: building $pin failed (log: $root/$name.log)" >&2
+    exit 1
+  fi
   rm -rf "$root/b-$name"
   touch "$prefix/.built-$name"
   echo "web-deps:   $name in $((SECONDS - start)) s" >&2
