@@ -34,18 +34,24 @@ for tool in emcc emcmake emconfigure emmake emar apt-get dpkg-source cmake make;
     exit 3
   }
 done
-emcc_version=$(emcc --version | head -n 1)
+emcc_version=$(emcc --version | sed -n 1p)
 key=$( (echo "$emcc_version"; printf '%s\n' "${pins[@]}"; echo "recipe $recipe") | sha256sum | cut -c1-12)
 root=$build/web-deps
 prefix=$root/$key
 src=$root/src
 mkdir -p "$prefix" "$src"
 
+# pkg-config files relative to themselves, so the cache stays valid when
+# the checkout moves
+relocatable_pc_files() {
+  sed -i -E 's#/[^ ]*/web-deps/[0-9a-f]{12}#${pcfiledir}/../..#g' "$prefix"/lib/pkgconfig/*.pc
+}
 all_built=true
 for pin in "${pins[@]}"; do
   [[ -e $prefix/.built-${pin%%=*} ]] || all_built=false
 done
 if $all_built; then
+  relocatable_pc_files
   echo "$prefix"
   exit 0
 fi
@@ -215,4 +221,5 @@ for pin in "${pins[@]}"; do
   touch "$prefix/.built-$name"
   echo "web-deps:   $name in $((SECONDS - start)) s" >&2
 done
+relocatable_pc_files
 echo "$prefix"

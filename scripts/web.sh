@@ -57,36 +57,35 @@ fi
 "$build/huizong" snapshot --config "$config" -o "$obj/snapshot.json" >/dev/null
 python3 "$here/src/web/embed.py" snapshot "$obj/snapshot.json" "$obj/snapshot.c"
 
-# 2. The check core: the library sources that read and validate a workbook
-# (no writer library, no iniparser: config_model + config_snapshot stand in
-# for the INI loader), and the CLI's check command.
-core_sources=(cellvalue check config_model config_snapshot fillin_layout fsutil hash hz_amount hz_date
-              hz_msg hz_status hz_text issue rule_expr submission validate xlsx_reader)
-cflags=(-std=c11 -O2 -Wall -Wextra -Wpedantic -D_POSIX_C_SOURCE=200809L
-        -DHZ_VERSION="\"$(sed -nE 's/^project\(huizong VERSION ([0-9.]+).*/\1/p' "$here/CMakeLists.txt")\""
-        -DHZ_SOURCE_DIR="\"/huizong\"" -I"$here/src/lib" -I"$here/src/cli" -I"$here/src/web"
-        -isystem "$prefix/include")
-headers_stamp=$(find "$here/src/lib" "$here/src/cli" "$here/src/web" -name '*.h' -o -name '*.def' |
-                xargs ls -t | head -n 1)
+# 2. The check core: the CMake target huizong_core (HZ_CORE_ONLY=ON, no
+# writer library; without iniparser it leaves the INI loader out and the
+# configuration comes from the snapshot), cross-compiled with emcmake against
+# the libraries of web-deps.sh; then the CLI's check command and src/web.
+core=$out/core
+if [[ ! -e $core/CMakeCache.txt ]]; then
+  emcmake cmake -S "$here" -B "$core" -DHZ_CORE_ONLY=ON -DHZ_WERROR=ON -DHZ_TESTS=OFF \
+    -DCMAKE_BUILD_TYPE=Release -DCMAKE_C_FLAGS_RELEASE=-O2 \
+    -DCMAKE_PREFIX_PATH="$prefix" -DCMAKE_FIND_ROOT_PATH="$prefix" >"$out/core-configure.log" 2>&1 ||
+    { cat "$out/core-configure.log" >&2; exit 1; }
+fi
+cmake --build "$core" --target huizong_core -j 2 -- --no-print-directory >&2
+version=$(sed -nE 's/^project\(huizong VERSION ([0-9.]+).*/\1/p' "$here/CMakeLists.txt")
+cflags=(-std=c11 -O2 -Wall -Wextra -Wpedantic -Werror -D_POSIX_C_SOURCE=200809L
+        -DHZ_VERSION="\"$version\"" -DHZ_SOURCE_DIR="\"/huizong\""
+        -I"$here/src/lib" -I"$here/src/cli" -I"$here/src/web" -isystem "$prefix/include")
+newest_header=$(find "$here/src/lib" "$here/src/cli" "$here/src/web" \( -name '*.h' -o -name '*.def' \) \
+                -printf '%T@ %p\n' | sort -n | tail -n 1 | cut -d' ' -f2-)
 compile() { # compile SOURCE OBJECT, when the object is older than it or a header
   local src=$1 o=$2
-  if [[ ! -e $o || $src -nt $o || $headers_stamp -nt $o ]]; then
+  if [[ ! -e $o || $src -nt $o || $newest_header -nt $o ]]; then
     emcc "${cflags[@]}" -c "$src" -o "$o"
   fi
 }
-objects=() pids=()
+pids=()
 # two compilers at a time (the machine is shared); a failed one fails the build
 throttle() { while (($(jobs -rp | wc -l) >= 2)); do sleep 0.1; done; }
-for name in "${core_sources[@]}"; do
-  src=$here/src/lib/$name.c
-  # until the core target exists (issue 12) the layout tables are cut from fillin.c by hand
-  [[ -e $src ]] || src=$obj/$name.c
-  throttle
-  compile "$src" "$obj/$name.o" & pids+=($!)
-  objects+=("$obj/$name.o")
-done
-for src in src/cli/cli.c src/cli/cmd_check.c src/web/web_config.c src/web/web_cli.c \
-           src/web/web_page.c "$obj/snapshot.c"; do
+for src in src/cli/cli.c src/cli/cli_paths.c src/cli/cmd_check.c src/web/web_config.c \
+           src/web/web_cli.c src/web/web_page.c "$obj/snapshot.c"; do
   [[ $src == /* ]] || src=$here/$src
   throttle
   compile "$src" "$obj/$(basename "$src" .c).o" & pids+=($!)
@@ -94,7 +93,8 @@ done
 for pid in "${pids[@]}"; do
   wait "$pid" || { echo "web.sh: compiling failed" >&2; exit 1; }
 done
-common=("${objects[@]}" "$obj/cli.o" "$obj/cmd_check.o" "$obj/web_config.o" "$obj/snapshot.o"
+common=("$obj/cli.o" "$obj/cli_paths.o" "$obj/cmd_check.o" "$obj/web_config.o" "$obj/snapshot.o"
+        "$core/libhuizong_core.a"
         -L"$prefix/lib" -lzip -lz -lexpat -lnettle -ljson-c
         -O2 -sALLOW_MEMORY_GROWTH=1 -sMAXIMUM_MEMORY=2GB -sABORTING_MALLOC=0)
 

@@ -18,10 +18,24 @@
 
 enum { HZ_EXIT_OK = 0, HZ_EXIT_INVALID = 1, HZ_EXIT_USAGE = 2, HZ_EXIT_IO = 3 };
 
+/* The default data folders (cli_paths_resolve); --config and the template
+ * options override them per command. */
+typedef struct cli_paths {
+    const char *config_dir;    /* the default configuration folder */
+    const char *template_dir;  /* the report templates (stage.md, annual.md, final.md) */
+} cli_paths;
+/* Resolves the default data folders: HUIZONG_CONFIG / HUIZONG_TEMPLATES
+ * when set, else the source tree's config/xuchang-2022 and templates/. */
+void cli_paths_resolve(cli_paths *out);
+/* The message language from the environment (LC_ALL, LC_MESSAGES, LANG). */
+hz_lang cli_lang_from_environment(void);
+
 typedef struct hz_cli {
     const char *prog;      /* "huizong" */
     const char *command;   /* "check" */
     hz_lang lang;
+    cli_paths paths;
+    const char *source_date_epoch; /* SOURCE_DATE_EPOCH, or NULL */
     FILE *out;
     FILE *err;
     int err_is_tty;

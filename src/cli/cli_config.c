@@ -12,7 +12,7 @@
 int cli_load_config(hz_cli *cli, const char *dir, hz_config **out)
 {
     if (!dir)
-        dir = config_default_dir();
+        dir = cli->paths.config_dir;
     hz_config_problems problems = {0};
     hz_status status = config_load(dir, out, &problems);
     if (status == HZ_OK)

@@ -55,6 +55,7 @@ int cmd_archive(hz_cli *cli, int argc, char **argv)
 
     archive_options opt = {
         .folder = argv[optind], .stage_folder = stage_folder, .target = out_dir, .zip = zip,
+        .template_dir = cli->paths.template_dir,
     };
     cli_fault_switch sw;
     int rc = cli_read_fault_switch(cli, &sw);
@@ -75,7 +76,8 @@ int cmd_archive(hz_cli *cli, int argc, char **argv)
         return rc;
     }
     hz_error err = {0};
-    if (report_outputs_as_of(as_of_text, opt.round, cli->lang, &opt.as_of, &err) != HZ_OK) {
+    if (report_outputs_as_of(as_of_text, cli->source_date_epoch, opt.round, cli->lang,
+                             &opt.as_of, &err) != HZ_OK) {
         rc = cli_usage_error(cli, err.msg, err.nargs > 0 ? err.args[0] : NULL,
                              err.nargs > 1 ? err.args[1] : NULL,
                              err.nargs > 2 ? err.args[2] : NULL, NULL);

@@ -11,7 +11,9 @@
 #include "cli.h"
 #include "config.h"
 #include "consolidate.h"
+#include "display_format.h"
 #include "fsutil.h"
+#include "report_context.h"
 #include "report_outputs.h"
 
 enum {
@@ -24,7 +26,8 @@ static int resolve_as_of(hz_cli *cli, const char *as_of_text, const hz_round *ro
                          hz_date *out)
 {
     hz_error err = {0};
-    if (report_outputs_as_of(as_of_text, round, cli->lang, out, &err) == HZ_OK)
+    if (report_outputs_as_of(as_of_text, cli->source_date_epoch, round, cli->lang, out, &err) ==
+        HZ_OK)
         return HZ_EXIT_OK;
     return cli_usage_error(cli, err.msg, err.nargs > 0 ? err.args[0] : NULL,
                            err.nargs > 1 ? err.args[1] : NULL, err.nargs > 2 ? err.args[2] : NULL,
@@ -245,7 +248,7 @@ int cmd_consolidate(hz_cli *cli, int argc, char **argv)
     report_outputs_hooks hooks = {.staged = fault_staged, .may_commit = no_interrupt,
                                   .user = &faults};
     report_outputs_spec spec = {.lang = cli->lang, .as_of = as_of, .final = final,
-                                .hooks = &hooks};
+                                .template_dir = cli->paths.template_dir, .hooks = &hooks};
     report_outputs_paths names = {
         .validation = "validation.json", .context = "context.json",
         .xlsx = pdf_only ? NULL : xlsx_name, .pdf = xlsx_only ? NULL : pdf_name,

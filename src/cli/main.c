@@ -1,6 +1,7 @@
 /* main.c - huizong's entry point: the sorted table of subcommands. */
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include "cli.h"
@@ -43,7 +44,7 @@ static int print_main_usage(hz_cli *cli, FILE *to)
     }
     char text[8192];
     hz_msg_formatv(cli->lang, HZ_M_CLI_USAGE_MAIN, text, sizeof text, list,
-                   config_default_dir(), NULL);
+                   cli->paths.config_dir, NULL);
     fputs(text, to);
     return HZ_EXIT_OK;
 }
@@ -67,6 +68,8 @@ static int cmd_help(hz_cli *cli, int argc, char **argv)
     return print_main_usage(cli, cli->out);
 }
 
+/* Language from LC_ALL / LC_MESSAGES / LANG: English when the first one
+ * set starts with "en", Chinese otherwise (also when unset). */
 int main(int argc, char **argv)
 {
     /* a file-size limit (ulimit -f) must fail a write with EFBIG, reported
@@ -74,11 +77,13 @@ int main(int argc, char **argv)
     signal(SIGXFSZ, SIG_IGN);
     hz_cli cli = {
         .prog = "huizong",
-        .lang = hz_lang_from_env(),
+        .lang = cli_lang_from_environment(),
+        .source_date_epoch = getenv("SOURCE_DATE_EPOCH"),
         .out = stdout,
         .err = stderr,
         .err_is_tty = isatty(STDERR_FILENO),
     };
+    cli_paths_resolve(&cli.paths);
     if (cli_scan_lang(&cli, argc, argv) < 0)
         return cli_usage_error(&cli, HZ_M_CLI_BAD_LANG, NULL);
     if (argc < 2) {

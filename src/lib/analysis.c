@@ -9,6 +9,7 @@
 #include <string.h>
 #include "archive.h"
 #include "consolidate.h"
+#include "display_format.h"
 #include "fsutil.h"
 #include "hash.h"
 #include "xlsx_reader.h"

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zip.h>
+#include "display_format.h"
 #include "fsutil.h"
 #include "hash.h"
 #include "report_outputs.h"

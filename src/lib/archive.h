@@ -54,7 +54,7 @@ typedef struct archive_options {
     const char *target;           /* the new archive folder */
     hz_date as_of;                /* report date */
     bool zip;                     /* also write target.zip */
-    const char *template_dir;     /* NULL: report_outputs_template_dir() */
+    const char *template_dir;     /* folder of the report templates */
     /* Test switch: fail after this many files have been written into the
      * staging folder (< 0: never). With fail_signal the process sends itself
      * that signal there instead (SIGKILL as a crash would; SIGTERM as an

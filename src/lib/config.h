@@ -190,6 +190,8 @@ typedef struct hz_config_problems {
  * caller frees it with config_problems_free). */
 hz_status config_load(const char *dir, hz_config **out, hz_config_problems *problems);
 void config_free(hz_config *config);
+/* Frees the items of list and empties it (the list itself is not freed). */
+void config_list_free(hz_list *list);
 void config_problems_free(hz_config_problems *problems);
 
 /* Lookups; NULL when absent. */
@@ -201,16 +203,10 @@ const hz_round *config_find_round_by_word(const hz_config *config, const char *t
 /* Phase containing date, or NULL. */
 const hz_phase *config_phase_of(const hz_config *config, hz_date date);
 bool config_list_contains(const hz_list *list, const char *item);
-/* Frees the items of list and empties it. */
-void config_list_free(hz_list *list);
 
 /* The deadline of round, moved to the next working day when the round says
  * so and the deadline falls on a holiday or a weekend not in workdays. */
 hz_date config_effective_deadline(const hz_config *config, const hz_round *round);
 bool config_is_workday(const hz_config *config, hz_date date);
-
-/* The folder of the default configuration (the installed or source-tree
- * config/xuchang-2022); from HUIZONG_CONFIG when set. */
-const char *config_default_dir(void);
 
 #endif

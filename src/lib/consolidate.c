@@ -1,5 +1,6 @@
 /* consolidate.c - folder scan, accounting, receipts and figures; see
- * consolidate.h. The JSON context lives in consolidate_json.c. */
+ * consolidate.h. The report context lives in report_context.c, the display
+ * texts in display_format.c. */
 #include "consolidate.h"
 
 #include <ctype.h>
@@ -37,61 +38,6 @@ hz_msg_id consolidate_classify_name(const char *name, bool is_dir, bool is_regul
     if (!ends_with_ci(name, ".xlsx") || strlen(name) == 5)
         return HZ_M_CONSOLIDATE_IGNORED_NOT_XLSX;
     return HZ_M_NONE;
-}
-
-const char *consolidate_file_status_name(hz_file_status status)
-{
-    switch (status) {
-    case HZ_FILE_ACCEPTED: return "accepted";
-    case HZ_FILE_SUPERSEDED: return "superseded";
-    case HZ_FILE_REJECTED: return "rejected";
-    case HZ_FILE_IGNORED: return "ignored";
-    }
-    return "unknown";
-}
-
-const char *consolidate_file_status_text(hz_file_status status, hz_lang lang)
-{
-    switch (status) {
-    case HZ_FILE_ACCEPTED: return hz_msg_text(lang, HZ_M_CONSOLIDATE_FILE_ACCEPTED);
-    case HZ_FILE_SUPERSEDED: return hz_msg_text(lang, HZ_M_CONSOLIDATE_FILE_SUPERSEDED);
-    case HZ_FILE_REJECTED: return hz_msg_text(lang, HZ_M_CONSOLIDATE_FILE_REJECTED);
-    case HZ_FILE_IGNORED: return hz_msg_text(lang, HZ_M_CONSOLIDATE_FILE_IGNORED);
-    }
-    return "";
-}
-
-const char *consolidate_format_rate(size_t num, size_t den, char *buf, size_t size)
-{
-    if (den == 0) {
-        snprintf(buf, size, "%s", "—");
-        return buf;
-    }
-    /* tenths of a percent, rounded half up, in integers: no float drift */
-    unsigned long long tenths = ((unsigned long long)num * 2000ULL + den) / (2ULL * den);
-    snprintf(buf, size, "%llu.%llu%%", tenths / 10, tenths % 10);
-    return buf;
-}
-
-const char *consolidate_unit_status_text(const hz_cons_unit *unit, hz_lang lang, char *buf,
-                                         size_t size)
-{
-    char days[32];
-    switch (unit->receipt) {
-    case HZ_RECEIPT_ON_TIME:
-        snprintf(buf, size, "%s", hz_msg_text(lang, HZ_M_CONSOLIDATE_STATUS_ON_TIME));
-        break;
-    case HZ_RECEIPT_LATE:
-        snprintf(days, sizeof days, "%d", unit->days_late);
-        hz_msg_formatv(lang, HZ_M_CONSOLIDATE_STATUS_LATE, buf, size, days, NULL);
-        break;
-    case HZ_RECEIPT_MISSING:
-        snprintf(buf, size, "%s",
-                 hz_msg_text(lang, unit->files_seen ? HZ_M_CONSOLIDATE_STATUS_REJECTED
-                                                    : HZ_M_CONSOLIDATE_STATUS_MISSING));
-        break;
-    }
-    return buf;
 }
 
 /* ------------------------------------------------------------- receipts */

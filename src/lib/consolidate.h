@@ -52,8 +52,6 @@
 #include "hz_date.h"
 #include "issue.h"
 
-struct json_object;
-
 #define HZ_NONE_INDEX SIZE_MAX
 
 typedef enum hz_file_status {
@@ -205,46 +203,5 @@ void consolidate_receipts_free(hz_receipts *receipts);
 /* Why a folder entry is not a submission (HZ_M_NONE when it is a *.xlsx
  * candidate). is_dir / is_regular describe the entry. */
 hz_msg_id consolidate_classify_name(const char *name, bool is_dir, bool is_regular);
-
-/* Percent with one decimal, exactly rounded ("85.7%"); "—" when den == 0. */
-const char *consolidate_format_rate(size_t num, size_t den, char *buf, size_t size);
-
-/* Short status text of a unit ("按时报送", "迟报2天", "未报送") in lang. */
-const char *consolidate_unit_status_text(const hz_cons_unit *unit, hz_lang lang, char *buf,
-                                         size_t size);
-/* Receipt time "2022-11-23 16:20" (or the date alone); "" when unknown. */
-const char *consolidate_format_receipt(const hz_cons_unit *unit, char *buf, size_t size);
-/* "2022年6月20日至2022年7月10日" for config phase index (the last index,
- * phase_count, is the 'outside every phase' bucket: ""). */
-const char *consolidate_phase_period(const hz_config *config, size_t phase, hz_lang lang,
-                                     char *buf, size_t size);
-/* Display name of a measure numeral (一..五, 工作要求). */
-const char *consolidate_measure_name(const char *numeral, hz_lang lang);
-/* Indicator value as text: counts plainly, amounts with decimals; "" when
- * missing. */
-const char *consolidate_format_value(const hz_indicator *ind, hz_amount value, bool present,
-                                     int decimals, char *buf, size_t size);
-
-/* "accepted" ... for JSON / "已采用" ... for people. */
-const char *consolidate_file_status_name(hz_file_status status);
-const char *consolidate_file_status_text(hz_file_status status, hz_lang lang);
-
-/* The report context of report_template.h (exact shape documented there).
- * as_of gives report.date; final sets report.final and round.id "final".
- * Returns NULL on out-of-memory. */
-struct json_object *consolidate_to_json(const hz_consolidation *cons, hz_lang lang,
-                                        hz_date as_of, bool final);
-
-/* The consolidation's own findings (cons->issues: cross-unit cases,
- * receipts, continuity, outliers) for validation.json:
- * {"valid": no errors, "counts": {errors, warnings, explained, notices},
- *  "issues": [{file, sheet, cell, field, rule, severity, explained, found,
- *              expected, message}]}. NULL on out-of-memory. */
-struct json_object *consolidate_issues_json(const hz_consolidation *cons, hz_lang lang);
-
-/* Saves the context (consolidate_to_json) atomically as pretty JSON; loads
- * it back (*out: a new json object the caller puts). */
-hz_status consolidation_save(struct json_object *context, const char *path, hz_error *err);
-hz_status consolidation_load(const char *path, struct json_object **out, hz_error *err);
 
 #endif

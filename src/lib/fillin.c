@@ -28,13 +28,6 @@ const char *__lsan_default_options(void)
 }
 #endif
 
-static const char *const info_labels[FILLIN_INFO__COUNT] = {
-    "单位代码", "单位名称", "报送类型", "统计截止日期", "填报日期", "填报人",
-    "联系电话", "审核人", "单位负责人", "版本号", "模板版本",
-};
-static const bool info_required[FILLIN_INFO__COUNT] = {
-    true, true, true, true, true, true, true, true, false, false, false,
-};
 static const char *const info_hints[FILLIN_INFO__COUNT] = {
     "已预填，请勿修改",
     "已预填，请勿修改",
@@ -49,60 +42,10 @@ static const char *const info_hints[FILLIN_INFO__COUNT] = {
     "已预填，请勿修改",
 };
 
-static const char *const stats_headers[FILLIN_STATS__COUNT] = {
-    "指标代码", "指标名称", "计量单位", "数值", "说明", "工作举措", "是否必填",
-};
-
-static const char *const case_headers[FILLIN_CASE__COUNT] = {
-    "案件编号", "案件名称", "立案日期", "结案日期", "办理状态", "案件类别", "商品类别",
-    "执法领域", "是否重点实体市场", "是否农村及城乡结合部市场", "涉案金额（万元）",
-    "罚没金额（万元）", "是否移送司法机关", "是否跨区域案件", "协查单位代码", "线索来源",
-    "是否典型案例", "典型案例简介", "说明",
-};
-static const bool case_required[FILLIN_CASE__COUNT] = {
-    [FILLIN_CASE_NUMBER] = true, [FILLIN_CASE_FILED] = true, [FILLIN_CASE_STATUS] = true,
-    [FILLIN_CASE_CATEGORY] = true, [FILLIN_CASE_COMMODITY] = true,
-    [FILLIN_CASE_CHANNEL] = true, [FILLIN_CASE_AMOUNT] = true,
-    [FILLIN_CASE_TRANSFERRED] = true, [FILLIN_CASE_LEAD_SOURCE] = true,
-};
 /* Widths in Excel character units; a CJK character takes about two. */
 static const double case_widths[FILLIN_CASE__COUNT] = {
     20, 40, 12, 12, 10, 18, 16, 14, 10, 14, 12, 12, 10, 10, 12, 12, 10, 48, 24,
 };
-
-static const char *const text_labels[FILLIN_TEXT__COUNT] = {
-    "工作开展情况", "主要成效", "存在问题", "下一步工作打算",
-};
-
-const char *fillin_info_label(fillin_info_item item)
-{
-    return (unsigned)item < FILLIN_INFO__COUNT ? info_labels[item] : NULL;
-}
-
-bool fillin_info_required(fillin_info_item item)
-{
-    return (unsigned)item < FILLIN_INFO__COUNT && info_required[item];
-}
-
-const char *fillin_stats_header(fillin_stats_column column)
-{
-    return (unsigned)column < FILLIN_STATS__COUNT ? stats_headers[column] : NULL;
-}
-
-const char *fillin_case_header(fillin_case_column column)
-{
-    return (unsigned)column < FILLIN_CASE__COUNT ? case_headers[column] : NULL;
-}
-
-bool fillin_case_required(fillin_case_column column)
-{
-    return (unsigned)column < FILLIN_CASE__COUNT && case_required[column];
-}
-
-const char *fillin_text_label(fillin_text_section section)
-{
-    return (unsigned)section < FILLIN_TEXT__COUNT ? text_labels[section] : NULL;
-}
 
 bool fillin_file_name(const hz_unit *unit, const hz_round *round, char *buf, size_t size)
 {
@@ -359,8 +302,9 @@ static void sheet_info(fx *x, lxw_worksheet *ws)
     for (int i = 0; i < FILLIN_INFO__COUNT; i++) {
         lxw_row_t r = (lxw_row_t)i;
         fx_check(x, worksheet_set_row(ws, r, 22, NULL));
-        fx_check(x, worksheet_write_string(ws, r, 0, info_labels[i], x->label));
-        if (info_required[i])
+        fx_check(x, worksheet_write_string(ws, r, 0, fillin_info_label((fillin_info_item)i),
+                                           x->label));
+        if (fillin_info_required((fillin_info_item)i))
             fx_check(x, worksheet_write_string(ws, r, 2, "必填", x->hint));
         fx_check(x, worksheet_write_string(ws, r, 3, info_hints[i], x->hint));
     }
@@ -403,7 +347,7 @@ static void sheet_stats(fx *x, lxw_worksheet *ws)
     static const double widths[FILLIN_STATS__COUNT] = {10, 44, 10, 14, 36, 12, 10};
     for (lxw_col_t col = 0; col < FILLIN_STATS__COUNT; col++) {
         fx_check(x, worksheet_set_column(ws, col, col, widths[col], NULL));
-        fx_check(x, worksheet_write_string(ws, 0, col, stats_headers[col], x->header));
+        fx_check(x, worksheet_write_string(ws, 0, col, fillin_stats_header((fillin_stats_column)col), x->header));
     }
     fx_check(x, worksheet_set_row(ws, 0, 24, NULL));
     for (size_t i = 0; i < c->indicator_count; i++) {
@@ -475,7 +419,8 @@ static void sheet_cases(fx *x, lxw_worksheet *ws)
         }
         colfmt[col] = f;
         fx_check(x, worksheet_set_column(ws, (lxw_col_t)col, (lxw_col_t)col, case_widths[col], f));
-        fx_check(x, worksheet_write_string(ws, 0, (lxw_col_t)col, case_headers[col], x->header));
+        fx_check(x, worksheet_write_string(ws, 0, (lxw_col_t)col,
+                                           fillin_case_header((fillin_case_column)col), x->header));
     }
     fx_check(x, worksheet_set_row(ws, 0, 36, NULL));
 
@@ -565,7 +510,8 @@ static void sheet_text(fx *x, lxw_worksheet *ws)
         const char *t = v ? v->texts[i] : NULL;
         double h = t ? wrapped_height(t, 100) : 0;
         fx_check(x, worksheet_set_row(ws, (lxw_row_t)i, h > 150 ? h : 150, NULL));
-        fx_check(x, worksheet_write_string(ws, (lxw_row_t)i, 0, text_labels[i], x->label));
+        fx_check(x, worksheet_write_string(ws, (lxw_row_t)i, 0,
+                                           fillin_text_label((fillin_text_section)i), x->label));
         fx_string(x, ws, (lxw_row_t)i, 1, t, x->in_wrap);
     }
     worksheet_set_selection(ws, 0, 1, 0, 1);

@@ -87,14 +87,3 @@ int hz_lang_parse(const char *text)
         return HZ_LANG_EN;
     return -1;
 }
-
-hz_lang hz_lang_from_env(void)
-{
-    static const char *const vars[] = {"LC_ALL", "LC_MESSAGES", "LANG"};
-    for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++) {
-        const char *value = getenv(vars[i]);
-        if (value && *value)
-            return strncmp(value, "en", 2) == 0 ? HZ_LANG_EN : HZ_LANG_ZH;
-    }
-    return HZ_LANG_ZH;
-}

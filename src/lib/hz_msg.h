@@ -37,8 +37,4 @@ const char *hz_msg_formatv(hz_lang lang, hz_msg_id id, char *buf, size_t size, .
 /* Language from --lang text ("zh"/"en"); returns -1 when not recognised. */
 int hz_lang_parse(const char *text);
 
-/* Language from LC_ALL / LC_MESSAGES / LANG: English when they start with
- * "en", Chinese otherwise (also when unset). */
-hz_lang hz_lang_from_env(void);
-
 #endif

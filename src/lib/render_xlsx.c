@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include <xlsxwriter.h>
 #include "analysis.h"
+#include "display_format.h"
 #include "fsutil.h"
 #include "hz_text.h"
 

@@ -14,19 +14,15 @@
 #include "fsutil.h"
 #include "pdf_render.h"
 #include "render_xlsx.h"
+#include "report_context.h"
 #include "report_template.h"
-
-const char *report_outputs_template_dir(void)
-{
-    const char *env = getenv("HUIZONG_TEMPLATES");
-    return env && *env ? env : HZ_SOURCE_DIR "/templates";
-}
 
 const char *report_outputs_template_path(const char *template_dir, const hz_round *round,
                                          bool final, char *buf, size_t size)
 {
-    snprintf(buf, size, "%s/%s.md", template_dir ? template_dir : report_outputs_template_dir(),
-             final ? "final" : round->id);
+    /* no template folder is no template: the path then names no file and
+     * the render fails with the path in its message */
+    snprintf(buf, size, "%s/%s.md", template_dir ? template_dir : "", final ? "final" : round->id);
     return buf;
 }
 
@@ -43,8 +39,8 @@ const char *report_outputs_base_name(const hz_config *config, const hz_round *ro
     return buf;
 }
 
-hz_status report_outputs_as_of(const char *as_of_text, const hz_round *round, hz_lang lang,
-                               hz_date *out, hz_error *err)
+hz_status report_outputs_as_of(const char *as_of_text, const char *source_date_epoch,
+                               const hz_round *round, hz_lang lang, hz_date *out, hz_error *err)
 {
     if (as_of_text) {
         if (!hz_date_parse(as_of_text, out)) {
@@ -55,7 +51,7 @@ hz_status report_outputs_as_of(const char *as_of_text, const hz_round *round, hz
         }
         return HZ_OK;
     }
-    const char *epoch = getenv("SOURCE_DATE_EPOCH");
+    const char *epoch = source_date_epoch;
     if (epoch && *epoch) {
         errno = 0;
         char *end;

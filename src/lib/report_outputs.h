@@ -42,7 +42,8 @@ typedef struct report_outputs_spec {
     hz_lang lang;             /* language of messages inside the outputs */
     hz_date as_of;            /* report date, document dates */
     bool final;               /* final report (final.md, no draft mark) */
-    const char *template_dir; /* NULL: report_outputs_template_dir() */
+    const char *template_dir; /* folder of the report templates (the CLI's
+                                 cli_paths_resolve) */
     bool base_names;          /* validation report names files by their base
                                  name (so it does not depend on where the
                                  input folder was) */
@@ -103,20 +104,16 @@ struct json_object *report_outputs_validation_json(const hz_consolidation *cons,
 const char *report_outputs_base_name(const hz_config *config, const hz_round *round, bool final,
                                      char *buf, size_t size);
 
-/* Folder of the report templates: HUIZONG_TEMPLATES when set, else the
- * source tree's templates/. */
-const char *report_outputs_template_dir(void);
-
-/* Path of the template for a round (or final.md) into buf. */
+/* Path of the template for a round (or final.md) in template_dir into buf. */
 const char *report_outputs_template_path(const char *template_dir, const hz_round *round,
                                          bool final, char *buf, size_t size);
 
 /* The report date: as_of_text (YYYY-MM-DD) when given, else
- * SOURCE_DATE_EPOCH (seconds, UTC day) when set, else the round's deadline -
- * never the clock. HZ_ERR_USAGE with HZ_M_CLI_BAD_VALUE ({1} "--as-of",
+ * source_date_epoch (the CLI's SOURCE_DATE_EPOCH: seconds, UTC day) when
+ * non-NULL and not empty, else the round's deadline - never the clock. HZ_ERR_USAGE with HZ_M_CLI_BAD_VALUE ({1} "--as-of",
  * {2} text, {3} why, already rendered in lang) or HZ_M_CONSOLIDATE_BAD_EPOCH
  * ({1} value). */
-hz_status report_outputs_as_of(const char *as_of_text, const hz_round *round, hz_lang lang,
-                               hz_date *out, hz_error *err);
+hz_status report_outputs_as_of(const char *as_of_text, const char *source_date_epoch,
+                               const hz_round *round, hz_lang lang, hz_date *out, hz_error *err);
 
 #endif

@@ -5,10 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cellvalue.h"
-#include "fillin.h"
 #include "fsutil.h"
 #include "hash.h"
 #include "hz_text.h"
+#include "workbook_contract.h"
 #include "xlsx_reader.h"
 
 /* The template's own texts are the contract; fillin.c holds them once. */

@@ -13,11 +13,12 @@ int main(int argc, char **argv)
 {
     hz_cli cli = {
         .prog = "huizong",
-        .lang = hz_lang_from_env(),
+        .lang = cli_lang_from_environment(),
         .out = stdout,
         .err = stderr,
         .err_is_tty = isatty(STDERR_FILENO),
     };
+    cli_paths_resolve(&cli.paths);
     if (cli_scan_lang(&cli, argc, argv) < 0)
         return cli_usage_error(&cli, HZ_M_CLI_BAD_LANG, NULL);
     if (argc < 2) {

@@ -97,21 +97,24 @@ Test(report_outputs, as_of)
     hz_round round = {.id = "annual", .deadline = hz_date_from_ymd(2022, 11, 24)};
     hz_date d;
     hz_error err = {0};
-    unsetenv("SOURCE_DATE_EPOCH");
-    cr_assert_eq(report_outputs_as_of(NULL, &round, HZ_LANG_ZH, &d, &err), HZ_OK);
+    cr_assert_eq(report_outputs_as_of(NULL, NULL, &round, HZ_LANG_ZH, &d, &err), HZ_OK);
     cr_expect_eq(d, round.deadline);
-    cr_assert_eq(report_outputs_as_of("2022-12-20", &round, HZ_LANG_ZH, &d, &err), HZ_OK);
+    cr_assert_eq(report_outputs_as_of("2022-12-20", NULL, &round, HZ_LANG_ZH, &d, &err), HZ_OK);
     cr_expect_eq(d, hz_date_from_ymd(2022, 12, 20));
-    cr_expect_eq(report_outputs_as_of("2022-02-30", &round, HZ_LANG_EN, &d, &err), HZ_ERR_USAGE);
+    cr_expect_eq(report_outputs_as_of("2022-02-30", NULL, &round, HZ_LANG_EN, &d, &err),
+                 HZ_ERR_USAGE);
     cr_expect_eq(err.msg, HZ_M_CLI_BAD_VALUE);
     cr_expect_str_eq(err.args[0], "--as-of");
-    setenv("SOURCE_DATE_EPOCH", "1671494400", 1); /* 2022-12-20 00:00 UTC */
-    cr_assert_eq(report_outputs_as_of(NULL, &round, HZ_LANG_ZH, &d, &err), HZ_OK);
+    /* 1671494400: 2022-12-20 00:00 UTC; as_of_text wins over it */
+    cr_assert_eq(report_outputs_as_of(NULL, "1671494400", &round, HZ_LANG_ZH, &d, &err), HZ_OK);
     cr_expect_eq(d, hz_date_from_ymd(2022, 12, 20));
-    setenv("SOURCE_DATE_EPOCH", "soon", 1);
-    cr_expect_eq(report_outputs_as_of(NULL, &round, HZ_LANG_ZH, &d, &err), HZ_ERR_USAGE);
+    cr_assert_eq(report_outputs_as_of("2022-12-21", "1671494400", &round, HZ_LANG_ZH, &d, &err),
+                 HZ_OK);
+    cr_expect_eq(d, hz_date_from_ymd(2022, 12, 21));
+    cr_assert_eq(report_outputs_as_of(NULL, "", &round, HZ_LANG_ZH, &d, &err), HZ_OK);
+    cr_expect_eq(d, round.deadline);
+    cr_expect_eq(report_outputs_as_of(NULL, "soon", &round, HZ_LANG_ZH, &d, &err), HZ_ERR_USAGE);
     cr_expect_eq(err.msg, HZ_M_CONSOLIDATE_BAD_EPOCH);
-    unsetenv("SOURCE_DATE_EPOCH");
 }
 
 /* ------------------------------------------------------------ on the samples */
@@ -125,6 +128,7 @@ static archive_options options(const char *target)
         .folder = SAMPLES "/annual",
         .stage_folder = SAMPLES "/stage",
         .target = target,
+        .template_dir = HZ_SOURCE_DIR "/templates",
         .as_of = hz_date_from_ymd(2022, 12, 20),
         .fail_after = -1,
     };

@@ -365,16 +365,6 @@ Test(config_shipped, lists)
     config_free(c);
 }
 
-Test(config_shipped, default_dir)
-{
-    unsetenv("HUIZONG_CONFIG");
-    cr_expect_str_eq(config_default_dir(), GOOD_DIR);
-    setenv("HUIZONG_CONFIG", "/etc/huizong/other", 1);
-    cr_expect_str_eq(config_default_dir(), "/etc/huizong/other");
-    setenv("HUIZONG_CONFIG", "", 1);
-    cr_expect_str_eq(config_default_dir(), GOOD_DIR);
-}
-
 /* ------------------------------------------------------------------ */
 /* Variations that load                                                */
 

@@ -10,12 +10,14 @@
 
 #include "config.h"
 #include "consolidate.h"
+#include "display_format.h"
 #include "fsutil.h"
 #include "hash.h"
 #include "hz_test.h"
 #include "hz_test_build.h"
 #include "hz_test_fixture.h"
 #include "render_xlsx.h"
+#include "report_context.h"
 #include "report_template.h"
 
 HZ_TEST_FIXTURE(NULL);
