@@ -30,7 +30,9 @@ echo "== browser validator (scripts/web.sh, node parity, headless Chromium)"
    input tests/fixtures/bad tests/fixtures/hostile tests/fixtures/xlsx)
 (cd "$here" && node tests/web/browser.mjs build/web/huizong-check.html \
    "input/xuchang-2022/stage/411002-许昌市魏都区市场监督管理局-阶段小结.xlsx" \
-   tests/fixtures/bad/01-date-invalid.xlsx '案件明细!C2' build/web/screenshot.png)
+   tests/fixtures/bad/01-date-invalid.xlsx '案件明细!C2' build/huizong build/web/screenshot.png \
+   tests/fixtures/xlsx/old.xls tests/fixtures/xlsx/encrypted.xlsx tests/fixtures/xlsx/truncated.xlsx \
+   tests/fixtures/xlsx/bomb.xlsx tests/fixtures/hostile/csv-renamed.xlsx)
 if [[ "${1:-}" != "--quick" ]]; then
   "$here/scripts/build.sh" "$here/build-asan" -DHZ_TESTS=ON -DHZ_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
   echo "== tests (ASan + UBSan build)"

@@ -1,25 +1,36 @@
 // browser.mjs - huizong-check.html in Debian's headless Chromium (issue 17).
 //
-//   node tests/web/browser.mjs PAGE.html VALID.xlsx FAULTY.xlsx FIRST_CELL [SCREENSHOT.png]
+//   node tests/web/browser.mjs PAGE.html VALID.xlsx FAULTY.xlsx FIRST_CELL NATIVE_HUIZONG \
+//        SCREENSHOT.png [DROPPED.xlsx...]
 //
 // Opens the page from file:// and drives it through the DevTools protocol
 // (over --remote-debugging-pipe: no npm package, no port): gives it the two
-// workbooks through its file picker, waits for both verdicts and asserts
-// them, and that the first issue of the faulty one is at FIRST_CELL (as
-// "sheet!cell"). It also asserts that nothing but the page itself and its
+// workbooks through its file picker and the DROPPED ones (damaged,
+// encrypted, not a workbook...) by drag and drop, waits for every verdict
+// and asserts it, that the first issue of the faulty one is at FIRST_CELL
+// (as "sheet!cell"), and that every file's verdict and first message are
+// those of the native `huizong check --format json`. It also asserts that
+// nothing but the page itself and its
 // own blob: worker was requested (no network request at all), and that the
 // page's Content-Security-Policy refuses a connection when one is tried.
 // Exits 1 on any failure; a missing /usr/bin/chromium is a failure.
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 
-const [page, valid, faulty, firstCell, screenshot] = process.argv.slice(2);
-if (!page || !valid || !faulty || !firstCell) {
-  console.error("usage: node tests/web/browser.mjs PAGE.html VALID.xlsx FAULTY.xlsx FIRST_CELL [SCREENSHOT.png]");
+const [page, valid, faulty, firstCell, native, screenshot, ...dropped] = process.argv.slice(2);
+if (!page || !valid || !faulty || !firstCell || !native || !screenshot) {
+  console.error("usage: node tests/web/browser.mjs PAGE.html VALID.xlsx FAULTY.xlsx FIRST_CELL NATIVE_HUIZONG SCREENSHOT.png [DROPPED.xlsx...]");
   process.exit(2);
+}
+// what the native check says about each file: verdict and first message
+const expected = new Map();
+for (const file of [valid, faulty, ...dropped]) {
+  const r = spawnSync(native, ["check", "--format", "json", "--lang", "zh", file], { encoding: "utf8" });
+  const task = JSON.parse(r.stdout).tasks[0];
+  expected.set(file.split("/").pop(), { valid: String(task.valid), message: task.issues.length ? task.issues[0].message : null });
 }
 const chromium = "/usr/bin/chromium";
 if (!existsSync(chromium)) {
@@ -117,9 +128,17 @@ try {
   const { root } = await s("DOM.getDocument", {});
   const { nodeId } = await s("DOM.querySelector", { nodeId: root.nodeId, selector: "#files" });
   await s("DOM.setFileInputFiles", { nodeId, files: [resolve(valid), resolve(faulty)] });
+  // drag and drop onto the drop zone, as from the file manager
+  if (dropped.length) {
+    const box = await evaluate("(() => { const r = document.getElementById('drop').getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2]; })()");
+    const data = { items: [], files: dropped.map((f) => resolve(f)), dragOperationsMask: 1 };
+    for (const type of ["dragEnter", "dragOver", "drop"])
+      await s("Input.dispatchDragEvent", { type, x: box[0], y: box[1], data });
+  }
+  const total = 2 + dropped.length;
   for (let i = 0; ; i++) {
-    if (await evaluate("document.body.dataset.checked || '0'") === "2") break;
-    if (i > 600) fail("no verdict for both files after 60 s");
+    if (await evaluate("document.body.dataset.checked || '0'") === String(total)) break;
+    if (i > 600) fail(`no verdict for all ${total} files after 60 s`);
     await sleep(100);
   }
   const cards = await evaluate(`Array.from(document.querySelectorAll('article.file')).map((c) => ({
@@ -127,7 +146,15 @@ try {
       valid: c.querySelector('.verdict').dataset.valid,
       verdict: c.querySelector('.verdict').textContent,
       firstCell: (c.querySelector('td.issue-cell') || {}).textContent || null,
-      firstRule: (c.querySelector('table.issues tbody tr td:nth-child(4)') || {}).textContent || null }))`);
+      firstRule: (c.querySelector('table.issues tbody tr td:nth-child(4)') || {}).textContent || null,
+      firstMessage: (c.querySelector('td.message') || {}).textContent || null }))`);
+  for (const card of cards) {
+    const want = expected.get(card.name);
+    if (!want) fail("the page shows a file it was not given: " + card.name);
+    if (card.valid !== want.valid || card.firstMessage !== want.message)
+      fail(`${card.name}: the page shows ${JSON.stringify([card.valid, card.firstMessage])}, native huizong check ${JSON.stringify([want.valid, want.message])}`);
+  }
+  if (cards.length !== total) fail(`the page shows ${cards.length} files, ${total} were given`);
   const byName = (p) => cards.find((c) => c.name === p.split("/").pop());
   const v = byName(valid), f = byName(faulty);
   if (!v || !f) fail("the page does not show both files: " + JSON.stringify(cards));
@@ -144,10 +171,8 @@ try {
   if (external.length) fail("the page made network requests: " + external.join(", "));
   if (!requests.some((u) => u.startsWith("file:"))) fail("the protocol saw no request at all (the network watch is not working)");
 
-  if (screenshot) {
-    const { data } = await s("Page.captureScreenshot", { format: "png", captureBeyondViewport: true });
-    writeFileSync(screenshot, Buffer.from(data, "base64"));
-  }
+  const { data } = await s("Page.captureScreenshot", { format: "png", captureBeyondViewport: true });
+  writeFileSync(screenshot, Buffer.from(data, "base64"));
   // an English browser gets the English interface
   await s("Network.setUserAgentOverride", { userAgent, acceptLanguage: "en-US" });
   await s("Page.reload", {});
@@ -158,6 +183,7 @@ try {
     if (i > 100) fail("an English browser does not get the English page: " + state);
   }
   console.log(`   page: ${v.name} ${v.verdict}, ${f.name} ${f.verdict} (first issue ${f.firstCell}, ${f.firstRule}); ` +
+              `${dropped.length} dropped files as native; ` +
               `${requests.length} requests, all local (${[...new Set(requests.map((u) => u.split(":")[0]))].join(", ")})`);
   clearTimeout(timer);
   cleanup();

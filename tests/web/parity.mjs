@@ -2,7 +2,7 @@
 //
 //   node tests/web/parity.mjs NATIVE_HUIZONG HUIZONG_CLI_MJS DIR...
 //
-// For every .xlsx under the DIRs, runs `check --format json` with both
+// For every .xlsx (and .xls) under the DIRs, runs `check --format json` with both
 // programs and asserts that exit code, standard output (the JSON report) and
 // standard error are equal; both read the same paths, so even the "file"
 // fields are equal. The text output is compared over all files of a DIR at
@@ -25,7 +25,7 @@ function workbooks(dir) {
   for (const name of readdirSync(dir).sort()) {
     const path = join(dir, name);
     if (statSync(path).isDirectory()) out.push(...workbooks(path));
-    else if (name.endsWith(".xlsx")) out.push(path);
+    else if (name.endsWith(".xlsx") || name.endsWith(".xls")) out.push(path);
   }
   return out;
 }
