@@ -46,7 +46,9 @@ obj=$out/obj
 mkdir -p "$obj"
 
 prefix=$("$here/scripts/web-deps.sh" "$build")
-export PKG_CONFIG_LIBDIR=$prefix/lib/pkgconfig PKG_CONFIG_PATH=
+# pkg-config for the wasm build sees only the libraries of web-deps.sh (the
+# native build of step 1 keeps the system's)
+wasm_pkg_config=(env PKG_CONFIG_LIBDIR="$prefix/lib/pkgconfig" PKG_CONFIG_PATH=)
 
 # 1. The configuration snapshot, from the native program.
 if [[ ! -x $build/huizong || -n $(find "$here/src" -newer "$build/huizong" -name '*.[ch]' -print -quit) ||
@@ -63,12 +65,12 @@ python3 "$here/src/web/embed.py" snapshot "$obj/snapshot.json" "$obj/snapshot.c"
 # the libraries of web-deps.sh; then the CLI's check command and src/web.
 core=$out/core
 if [[ ! -e $core/CMakeCache.txt ]]; then
-  emcmake cmake -S "$here" -B "$core" -DHZ_CORE_ONLY=ON -DHZ_WERROR=ON -DHZ_TESTS=OFF \
+  "${wasm_pkg_config[@]}" emcmake cmake -S "$here" -B "$core" -DHZ_CORE_ONLY=ON -DHZ_WERROR=ON -DHZ_TESTS=OFF \
     -DCMAKE_BUILD_TYPE=Release -DCMAKE_C_FLAGS_RELEASE=-O2 \
     -DCMAKE_PREFIX_PATH="$prefix" -DCMAKE_FIND_ROOT_PATH="$prefix" >"$out/core-configure.log" 2>&1 ||
     { cat "$out/core-configure.log" >&2; exit 1; }
 fi
-cmake --build "$core" --target huizong_core -j 2 -- --no-print-directory >&2
+"${wasm_pkg_config[@]}" cmake --build "$core" --target huizong_core -j 2 -- --no-print-directory >&2
 version=$(sed -nE 's/^project\(huizong VERSION ([0-9.]+).*/\1/p' "$here/CMakeLists.txt")
 cflags=(-std=c11 -O2 -Wall -Wextra -Wpedantic -Werror -D_POSIX_C_SOURCE=200809L
         -DHZ_VERSION="\"$version\"" -DHZ_SOURCE_DIR="\"/huizong\""

@@ -17,7 +17,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 
 const [page, valid, faulty, firstCell, native, screenshot, ...dropped] = process.argv.slice(2);
@@ -25,10 +25,13 @@ if (!page || !valid || !faulty || !firstCell || !native || !screenshot) {
   console.error("usage: node tests/web/browser.mjs PAGE.html VALID.xlsx FAULTY.xlsx FIRST_CELL NATIVE_HUIZONG SCREENSHOT.png [DROPPED.xlsx...]");
   process.exit(2);
 }
-// what the native check says about each file: verdict and first message
+// what the native check says about each file: verdict and first message,
+// run in the file's folder with its bare name, as the page names it
 const expected = new Map();
+const nativeBin = resolve(native);
 for (const file of [valid, faulty, ...dropped]) {
-  const r = spawnSync(native, ["check", "--format", "json", "--lang", "zh", file], { encoding: "utf8" });
+  const r = spawnSync(nativeBin, ["check", "--format", "json", "--lang", "zh", basename(file)],
+                      { encoding: "utf8", cwd: dirname(resolve(file)) });
   const task = JSON.parse(r.stdout).tasks[0];
   expected.set(file.split("/").pop(), { valid: String(task.valid), message: task.issues.length ? task.issues[0].message : null });
 }
