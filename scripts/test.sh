@@ -22,6 +22,19 @@ hashes_before=$(input_hashes)
 "$here/scripts/build.sh" "$here/build" -DHZ_TESTS=ON -DHZ_SANITIZE=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo
 echo "== tests (normal build)"
 ctest --test-dir "$here/build" --output-on-failure --no-tests=error -j 2
+# The browser validator (issue 17): built with emscripten from Debian source
+# packages (cached under build/web-deps/), then the node build against the
+# native check on every sample and fixture workbook, and the page in
+# headless Chromium. A missing emcc, node or chromium fails here.
+echo "== browser validator (scripts/web.sh, node parity, headless Chromium)"
+"$here/scripts/web.sh"
+(cd "$here" && node tests/web/parity.mjs build/huizong build/web/huizong-cli.mjs \
+   input tests/fixtures/bad tests/fixtures/hostile tests/fixtures/xlsx)
+(cd "$here" && node tests/web/browser.mjs build/web/huizong-check.html \
+   "input/xuchang-2022/stage/411002-许昌市魏都区市场监督管理局-阶段小结.xlsx" \
+   tests/fixtures/bad/01-date-invalid.xlsx '案件明细!C2' build/huizong build/web/screenshot.png \
+   tests/fixtures/xlsx/old.xls tests/fixtures/xlsx/encrypted.xlsx tests/fixtures/xlsx/truncated.xlsx \
+   tests/fixtures/xlsx/bomb.xlsx tests/fixtures/hostile/csv-renamed.xlsx)
 if [[ "${1:-}" != "--quick" ]]; then
   "$here/scripts/build.sh" "$here/build-asan" -DHZ_TESTS=ON -DHZ_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
   echo "== tests (ASan + UBSan build)"

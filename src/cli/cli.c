@@ -138,28 +138,6 @@ int cli_scan_lang(hz_cli *cli, int argc, char **argv)
     return 0;
 }
 
-int cli_load_config(hz_cli *cli, const char *dir, hz_config **out)
-{
-    if (!dir)
-        dir = cli->paths.config_dir;
-    hz_config_problems problems = {0};
-    hz_status status = config_load(dir, out, &problems);
-    if (status == HZ_OK)
-        return HZ_EXIT_OK;
-    char what[CLI_LINE];
-    for (size_t i = 0; i < problems.count; i++) {
-        const hz_config_problem *problem = &problems.items[i];
-        hz_error_render(&problem->error, cli->lang, what, sizeof what);
-        cli_error(cli, HZ_M_CLI_CONFIG_PROBLEM, problem->file, problem->section,
-                  problem->key, what, NULL);
-    }
-    char count[32];
-    snprintf(count, sizeof count, "%zu", problems.count);
-    cli_error(cli, HZ_M_CLI_CONFIG_FAILED, dir, count, NULL);
-    config_problems_free(&problems);
-    return cli_exit_code(status);
-}
-
 int cli_option_error(hz_cli *cli, int c, char **argv)
 {
     const char *arg = argv[optind - 1];

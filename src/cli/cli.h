@@ -32,6 +32,8 @@ typedef struct cli_paths {
  * <bindir>/../share/huizong found through /proc/self/exe (so DESTDIR,
  * relocated and packaged installs work). */
 void cli_paths_resolve(cli_paths *out);
+/* The message language from the environment (LC_ALL, LC_MESSAGES, LANG). */
+hz_lang cli_lang_from_environment(void);
 
 typedef struct hz_cli {
     const char *prog;      /* "huizong" */
@@ -135,6 +137,7 @@ int cmd_consolidate(hz_cli *cli, int argc, char **argv);
 int cmd_keygen(hz_cli *cli, int argc, char **argv);
 int cmd_render(hz_cli *cli, int argc, char **argv);
 int cmd_serve(hz_cli *cli, int argc, char **argv);
+int cmd_snapshot(hz_cli *cli, int argc, char **argv);
 int cmd_synth(hz_cli *cli, int argc, char **argv);
 int cmd_template(hz_cli *cli, int argc, char **argv);
 int cmd_token(hz_cli *cli, int argc, char **argv);

@@ -69,3 +69,16 @@ void cli_paths_resolve(cli_paths *out)
     out->config_dir = config && *config ? config : out->config_buf;
     out->template_dir = templates && *templates ? templates : out->template_buf;
 }
+
+/* The message language from LC_ALL, LC_MESSAGES or LANG: English when the
+ * first one set starts with "en", Chinese otherwise. */
+hz_lang cli_lang_from_environment(void)
+{
+    static const char *const vars[] = {"LC_ALL", "LC_MESSAGES", "LANG"};
+    for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++) {
+        const char *value = getenv(vars[i]);
+        if (value && *value)
+            return strncmp(value, "en", 2) == 0 ? HZ_LANG_EN : HZ_LANG_ZH;
+    }
+    return HZ_LANG_ZH;
+}

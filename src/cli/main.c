@@ -18,6 +18,7 @@ static const hz_command commands[] = {
     {"keygen", cmd_keygen, HZ_M_KEYGEN_SUMMARY, HZ_M_KEYGEN_USAGE},
     {"render", cmd_render, HZ_M_CLI_SUMMARY_RENDER, HZ_M_CLI_USAGE_RENDER},
     {"serve", cmd_serve, HZ_M_PORTAL_SERVE_SUMMARY, HZ_M_PORTAL_SERVE_USAGE},
+    {"snapshot", cmd_snapshot, HZ_M_CLI_SUMMARY_SNAPSHOT, HZ_M_CLI_USAGE_SNAPSHOT},
     {"synth", cmd_synth, HZ_M_FILLIN_SUMMARY_SYNTH, HZ_M_FILLIN_USAGE_SYNTH},
     {"template", cmd_template, HZ_M_FILLIN_SUMMARY_TEMPLATE, HZ_M_FILLIN_USAGE_TEMPLATE},
     {"token", cmd_token, HZ_M_PORTAL_TOKEN_SUMMARY, HZ_M_PORTAL_TOKEN_USAGE},
@@ -129,17 +130,6 @@ static int cmd_help(hz_cli *cli, int argc, char **argv)
 
 /* Language from LC_ALL / LC_MESSAGES / LANG: English when the first one
  * set starts with "en", Chinese otherwise (also when unset). */
-static hz_lang lang_from_environment(void)
-{
-    static const char *const vars[] = {"LC_ALL", "LC_MESSAGES", "LANG"};
-    for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++) {
-        const char *value = getenv(vars[i]);
-        if (value && *value)
-            return strncmp(value, "en", 2) == 0 ? HZ_LANG_EN : HZ_LANG_ZH;
-    }
-    return HZ_LANG_ZH;
-}
-
 int main(int argc, char **argv)
 {
     /* a file-size limit (ulimit -f) must fail a write with EFBIG, reported
@@ -147,7 +137,7 @@ int main(int argc, char **argv)
     signal(SIGXFSZ, SIG_IGN);
     hz_cli cli = {
         .prog = "huizong",
-        .lang = lang_from_environment(),
+        .lang = cli_lang_from_environment(),
         .source_date_epoch = getenv("SOURCE_DATE_EPOCH"),
         .out = stdout,
         .err = stderr,

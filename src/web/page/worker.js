@@ -1,0 +1,34 @@
+// The worker side of huizong-check.html (after the emscripten glue that
+// defines createHuizong): one workbook at a time into the in-memory file
+// system, checked by hz_web_check (src/web/web_page.c), removed again.
+"use strict";
+const huizong = createHuizong({ print: () => {}, printErr: () => {} });
+huizong.then(() => postMessage({ type: "ready" }),
+             (err) => postMessage({ type: "fatal", message: String(err) }));
+onmessage = async (e) => {
+  const { id, name, data, lang, round } = e.data;
+  let M;
+  try {
+    M = await huizong;
+  } catch (err) {
+    postMessage({ id, type: "error", message: String(err) });
+    return;
+  }
+  // the report names the file as the county named it: check it by its bare
+  // name inside a folder of its own
+  const dir = "/in/" + id;
+  try {
+    M.FS.mkdirTree(dir);
+    M.FS.writeFile(dir + "/" + name, new Uint8Array(data));
+    M.FS.chdir(dir);
+    postMessage({ id, type: "progress" });
+    const ptr = M.ccall("hz_web_check", "number", ["string", "string", "string"], [name, lang, round || ""]);
+    const text = M.UTF8ToString(ptr);
+    M._hz_web_free(ptr);
+    postMessage({ id, type: "result", result: JSON.parse(text) });
+  } catch (err) {
+    postMessage({ id, type: "error", message: String(err) });
+  } finally {
+    try { M.FS.chdir("/"); M.FS.unlink(dir + "/" + name); M.FS.rmdir(dir); } catch (ignored) { /* already gone */ }
+  }
+};
