@@ -171,7 +171,9 @@ int cmd_check(hz_cli *cli, int argc, char **argv)
             cli_error(cli, HZ_M_CLI_CHECK_EMPTY_FOLDER, NULL);
         list_free(&files);
         config_free(config);
-        return rc != HZ_EXIT_OK ? rc : files.missing ? HZ_EXIT_IO : HZ_EXIT_INVALID;
+        /* a folder with no return in it is input that cannot be read, as a
+         * missing path is (DESIGN §5: exit 3), not a return with errors */
+        return rc != HZ_EXIT_OK ? rc : HZ_EXIT_IO;
     }
     size_t count = files.count;
     hz_check_result *results = calloc(count, sizeof *results);

@@ -68,6 +68,19 @@ static json_object *snapshot_build(const hz_config *c)
     ADD(campaign, "end", date_json(c->end));
     ADD(campaign, "template_version", json_object_new_int(c->template_version));
     ADD(campaign, "stage_folder", str(c->stage_folder));
+    ADD(campaign, "notice", str(c->notice));
+    ADD(campaign, "basis", str(c->basis));
+    ADD(campaign, "topic", str(c->topic));
+    ADD(campaign, "utc_offset_minutes", json_object_new_int(c->utc_offset_minutes));
+    json_object *measures = json_object_new_array();
+    for (size_t i = 0; i < 6; i++) {
+        json_object *m = json_object_new_object();
+        ADD(m, "name", str(c->measure_names[i]));
+        ADD(m, "channels", list_json(&c->measure_channels[i]));
+        ADD(m, "commodities", list_json(&c->measure_commodities[i]));
+        json_object_array_add(measures, m);
+    }
+    ADD(root, "measures", measures);
     ADD(root, "campaign", campaign);
 
     json_object *phases = json_object_new_array();
@@ -104,11 +117,18 @@ static json_object *snapshot_build(const hz_config *c)
     ADD(report, "title", str(c->report.title));
     ADD(report, "recipient", str(c->report.recipient));
     ADD(report, "signature", str(c->report.signature));
-    ADD(report, "font_song", str(c->report.font_song));
-    ADD(report, "font_hei", str(c->report.font_hei));
-    ADD(report, "font_kai", str(c->report.font_kai));
+    ADD(report, "font_title", list_json(&c->report.font_title));
+    ADD(report, "font_body", list_json(&c->report.font_body));
+    ADD(report, "font_heading1", list_json(&c->report.font_heading1));
+    ADD(report, "font_heading2", list_json(&c->report.font_heading2));
+    ADD(report, "font_page", list_json(&c->report.font_page));
     ADD(report, "font_fallbacks", list_json(&c->report.font_fallbacks));
+    ADD(report, "title_words", list_json(&c->report.title_words));
     ADD(report, "amount_decimals", json_object_new_int(c->report.amount_decimals));
+    ADD(report, "typical_cases", json_object_new_int(c->report.typical_cases));
+    ADD(report, "narrative_name", str(c->report.narrative_name));
+    if (c->report.narrative_text)
+        ADD(report, "narrative_text", str(c->report.narrative_text));
     ADD(root, "report", report);
 
     json_object *limits = json_object_new_object();
@@ -121,6 +141,9 @@ static json_object *snapshot_build(const hz_config *c)
     ADD(limits, "max_cols", json_object_new_int64(c->limits.max_cols));
     ADD(limits, "max_shared_strings", json_object_new_int64(c->limits.max_shared_strings));
     ADD(limits, "max_xml_depth", json_object_new_int64(c->limits.max_xml_depth));
+    ADD(limits, "max_text_bytes", json_object_new_int64((int64_t)c->limits.max_text_bytes));
+    ADD(limits, "max_issues_per_rule", json_object_new_int64(c->limits.max_issues_per_rule));
+    ADD(limits, "max_upload_bytes", json_object_new_int64((int64_t)c->limits.max_upload_bytes));
     ADD(root, "limits", limits);
 
     json_object *outliers = json_object_new_object();
@@ -166,6 +189,7 @@ static json_object *snapshot_build(const hz_config *c)
         ADD(o, "type", str(value_types[ind->type]));
         ADD(o, "over_rounds", str(round_aggs[ind->over_rounds]));
         ADD(o, "required", json_object_new_boolean(ind->required));
+        ADD(o, "part_of", str(ind->part_of));
         json_object_array_add(indicators, o);
     }
     ADD(root, "indicators", indicators);
@@ -454,9 +478,24 @@ static void read_snapshot(reader *R, json_object *root, hz_config *c)
     c->end = get_date(R, campaign, "end", "campaign");
     c->template_version = (int)get_int(R, campaign, "template_version", 1, INT32_MAX, "campaign");
     c->stage_folder = get_str(R, campaign, "stage_folder", "campaign");
+    c->notice = get_str(R, campaign, "notice", "campaign");
+    c->basis = get_str(R, campaign, "basis", "campaign");
+    c->topic = get_str(R, campaign, "topic", "campaign");
+    c->utc_offset_minutes =
+        (int)get_int(R, campaign, "utc_offset_minutes", -24 * 60, 24 * 60, "campaign");
 
     json_object *a;
-    size_t n = get_array(R, root, "phases", &a, "");
+    size_t n = get_array(R, root, "measures", &a, "");
+    if (n != 6 && !R->failed)
+        fail(R, "measures", "array of 6 measures");
+    for (size_t i = 0; i < n && i < 6 && !R->failed; i++) {
+        json_object *m = json_object_array_get_idx(a, i);
+        c->measure_names[i] = get_str(R, m, "name", "measures[]");
+        get_list(R, m, "channels", &c->measure_channels[i], "measures[]");
+        get_list(R, m, "commodities", &c->measure_commodities[i], "measures[]");
+    }
+
+    n = get_array(R, root, "phases", &a, "");
     if ((c->phases = alloc_items(R, n, sizeof *c->phases)))
         for (size_t i = 0; i < n && !R->failed; i++, c->phase_count++) {
             json_object *o = json_object_array_get_idx(a, i);
@@ -487,11 +526,19 @@ static void read_snapshot(reader *R, json_object *root, hz_config *c)
     c->report.title = get_str(R, report, "title", "report");
     c->report.recipient = get_str(R, report, "recipient", "report");
     c->report.signature = get_str(R, report, "signature", "report");
-    c->report.font_song = get_str(R, report, "font_song", "report");
-    c->report.font_hei = get_str(R, report, "font_hei", "report");
-    c->report.font_kai = get_str(R, report, "font_kai", "report");
+    get_list(R, report, "font_title", &c->report.font_title, "report");
+    get_list(R, report, "font_body", &c->report.font_body, "report");
+    get_list(R, report, "font_heading1", &c->report.font_heading1, "report");
+    get_list(R, report, "font_heading2", &c->report.font_heading2, "report");
+    get_list(R, report, "font_page", &c->report.font_page, "report");
     get_list(R, report, "font_fallbacks", &c->report.font_fallbacks, "report");
+    get_list(R, report, "title_words", &c->report.title_words, "report");
     c->report.amount_decimals = (int)get_int(R, report, "amount_decimals", 0, 4, "report");
+    c->report.typical_cases = (int)get_int(R, report, "typical_cases", 1, 10, "report");
+    c->report.narrative_name = get_str(R, report, "narrative_name", "report");
+    json_object *narrative = NULL;
+    if (report && json_object_object_get_ex(report, "narrative_text", &narrative))
+        c->report.narrative_text = get_str(R, report, "narrative_text", "report");
 
     json_object *limits = member(R, root, "limits", json_type_object, "");
     hz_limits *l = &c->limits;
@@ -505,6 +552,11 @@ static void read_snapshot(reader *R, json_object *root, hz_config *c)
     l->max_shared_strings =
         (uint32_t)get_int(R, limits, "max_shared_strings", 1, UINT32_MAX, "limits");
     l->max_xml_depth = (uint32_t)get_int(R, limits, "max_xml_depth", 1, UINT32_MAX, "limits");
+    l->max_text_bytes = (uint64_t)get_int(R, limits, "max_text_bytes", 1, INT64_MAX, "limits");
+    l->max_issues_per_rule =
+        (uint32_t)get_int(R, limits, "max_issues_per_rule", 1, UINT32_MAX, "limits");
+    l->max_upload_bytes =
+        (uint64_t)get_int(R, limits, "max_upload_bytes", 1, INT64_MAX, "limits");
 
     json_object *outliers = member(R, root, "outliers", json_type_object, "");
     c->outlier_threshold = get_double(R, outliers, "threshold", "outliers");
@@ -548,6 +600,7 @@ static void read_snapshot(reader *R, json_object *root, hz_config *c)
             ind->over_rounds =
                 (hz_round_agg)get_word(R, o, "over_rounds", round_aggs, "indicators[]");
             ind->required = get_bool(R, o, "required", "indicators[]");
+            ind->part_of = get_str(R, o, "part_of", "indicators[]");
         }
 
     n = get_array(R, root, "rules", &a, "");

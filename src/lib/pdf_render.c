@@ -955,6 +955,26 @@ static void draw_centered(render *r, face *f, double size, double cx, double bas
     draw_text(r, f, size, 0, cx - w / 2, base, text, strlen(text));
 }
 
+/* A category label's trailing parenthetical ("许昌经济技术开发区（未报）") goes
+ * on a line of its own rather than being split inside it; caller frees. */
+static char *chart_label_lines(const char *label)
+{
+    size_t n = strlen(label);
+    const char *open = strstr(label, "（");
+    const char *close = "）";
+    if (!open || open == label || n < strlen(close) ||
+        strcmp(label + n - strlen(close), close) != 0)
+        return hz_strdup(label);
+    char *out = malloc(n + 2);
+    if (!out)
+        return NULL;
+    size_t head = (size_t)(open - label);
+    memcpy(out, label, head);
+    out[head] = '\n';
+    memcpy(out + head + 1, open, n - head + 1);
+    return out;
+}
+
 static void layout_chart(render *r, const doc_chart *ch)
 {
     if (!ch || ch->count == 0 || !ch->values || !ch->labels)
@@ -1019,7 +1039,14 @@ static void layout_chart(render *r, const doc_chart *ch)
         if (lw > max_label_w)
             max_label_w = lw;
         if (!rotate) {
-            if (!break_text(r, &ms, label, slot - 4, 0))
+            char *lines = chart_label_lines(label);
+            if (!lines) {
+                fail_nomem(r);
+                return;
+            }
+            bool ok = break_text(r, &ms, lines, slot - 4, 0);
+            free(lines);
+            if (!ok)
                 return;
             if (r->lines.count > max_lines)
                 max_lines = r->lines.count;
@@ -1060,21 +1087,25 @@ static void layout_chart(render *r, const doc_chart *ch)
     stroke_line(r, axis_x, zero_y, axis_x + plot_w, zero_y);
 
     for (size_t i = 0; i < n && !failed(r); i++) {
-        double v = isfinite(ch->values[i]) ? ch->values[i] : 0;
         double cx = axis_x + slot * ((double)i + 0.5);
-        double bar_w = slot * 0.6;
-        double y1 = zero_y, y2 = zero_y + v * scale;
-        HPDF_Page_SetRGBFill(r->page, 0.27f, 0.45f, 0.70f);
-        fill_rect(r, cx - bar_w / 2, fmin(y1, y2), bar_w, fabs(y2 - y1));
-        HPDF_Page_SetGrayFill(r->page, 0);
-        format_number(buf, sizeof buf, v, ch->decimals);
-        /* Narrow bars get smaller value texts rather than overlapping ones. */
-        double vsize = small;
-        double vw = measure_text(&ms, buf, strlen(buf));
-        if (vw > slot - 2 && vw > 0)
-            vsize = fmax(4.5, small * (slot - 2) / vw);
-        double vb = v >= 0 ? y2 + 3 : y2 - vsize - 1;
-        draw_centered(r, r->body, vsize, cx, vb, buf);
+        /* A missing value (a unit that did not report) has no bar and no
+         * value text: only its label, which says so. */
+        if (isfinite(ch->values[i])) {
+            double v = ch->values[i];
+            double bar_w = slot * 0.6;
+            double y1 = zero_y, y2 = zero_y + v * scale;
+            HPDF_Page_SetRGBFill(r->page, 0.27f, 0.45f, 0.70f);
+            fill_rect(r, cx - bar_w / 2, fmin(y1, y2), bar_w, fabs(y2 - y1));
+            HPDF_Page_SetGrayFill(r->page, 0);
+            format_number(buf, sizeof buf, v, ch->decimals);
+            /* Narrow bars get smaller value texts rather than overlapping ones. */
+            double vsize = small;
+            double vw = measure_text(&ms, buf, strlen(buf));
+            if (vw > slot - 2 && vw > 0)
+                vsize = fmax(4.5, small * (slot - 2) / vw);
+            double vb = v >= 0 ? y2 + 3 : y2 - vsize - 1;
+            draw_centered(r, r->body, vsize, cx, vb, buf);
+        }
 
         const char *label = ch->labels[i] ? ch->labels[i] : "";
         if (rotate) {
@@ -1099,12 +1130,20 @@ static void layout_chart(render *r, const doc_chart *ch)
             HPDF_Page_EndText(r->page);
             free(clean);
         } else {
-            if (!break_text(r, &ms, label, slot - 4, 0))
+            char *lines = chart_label_lines(label);
+            if (!lines) {
+                fail_nomem(r);
                 return;
+            }
+            if (!break_text(r, &ms, lines, slot - 4, 0)) {
+                free(lines);
+                return;
+            }
             text_style s = {r->body, small, 0, 0, 0, 11, TA_CENTER};
             for (size_t k = 0; k < r->lines.count; k++)
-                draw_line(r, &s, label, &r->lines.items[k], cx - slot / 2 + 2, slot - 4,
+                draw_line(r, &s, lines, &r->lines.items[k], cx - slot / 2 + 2, slot - 4,
                           plot_bottom - 4 - (double)(k + 1) * 11 + 2.5);
+            free(lines);
         }
     }
     r->y += h + r->pitch / 2;
