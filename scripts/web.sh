@@ -74,6 +74,10 @@ fi
 version=$(sed -nE 's/^project\(huizong VERSION ([0-9.]+).*/\1/p' "$here/CMakeLists.txt")
 cflags=(-std=c11 -O2 -Wall -Wextra -Wpedantic -Werror -D_POSIX_C_SOURCE=200809L
         -DHZ_VERSION="\"$version\"" -DHZ_SOURCE_DIR="\"/huizong\""
+        # cli_paths.c's installed-data lookup: never taken in the browser,
+        # where the configuration is the embedded snapshot
+        -DHZ_BINARY_DIR="\"/huizong/build\"" -DHZ_DATA_FROM_BIN="\"../share/huizong\""
+        -DHZ_DEFAULT_CAMPAIGN="\"xuchang-2022\""
         -I"$here/src/lib" -I"$here/src/cli" -I"$here/src/web" -isystem "$prefix/include")
 newest_header=$(find "$here/src/lib" "$here/src/cli" "$here/src/web" \( -name '*.h' -o -name '*.def' \) \
                 -printf '%T@ %p\n' | sort -n | tail -n 1 | cut -d' ' -f2-)
@@ -86,7 +90,7 @@ compile() { # compile SOURCE OBJECT, when the object is older than it or a heade
 pids=()
 # two compilers at a time (the machine is shared); a failed one fails the build
 throttle() { while (($(jobs -rp | wc -l) >= 2)); do sleep 0.1; done; }
-for src in src/cli/cli.c src/cli/cli_paths.c src/cli/cmd_check.c src/web/web_config.c \
+for src in src/cli/cli.c src/cli/cli_paths.c src/cli/cli_progress.c src/cli/cmd_check.c src/web/web_config.c \
            src/web/web_cli.c src/web/web_page.c "$obj/snapshot.c"; do
   [[ $src == /* ]] || src=$here/$src
   throttle
@@ -95,7 +99,7 @@ done
 for pid in "${pids[@]}"; do
   wait "$pid" || { echo "web.sh: compiling failed" >&2; exit 1; }
 done
-common=("$obj/cli.o" "$obj/cli_paths.o" "$obj/cmd_check.o" "$obj/web_config.o" "$obj/snapshot.o"
+common=("$obj/cli.o" "$obj/cli_paths.o" "$obj/cli_progress.o" "$obj/cmd_check.o" "$obj/web_config.o" "$obj/snapshot.o"
         "$core/libhuizong_core.a"
         -L"$prefix/lib" -lzip -lz -lexpat -lnettle -ljson-c
         -O2 -sALLOW_MEMORY_GROWTH=1 -sMAXIMUM_MEMORY=2GB -sABORTING_MALLOC=0)

@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <string.h>
 #include "config.h"
-#include "report_outputs.h"
 #include "hz_text.h"
 
 #define CLI_LINE 4096
@@ -69,14 +68,6 @@ void cli_report_error(hz_cli *cli, const hz_error *err)
     hz_error_render(err, cli->lang, buf, sizeof buf);
     cli_prefix(cli);
     fprintf(cli->err, "%s\n", hz_text_escape_to(buf, shown, sizeof shown)); /* one line */
-}
-
-void cli_font_notices(hz_cli *cli, const struct hz_config *config)
-{
-    hz_error notices[PDF_FONT_ROLES];
-    size_t n = report_outputs_font_notices(config, notices);
-    for (size_t i = 0; i < n; i++)
-        cli_report_error(cli, &notices[i]);
 }
 
 int cli_usage_error(hz_cli *cli, hz_msg_id id, ...)

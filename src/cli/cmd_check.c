@@ -8,8 +8,8 @@
 #include "check.h"
 #include "cli.h"
 #include "config.h"
-#include "consolidate.h"
 #include "fsutil.h"
+#include "workbook_contract.h"
 
 enum { OPT_ROUND = 256, OPT_FORMAT, OPT_CONFIG, OPT_LANG };
 
@@ -112,7 +112,7 @@ static int gather_files(hz_cli *cli, int argc, char **argv, check_list *l)
         bool ok = true;
         for (size_t k = 0; k < listing.count && ok; k++) {
             const fs_entry *e = &listing.items[k];
-            if (consolidate_classify_name(e->name, e->kind == FS_DIR, e->kind == FS_FILE) ==
+            if (workbook_classify_name(e->name, e->kind == FS_DIR, e->kind == FS_FILE) ==
                 HZ_M_NONE)
                 ok = list_add(l, arg, e->name);
         }

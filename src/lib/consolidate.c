@@ -13,36 +13,6 @@
 
 #define RECEIPTS_NAME "receipts.ini"
 
-/* ---------------------------------------------------------------- names */
-
-static bool ends_with_ci(const char *s, const char *suffix)
-{
-    size_t n = strlen(s), m = strlen(suffix);
-    return n >= m && strcasecmp(s + n - m, suffix) == 0;
-}
-
-hz_msg_id consolidate_classify_name(const char *name, bool is_dir, bool is_regular)
-{
-    if (is_dir)
-        return HZ_M_CONSOLIDATE_IGNORED_DIR;
-    if (!strncmp(name, "~$", 2))
-        return HZ_M_CONSOLIDATE_IGNORED_LOCK;
-    if (name[0] == '.')
-        return HZ_M_CONSOLIDATE_IGNORED_HIDDEN;
-    if (!is_regular)
-        return HZ_M_CONSOLIDATE_IGNORED_NOT_REGULAR;
-    if (!strcasecmp(name, RECEIPTS_NAME))
-        return HZ_M_CONSOLIDATE_IGNORED_RECEIPTS;
-    /* a return saved in another format is examined too: it is the unit's
-     * return, received and refused (file.ods, file.old_xls, ...), not
-     * someone else's file */
-    static const char *const examined[] = {".xlsx", ".xls", ".et", ".ods", ".csv"};
-    for (size_t i = 0; i < sizeof examined / sizeof examined[0]; i++)
-        if (ends_with_ci(name, examined[i]) && strlen(name) > strlen(examined[i]))
-            return HZ_M_NONE;
-    return HZ_M_CONSOLIDATE_IGNORED_NOT_XLSX;
-}
-
 /* ------------------------------------------------------------- receipts */
 
 void consolidate_receipts_free(hz_receipts *receipts)

@@ -193,8 +193,5 @@ hz_status consolidate_parse_receipts(const char *text, const char *name, hz_rece
                                      hz_error *err);
 void consolidate_receipts_free(hz_receipts *receipts);
 
-/* Why a folder entry is not a submission (HZ_M_NONE when it is a *.xlsx
- * candidate). is_dir / is_regular describe the entry. */
-hz_msg_id consolidate_classify_name(const char *name, bool is_dir, bool is_regular);
 
 #endif

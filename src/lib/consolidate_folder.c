@@ -10,6 +10,7 @@
 #include "analysis.h"
 #include "check.h"
 #include "fsutil.h"
+#include "workbook_contract.h"
 #include "hz_text.h"
 
 /* ------------------------------------------------------- reading files */
@@ -134,7 +135,7 @@ hz_status consolidate_folder(const hz_config *config, const hz_round *round,
             s = hz_error_set(err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL);
             break;
         }
-        hz_msg_id why = consolidate_classify_name(e->name, e->kind == FS_DIR,
+        hz_msg_id why = workbook_classify_name(e->name, e->kind == FS_DIR,
                                                   e->kind == FS_FILE);
         if (why != HZ_M_NONE) {
             f->status = HZ_FILE_IGNORED;

@@ -637,9 +637,9 @@ static void sheet_rounds(writer *w)
             put_num(&s, r, c, hz_amount_to_double(cons->values[i]), nf);
         c++;
         if (st) {
-            if (ind->over_rounds == HZ_AGG_STOCK)
-                put_str(&s, r, c, Z(HZ_M_ANALYSIS_L_STOCK_LATEST), NULL);
-            else if (st->present[i] && cons->present[i])
+            /* a stock indicator has no increment: the cell stays empty, a
+             * numeric column holds only numbers (the sheet's note says why) */
+            if (ind->over_rounds != HZ_AGG_STOCK && st->present[i] && cons->present[i])
                 put_num(&s, r, c, hz_amount_to_double(cons->values[i] - st->values[i]), nf);
             c++;
         }

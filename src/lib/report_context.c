@@ -503,8 +503,9 @@ static void build_analysis_tables(ctx *c, json_object *tables)
                                                      c->decimals, b1, sizeof b1)));
         push(c, row, str(c, consolidate_format_value(ind, cons->values[i], cons->present[i],
                                                      c->decimals, b2, sizeof b2)));
-        if (ind->over_rounds == HZ_AGG_STOCK)
-            push(c, row, str(c, L(c, HZ_M_ANALYSIS_L_STOCK_LATEST)));
+        if (ind->over_rounds == HZ_AGG_STOCK) /* no increment: the note under
+                                                 the table says stock takes the latest */
+            push(c, row, str(c, "—"));
         else
             push(c, row, str(c, consolidate_format_value(ind, cons->values[i] - st->values[i],
                                                          st->present[i] && cons->present[i],

@@ -3,6 +3,8 @@
 #include "workbook_contract.h"
 
 #include <stddef.h>
+#include <string.h>
+#include <strings.h>
 
 static const char *const info_labels[FILLIN_INFO__COUNT] = {
     "单位代码", "单位名称", "报送类型", "统计截止日期", "填报日期", "填报人",
@@ -60,3 +62,34 @@ const char *fillin_text_label(fillin_text_section section)
 {
     return (unsigned)section < FILLIN_TEXT__COUNT ? text_labels[section] : NULL;
 }
+
+/* ------------------------------------------------- files in a folder */
+
+static bool ends_with_ci(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && strcasecmp(s + n - m, suffix) == 0;
+}
+
+hz_msg_id workbook_classify_name(const char *name, bool is_dir, bool is_regular)
+{
+    if (is_dir)
+        return HZ_M_CONSOLIDATE_IGNORED_DIR;
+    if (!strncmp(name, "~$", 2))
+        return HZ_M_CONSOLIDATE_IGNORED_LOCK;
+    if (name[0] == '.')
+        return HZ_M_CONSOLIDATE_IGNORED_HIDDEN;
+    if (!is_regular)
+        return HZ_M_CONSOLIDATE_IGNORED_NOT_REGULAR;
+    if (!strcasecmp(name, "receipts.ini"))
+        return HZ_M_CONSOLIDATE_IGNORED_RECEIPTS;
+    /* a return saved in another format is examined too: it is the unit's
+     * return, received and refused (file.ods, file.old_xls, ...), not
+     * someone else's file */
+    static const char *const examined[] = {".xlsx", ".xls", ".et", ".ods", ".csv"};
+    for (size_t i = 0; i < sizeof examined / sizeof examined[0]; i++)
+        if (ends_with_ci(name, examined[i]) && strlen(name) > strlen(examined[i]))
+            return HZ_M_NONE;
+    return HZ_M_CONSOLIDATE_IGNORED_NOT_XLSX;
+}
+

@@ -10,6 +10,7 @@
 #define HZ_WORKBOOK_CONTRACT_H
 
 #include <stdbool.h>
+#include "hz_msg.h"
 
 /* Sheet names (contract). */
 #define FILLIN_SHEET_GUIDE   "填报说明"
@@ -59,5 +60,11 @@ const char *fillin_stats_header(fillin_stats_column column);
 const char *fillin_case_header(fillin_case_column column);
 bool fillin_case_required(fillin_case_column column);
 const char *fillin_text_label(fillin_text_section section);
+
+/* Why a folder entry is not a return (HZ_M_NONE when it is a candidate:
+ * .xlsx, or a return saved in another format that is examined and refused).
+ * is_dir / is_regular describe the entry. Shared by check FOLDER and the
+ * consolidation's folder run, so both take the same files. */
+hz_msg_id workbook_classify_name(const char *name, bool is_dir, bool is_regular);
 
 #endif

@@ -13,6 +13,7 @@
 #include "display_format.h"
 #include "report_content.h"
 #include "fsutil.h"
+#include "workbook_contract.h"
 #include "hash.h"
 #include "hz_test.h"
 #include "hz_test_build.h"
@@ -340,25 +341,25 @@ Test(consolidate, unknown_receipt_unit_is_a_warning)
 
 Test(consolidate, classify_names)
 {
-    cr_assert_eq(consolidate_classify_name("a.xlsx", false, true), HZ_M_NONE);
-    cr_assert_eq(consolidate_classify_name("A.XLSX", false, true), HZ_M_NONE);
-    cr_assert_eq(consolidate_classify_name("~$a.xlsx", false, true),
+    cr_assert_eq(workbook_classify_name("a.xlsx", false, true), HZ_M_NONE);
+    cr_assert_eq(workbook_classify_name("A.XLSX", false, true), HZ_M_NONE);
+    cr_assert_eq(workbook_classify_name("~$a.xlsx", false, true),
                  HZ_M_CONSOLIDATE_IGNORED_LOCK);
-    cr_assert_eq(consolidate_classify_name(".a.xlsx", false, true),
+    cr_assert_eq(workbook_classify_name(".a.xlsx", false, true),
                  HZ_M_CONSOLIDATE_IGNORED_HIDDEN);
-    cr_assert_eq(consolidate_classify_name("sub", true, false), HZ_M_CONSOLIDATE_IGNORED_DIR);
+    cr_assert_eq(workbook_classify_name("sub", true, false), HZ_M_CONSOLIDATE_IGNORED_DIR);
     /* returns saved in another format are examined (and refused as such) */
-    cr_assert_eq(consolidate_classify_name("a.xls", false, true), HZ_M_NONE);
-    cr_assert_eq(consolidate_classify_name("a.ods", false, true), HZ_M_NONE);
-    cr_assert_eq(consolidate_classify_name("a.et", false, true), HZ_M_NONE);
-    cr_assert_eq(consolidate_classify_name("a.CSV", false, true), HZ_M_NONE);
-    cr_assert_eq(consolidate_classify_name(".ods", false, true),
+    cr_assert_eq(workbook_classify_name("a.xls", false, true), HZ_M_NONE);
+    cr_assert_eq(workbook_classify_name("a.ods", false, true), HZ_M_NONE);
+    cr_assert_eq(workbook_classify_name("a.et", false, true), HZ_M_NONE);
+    cr_assert_eq(workbook_classify_name("a.CSV", false, true), HZ_M_NONE);
+    cr_assert_eq(workbook_classify_name(".ods", false, true),
                  HZ_M_CONSOLIDATE_IGNORED_HIDDEN);
-    cr_assert_eq(consolidate_classify_name("a.txt", false, true),
+    cr_assert_eq(workbook_classify_name("a.txt", false, true),
                  HZ_M_CONSOLIDATE_IGNORED_NOT_XLSX);
-    cr_assert_eq(consolidate_classify_name("receipts.ini", false, true),
+    cr_assert_eq(workbook_classify_name("receipts.ini", false, true),
                  HZ_M_CONSOLIDATE_IGNORED_RECEIPTS);
-    cr_assert_eq(consolidate_classify_name("link.xlsx", false, false),
+    cr_assert_eq(workbook_classify_name("link.xlsx", false, false),
                  HZ_M_CONSOLIDATE_IGNORED_NOT_REGULAR);
 }
 
