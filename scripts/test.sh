@@ -29,7 +29,8 @@ ctest --test-dir "$here/build" --output-on-failure --no-tests=error -j 2
 echo "== browser validator (scripts/web.sh, node parity, headless Chromium)"
 "$here/scripts/web.sh"
 (cd "$here" && node tests/web/parity.mjs build/huizong build/web/huizong-cli.mjs \
-   input tests/fixtures/bad tests/fixtures/hostile tests/fixtures/xlsx)
+   input tests/fixtures/bad tests/fixtures/hostile tests/fixtures/xlsx \
+   tests/fixtures/habits tests/fixtures/hostile-r2)
 (cd "$here" && node tests/web/browser.mjs build/web/huizong-check.html \
    "input/xuchang-2022/stage/411002-许昌市魏都区市场监督管理局-阶段小结.xlsx" \
    tests/fixtures/bad/01-date-invalid.xlsx '案件明细!C2' build/huizong build/web/screenshot.png \

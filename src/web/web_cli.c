@@ -16,7 +16,10 @@ int main(int argc, char **argv)
         .lang = cli_lang_from_environment(),
         .out = stdout,
         .err = stderr,
-        .err_is_tty = isatty(STDERR_FILENO),
+        /* emscripten's isatty says yes for every standard stream, even a
+         * pipe, so the node build cannot tell a terminal: no progress line
+         * (as the native program when stderr is not a terminal) */
+        .err_is_tty = 0,
     };
     cli_paths_resolve(&cli.paths);
     if (cli_scan_lang(&cli, argc, argv) < 0)
