@@ -7,15 +7,11 @@
 #include <unistd.h>
 #include <nettle/sha2.h>
 #include "fsutil.h"
+#include "hz_text.h"
 
 static void hash_digest_to_hex(const uint8_t digest[SHA256_DIGEST_SIZE], char hex[65])
 {
-    static const char digits[] = "0123456789abcdef";
-    for (size_t i = 0; i < SHA256_DIGEST_SIZE; i++) {
-        hex[2 * i] = digits[digest[i] >> 4];
-        hex[2 * i + 1] = digits[digest[i] & 0x0f];
-    }
-    hex[64] = '\0';
+    hz_hex_encode(digest, SHA256_DIGEST_SIZE, hex);
 }
 
 hz_status hash_file_sha256(const char *path, char hex[65], uint64_t *size, hz_error *err)

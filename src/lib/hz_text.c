@@ -338,3 +338,40 @@ char *hz_json_escape_unsafe(const char *json)
     }
     return out.data;
 }
+
+/* ------------------------------------------------------------------ hex */
+
+void hz_hex_encode(const uint8_t *bytes, size_t n, char *out)
+{
+    static const char digits[] = "0123456789abcdef";
+    for (size_t i = 0; i < n; i++) {
+        out[2 * i] = digits[bytes[i] >> 4];
+        out[2 * i + 1] = digits[bytes[i] & 15];
+    }
+    out[2 * n] = '\0';
+}
+
+int hz_hex_digit(int c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+bool hz_hex_decode(const char *text, uint8_t *bytes, size_t n)
+{
+    if (strlen(text) != 2 * n)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        int hi = hz_hex_digit((unsigned char)text[2 * i]);
+        int lo = hz_hex_digit((unsigned char)text[2 * i + 1]);
+        if (hi < 0 || lo < 0)
+            return false;
+        bytes[i] = (uint8_t)(hi << 4 | lo);
+    }
+    return true;
+}

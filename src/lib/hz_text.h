@@ -66,4 +66,11 @@ size_t hz_text_strip_unsafe(char *text);
  * out-of-memory. json must be valid UTF-8. */
 char *hz_json_escape_unsafe(const char *json);
 
+/* Hexadecimal: out receives 2 * n lower-case digits and a NUL. */
+void hz_hex_encode(const uint8_t *bytes, size_t n, char *out);
+/* The value of one hex digit (either case), -1 when c is none. */
+int hz_hex_digit(int c);
+/* Exactly 2 * n hex digits to n bytes; false on any other text. */
+bool hz_hex_decode(const char *text, uint8_t *bytes, size_t n);
+
 #endif

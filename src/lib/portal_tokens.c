@@ -1,7 +1,6 @@
 /* portal_tokens.c - random tokens, kept only as their SHA-256. */
 #include "portal_tokens.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <nettle/memops.h>
@@ -15,37 +14,6 @@
 #include <unistd.h>
 #include "fsutil.h"
 #include "hz_text.h"
-
-static void to_hex(const uint8_t *bytes, size_t n, char *out)
-{
-    static const char digits[] = "0123456789abcdef";
-    for (size_t i = 0; i < n; i++) {
-        out[2 * i] = digits[bytes[i] >> 4];
-        out[2 * i + 1] = digits[bytes[i] & 15];
-    }
-    out[2 * n] = '\0';
-}
-
-static int hex_value(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    c = tolower(c);
-    return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
-static bool from_hex(const char *text, uint8_t *bytes, size_t n)
-{
-    if (strlen(text) != 2 * n)
-        return false;
-    for (size_t i = 0; i < n; i++) {
-        int hi = hex_value((unsigned char)text[2 * i]), lo = hex_value((unsigned char)text[2 * i + 1]);
-        if (hi < 0 || lo < 0)
-            return false;
-        bytes[i] = (uint8_t)(hi << 4 | lo);
-    }
-    return true;
-}
 
 static void sha256(const void *data, size_t len, uint8_t out[32])
 {
@@ -114,7 +82,7 @@ hz_status portal_tokens_load(const char *path, portal_tokens *out, hz_error *err
         portal_token t = {0};
         if (!in_tokens || sscanf(l, "%63s = %63s %127s", id, role, hex) != 3 ||
             strlen(id) != PORTAL_TOKEN_ID || strlen(role) >= sizeof t.role ||
-            !from_hex(hex, t.hash, sizeof t.hash)) {
+            !hz_hex_decode(hex, t.hash, sizeof t.hash)) {
             free(text);
             portal_tokens_free(out);
             return bad_line(err, path, lineno);
@@ -138,7 +106,7 @@ hz_status portal_tokens_save(const char *path, const portal_tokens *tokens, hz_e
                                 "; edit with huizong token, not by hand)\n[tokens]\n");
     for (size_t i = 0; ok && i < tokens->count; i++) {
         char hex[PORTAL_TOKEN_HEX + 1];
-        to_hex(tokens->items[i].hash, sizeof tokens->items[i].hash, hex);
+        hz_hex_encode(tokens->items[i].hash, sizeof tokens->items[i].hash, hex);
         ok = hz_buf_printf(&buf, "%s = %s %s\n", tokens->items[i].id, tokens->items[i].role, hex);
     }
     if (!ok) {
@@ -187,11 +155,11 @@ hz_status portal_tokens_add(portal_tokens *tokens, const char *role,
             return hz_error_set(err, HZ_ERR_IO, HZ_M_PORTAL_NO_RANDOM, strerror(errno), NULL);
         got += (size_t)n;
     }
-    to_hex(raw, sizeof raw, text);
+    hz_hex_encode(raw, sizeof raw, text);
     portal_token t = {0};
     sha256(text, PORTAL_TOKEN_HEX, t.hash);
     char hex[PORTAL_TOKEN_HEX + 1];
-    to_hex(t.hash, sizeof t.hash, hex);
+    hz_hex_encode(t.hash, sizeof t.hash, hex);
     memcpy(t.id, hex, PORTAL_TOKEN_ID);
     t.id[PORTAL_TOKEN_ID] = '\0';
     hz_strlcpy_utf8(t.role, role, sizeof t.role);

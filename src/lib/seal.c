@@ -1,5 +1,6 @@
 /* seal.c - Ed25519 keys and the SHA256SUMS signature (see seal.h). */
 #include "seal.h"
+#include "hz_text.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -20,41 +21,6 @@
  * not one of them (and is not read whole). */
 #define SEAL_FILE_MAX 4096
 
-static void to_hex(const uint8_t *bytes, size_t n, char *out)
-{
-    static const char digits[] = "0123456789abcdef";
-    for (size_t i = 0; i < n; i++) {
-        out[2 * i] = digits[bytes[i] >> 4];
-        out[2 * i + 1] = digits[bytes[i] & 15];
-    }
-    out[2 * n] = '\0';
-}
-
-static int hex_digit(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-/* Exactly 2n hex digits into n bytes. */
-static bool from_hex(const char *text, uint8_t *out, size_t n)
-{
-    if (strlen(text) != 2 * n)
-        return false;
-    for (size_t i = 0; i < n; i++) {
-        int hi = hex_digit(text[2 * i]), lo = hex_digit(text[2 * i + 1]);
-        if (hi < 0 || lo < 0)
-            return false;
-        out[i] = (uint8_t)(hi << 4 | lo);
-    }
-    return true;
-}
-
 static void fingerprint_of(const uint8_t key[SEAL_KEY_SIZE], char out[SEAL_FINGERPRINT_SIZE])
 {
     uint8_t digest[SHA256_DIGEST_SIZE];
@@ -63,7 +29,7 @@ static void fingerprint_of(const uint8_t key[SEAL_KEY_SIZE], char out[SEAL_FINGE
     sha256_update(&ctx, SEAL_KEY_SIZE, key);
     sha256_digest(&ctx, sizeof digest, digest);
     char hex[2 * 16 + 1];
-    to_hex(digest, 16, hex);
+    hz_hex_encode(digest, 16, hex);
     snprintf(out, SEAL_FINGERPRINT_SIZE, "ed25519:sha256:%s", hex);
 }
 
@@ -168,8 +134,8 @@ hz_status seal_keygen(const char *path, seal_public_key *pub, hz_error *err)
     ed25519_sha512_public_key(key.pub.key, key.seed);
     fingerprint_of(key.pub.key, key.pub.fingerprint);
     char seed_hex[65], pub_hex[65], text[512];
-    to_hex(key.seed, SEAL_KEY_SIZE, seed_hex);
-    to_hex(key.pub.key, SEAL_KEY_SIZE, pub_hex);
+    hz_hex_encode(key.seed, SEAL_KEY_SIZE, seed_hex);
+    hz_hex_encode(key.pub.key, SEAL_KEY_SIZE, pub_hex);
     size_t n = strlen(path) + 5;
     char *pub_path = malloc(n);
     if (!pub_path)
@@ -211,9 +177,9 @@ hz_status seal_load_private_key(const char *path, seal_private_key *key, hz_erro
         return hz_error_set(err, HZ_ERR_FORMAT, HZ_M_SEAL_NOT_KEY, path, "private", NULL);
     const char *seed = field(&l, 1, "seed"), *pub = field(&l, 2, "public");
     uint8_t stated[SEAL_KEY_SIZE];
-    if (!seed || !from_hex(seed, key->seed, SEAL_KEY_SIZE))
+    if (!seed || !hz_hex_decode(seed, key->seed, SEAL_KEY_SIZE))
         return hz_error_set(err, HZ_ERR_FORMAT, HZ_M_SEAL_DAMAGED, path, "seed", NULL);
-    if (!pub || !from_hex(pub, stated, SEAL_KEY_SIZE))
+    if (!pub || !hz_hex_decode(pub, stated, SEAL_KEY_SIZE))
         return hz_error_set(err, HZ_ERR_FORMAT, HZ_M_SEAL_DAMAGED, path, "public", NULL);
     ed25519_sha512_public_key(key->pub.key, key->seed);
     if (memcmp(stated, key->pub.key, SEAL_KEY_SIZE) != 0) {
@@ -237,7 +203,7 @@ hz_status seal_load_public_key(const char *path, seal_public_key *pub, hz_error 
     if (l.count == 0 || strcmp(l.line[0], PUBLIC_HEAD) != 0)
         return hz_error_set(err, HZ_ERR_FORMAT, HZ_M_SEAL_NOT_KEY, path, "public", NULL);
     const char *key = field(&l, 1, "public"), *fp = field(&l, 2, "fingerprint");
-    if (!key || !from_hex(key, pub->key, SEAL_KEY_SIZE))
+    if (!key || !hz_hex_decode(key, pub->key, SEAL_KEY_SIZE))
         return hz_error_set(err, HZ_ERR_FORMAT, HZ_M_SEAL_DAMAGED, path, "public", NULL);
     fingerprint_of(pub->key, pub->fingerprint);
     if (!fp || strcmp(fp, pub->fingerprint) != 0)
@@ -253,7 +219,7 @@ char *seal_sign_text(const seal_private_key *key, const void *data, size_t len)
     uint8_t sig[SEAL_SIGNATURE_SIZE];
     ed25519_sha512_sign(key->pub.key, key->seed, len, data, sig);
     char hex[2 * SEAL_SIGNATURE_SIZE + 1];
-    to_hex(sig, sizeof sig, hex);
+    hz_hex_encode(sig, sizeof sig, hex);
     size_t n = sizeof SIGNATURE_HEAD + SEAL_FINGERPRINT_SIZE + sizeof hex + 32;
     char *text = malloc(n);
     if (text)
@@ -274,7 +240,7 @@ hz_status seal_parse_signature(const char *text, size_t len, const char *name,
     if (!fp || strlen(fp) + 1 != SEAL_FINGERPRINT_SIZE)
         return hz_error_set(err, HZ_ERR_FORMAT, HZ_M_SEAL_DAMAGED, name, "key", NULL);
     memcpy(sig->key_fingerprint, fp, SEAL_FINGERPRINT_SIZE);
-    if (!hex || !from_hex(hex, sig->signature, SEAL_SIGNATURE_SIZE))
+    if (!hex || !hz_hex_decode(hex, sig->signature, SEAL_SIGNATURE_SIZE))
         return hz_error_set(err, HZ_ERR_FORMAT, HZ_M_SEAL_DAMAGED, name, "signature", NULL);
     return HZ_OK;
 }

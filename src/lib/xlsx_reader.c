@@ -136,17 +136,6 @@ static bool ends_with(const char *s, const char *suffix)
     return a >= b && strcmp(s + a - b, suffix) == 0;
 }
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* Reads "_xHHHH_" at s (n bytes available); -1 when it is not one. */
 static long escape_at(const char *s, size_t n)
 {
@@ -154,7 +143,7 @@ static long escape_at(const char *s, size_t n)
         return -1;
     long v = 0;
     for (int i = 2; i < 6; i++) {
-        int h = hexval(s[i]);
+        int h = hz_hex_digit((unsigned char)s[i]);
         if (h < 0)
             return -1;
         v = v * 16 + h;
