@@ -70,6 +70,32 @@ void hz_buf_free(hz_buf *buf)
     buf->len = buf->cap = 0;
 }
 
+bool hz_array_reserve(void *items_ptr, size_t *cap, size_t need, size_t elem_size)
+{
+    if (need <= *cap)
+        return true;
+    if (elem_size == 0)
+        return false;
+    size_t grown = *cap ? *cap : 8;
+    while (grown < need) {
+        if (grown > SIZE_MAX / 2)
+            return false;
+        grown *= 2;
+    }
+    if (grown > SIZE_MAX / elem_size)
+        return false;
+    /* The pointer is read and written through memcpy so that one function
+     * serves arrays of every element type without type punning. */
+    void *items;
+    memcpy(&items, items_ptr, sizeof items);
+    void *p = realloc(items, grown * elem_size);
+    if (!p)
+        return false;
+    memcpy(items_ptr, &p, sizeof p);
+    *cap = grown;
+    return true;
+}
+
 int32_t hz_utf8_next(const char **p, const char *end)
 {
     const unsigned char *s = (const unsigned char *)*p;

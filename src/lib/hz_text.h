@@ -24,6 +24,18 @@ bool hz_buf_vprintf(hz_buf *buf, const char *fmt, va_list ap)
     __attribute__((format(printf, 2, 0)));
 void hz_buf_free(hz_buf *buf);
 
+/*
+ * The one growable array of the project. items_ptr is the address of the
+ * array pointer (a T ** passed as void *), *cap its capacity in elements.
+ * Makes room for at least need elements of elem_size bytes, doubling so that
+ * appending one at a time stays linear. Returns false, leaving the array and
+ * *cap as they were, when memory runs out or the size would overflow. Usage:
+ *     if (!hz_array_reserve(&list->items, &list->cap, list->count + 1, sizeof *list->items))
+ *         return HZ_E_NOMEM;
+ *     list->items[list->count++] = item;
+ */
+bool hz_array_reserve(void *items_ptr, size_t *cap, size_t need, size_t elem_size);
+
 /* true when text[0..len) is valid UTF-8 (no overlongs, no surrogates). */
 bool hz_utf8_valid(const char *text, size_t len);
 /* Number of code points (text must be valid UTF-8). */

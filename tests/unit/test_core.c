@@ -115,6 +115,29 @@ Test(text, utf8_and_trim)
     hz_buf_free(&buf);
 }
 
+/* The one growable array: doubling, contents kept, overflow refused. */
+Test(text, array_reserve)
+{
+    int *items = NULL;
+    size_t cap = 0, count = 0;
+    for (int i = 0; i < 1000; i++) {
+        cr_assert(hz_array_reserve(&items, &cap, count + 1, sizeof *items));
+        items[count++] = i;
+    }
+    cr_assert_geq(cap, 1000);
+    cr_assert_lt(cap, 2048);
+    for (int i = 0; i < 1000; i++)
+        cr_assert_eq(items[i], i);
+    size_t before = cap;
+    int *kept = items;
+    cr_assert_not(hz_array_reserve(&items, &cap, SIZE_MAX / 2, sizeof *items));
+    cr_assert_eq(cap, before);
+    cr_assert_eq(items, kept);
+    cr_assert(hz_array_reserve(&items, &cap, 10, sizeof *items)); /* already room */
+    cr_assert_eq(cap, before);
+    free(items);
+}
+
 /* Every message has both languages, and both use the same arguments. */
 Test(msg, catalogue_complete)
 {
