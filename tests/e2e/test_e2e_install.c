@@ -64,8 +64,8 @@ Test(e2e_install, destdir_install_of_a_deleted_copy_runs_the_round)
     snprintf(share, sizeof share, "%s/moved/usr/share", tmp);
     static const char *const installed[] = {
         "huizong/config/xuchang-2022/campaign.ini", "huizong/templates/stage.md",
-        "huizong/templates/final.md", "man/man1/huizong.1.gz",
-        "bash-completion/completions/huizong", "doc/huizong/README.md",
+        "huizong/templates/final.md", "man/man1/huizong.1.gz", "man/zh_CN/man1/huizong.1.gz",
+        "bash-completion/completions/huizong", "doc/huizong/README.md", "doc/huizong/copyright",
     };
     for (size_t i = 0; i < sizeof installed / sizeof installed[0]; i++) {
         snprintf(path, sizeof path, "%s/%s", share, installed[i]);
@@ -149,8 +149,10 @@ Test(e2e_install, cpack_makes_a_debian_package_that_runs_unpacked)
         "./usr/share/huizong/templates/stage.md",
         "./usr/share/huizong/templates/annual.md",
         "./usr/share/man/man1/huizong.1.gz",
+        "./usr/share/man/zh_CN/man1/huizong.1.gz",
         "./usr/share/bash-completion/completions/huizong",
         "./usr/share/doc/huizong/README.md",
+        "./usr/share/doc/huizong/copyright",
     };
     for (size_t i = 0; i < sizeof listed / sizeof listed[0]; i++)
         cr_expect(strstr(r.out, listed[i]), "not in the package: %s\n%s", listed[i], r.out);
@@ -191,6 +193,24 @@ Test(e2e_install, man_page_renders_without_warnings)
                                         "--quiet"};
     for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
         cr_expect(strstr(r.out, words[i]), "man page lacks %s", words[i]);
+    hz_run_free(&r);
+}
+
+/* The Chinese page: the same commands and options, the headings in Chinese,
+ * and man-db renders it (preconv, groff -Tutf8) without a warning. */
+Test(e2e_install, chinese_man_page_renders_without_warnings)
+{
+    hz_test_require("man", "man-db");
+    hz_test_require("groff", "groff-base");
+    hz_run r = hz_test_run("LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -l '" HZ_BUILD_DIR
+                           "/man-zh_CN/huizong.1.gz'");
+    cr_assert_eq(r.exit_code, 0, "%s", r.err);
+    cr_expect_str_eq(r.err, "", "man warned:\n%s", r.err);
+    static const char *const words[] = {"名称", "命令", "archive", "check", "consolidate",
+                                        "template", "verify", "HUIZONG_CONFIG", "--quiet",
+                                        "通用选项"};
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+        cr_expect(strstr(r.out, words[i]), "Chinese man page lacks %s", words[i]);
     hz_run_free(&r);
 }
 
