@@ -166,13 +166,15 @@ static double measure_text(measure *m, const char *text, size_t len)
     return w;
 }
 
+/* max_gap > 0: the text is justified, and a long number or code that
+ * would leave more than max_gap between characters is split (¼ em rule). */
 static bool break_text(render *r, measure *m, const char *text, double max_width,
-                       double indent)
+                       double indent, double max_gap)
 {
     if (failed(r))
         return false;
-    hz_status st = pdf_linebreak(text, strlen(text), measure_cp, m, max_width, indent,
-                                 &r->lines, r->err);
+    hz_status st = pdf_linebreak_justified(text, strlen(text), measure_cp, m, max_width, indent,
+                                           max_gap, &r->lines, r->err);
     if (st != HZ_OK) {
         r->st = st;
         return false;
@@ -195,16 +197,16 @@ static bool break_words(render *r, measure *m, const char *text, double max_widt
     }
     for (size_t i = 0; i < r->lines.count; i++)
         if (r->lines.items[i].width > max_width + EPS)
-            return break_text(r, m, text, max_width, 0);
+            return break_text(r, m, text, max_width, 0, 0);
     return true;
 }
 
 /* ---- drawing primitives ---------------------------------------------- */
 
-/* Draws text[0, len) with its left end at x and baseline y. Invalid UTF-8
- * and control characters are replaced, so libharu only sees clean text. */
-static void show_run(render *r, face *f, double size, double char_space, double x, double y,
-                     const char *text)
+/* Draws one run of a single face with its left end at x and baseline y,
+ * turned by the angle whose cosine and sine are (c, s) (1, 0: upright). */
+static void show_run(render *r, face *f, double size, double char_space, double c, double s,
+                     double x, double y, const char *text)
 {
     if (f->heavy) {
         /* 小标宋 stand-in: the light Song outlined by a thin stroke. */
@@ -217,7 +219,13 @@ static void show_run(render *r, face *f, double size, double char_space, double 
     HPDF_Page_SetCharSpace(r->page, (HPDF_REAL)char_space);
     if (f->heavy)
         HPDF_Page_SetTextRenderingMode(r->page, HPDF_FILL_THEN_STROKE);
-    HPDF_Page_TextOut(r->page, (HPDF_REAL)x, (HPDF_REAL)y, text);
+    if (c == 1 && s == 0) {
+        HPDF_Page_TextOut(r->page, (HPDF_REAL)x, (HPDF_REAL)y, text);
+    } else {
+        HPDF_Page_SetTextMatrix(r->page, (HPDF_REAL)c, (HPDF_REAL)s, (HPDF_REAL)-s,
+                                (HPDF_REAL)c, (HPDF_REAL)x, (HPDF_REAL)y);
+        HPDF_Page_ShowText(r->page, text);
+    }
     if (f->heavy)
         HPDF_Page_SetTextRenderingMode(r->page, HPDF_FILL);
     HPDF_Page_EndText(r->page);
@@ -229,8 +237,20 @@ static void show_run(render *r, face *f, double size, double char_space, double 
  * in the first face that has its glyph (runs of one face are one TextOut).
  * Invalid UTF-8 and control characters are replaced, so libharu only sees
  * clean text. */
+static void draw_text_turned(render *r, face *f, double size, double char_space, double c,
+                             double s, double x, double y, const char *text, size_t len);
+
 static void draw_text(render *r, face *f, double size, double char_space, double x,
                       double y, const char *text, size_t len)
+{
+    draw_text_turned(r, f, size, char_space, 1, 0, x, y, text, len);
+}
+
+/* draw_text along the direction (c, s): the rotated chart labels, the
+ * diagonal mark and the turned page numbers take their glyphs from the
+ * faces that have them like all other text. */
+static void draw_text_turned(render *r, face *f, double size, double char_space, double c,
+                             double s, double x, double y, const char *text, size_t len)
 {
     if (failed(r) || len == 0)
         return;
@@ -241,7 +261,7 @@ static void draw_text(render *r, face *f, double size, double char_space, double
     }
     size_t pos = 0, n = 0;
     face *run_face = NULL;
-    double run_x = x, run_w = 0;
+    double run_x = 0, run_w = 0; /* along the baseline from (x, y) */
     while (pos < len || n > 0) {
         uint32_t cp = 0;
         face *g = run_face;
@@ -253,7 +273,7 @@ static void draw_text(render *r, face *f, double size, double char_space, double
         }
         if (n > 0 && (g != run_face || cp == 0)) {
             buf[n] = '\0';
-            show_run(r, run_face, size, char_space, run_x, y, buf);
+            show_run(r, run_face, size, char_space, c, s, x + c * run_x, y + s * run_x, buf);
             run_x += run_w;
             run_w = 0;
             n = 0;
@@ -280,12 +300,7 @@ static void draw_page_furniture(render *r)
         double y = r->ph / 2 - s * w / 2 - c * size * 0.35;
         HPDF_Page_GSave(r->page);
         HPDF_Page_SetGrayFill(r->page, 0.85f);
-        HPDF_Page_BeginText(r->page);
-        HPDF_Page_SetFontAndSize(r->page, r->h1->font, (HPDF_REAL)size);
-        HPDF_Page_SetTextMatrix(r->page, (HPDF_REAL)c, (HPDF_REAL)s, (HPDF_REAL)-s,
-                                (HPDF_REAL)c, (HPDF_REAL)x, (HPDF_REAL)y);
-        HPDF_Page_ShowText(r->page, mark);
-        HPDF_Page_EndText(r->page);
+        draw_text_turned(r, r->h1, size, 0, c, s, x, y, mark, strlen(mark));
         HPDF_Page_GRestore(r->page);
     }
     /* "— N —": its top 7 mm below the text block, one character in from the
@@ -305,12 +320,7 @@ static void draw_page_furniture(render *r)
      * portrait page's left edge; the number sits where it sits on the
      * portrait pages, so it is drawn turned, along the landscape left edge:
      * portrait (x, y) is landscape (y, A4_W - x). */
-    HPDF_Page_BeginText(r->page);
-    HPDF_Page_SetFontAndSize(r->page, r->pageno->font, (HPDF_REAL)PAGENO_SIZE);
-    HPDF_Page_SetCharSpace(r->page, 0);
-    HPDF_Page_SetTextMatrix(r->page, 0, -1, 1, 0, (HPDF_REAL)base, (HPDF_REAL)(A4_W - x));
-    HPDF_Page_ShowText(r->page, num);
-    HPDF_Page_EndText(r->page);
+    draw_text_turned(r, r->pageno, PAGENO_SIZE, 0, 0, -1, base, A4_W - x, num, strlen(num));
 }
 
 static void new_page(render *r, bool landscape)
@@ -528,7 +538,8 @@ static void layout_text(render *r, const text_style *s, const char *text, size_t
 {
     measure m = {r, s->f, s->size, s->track};
     ensure_room(r, 0); /* the page decides the block width */
-    if (!break_text(r, &m, text, r->bw - s->right_inset, s->indent))
+    if (!break_text(r, &m, text, r->bw - s->right_inset, s->indent,
+                    s->align == TA_JUSTIFY ? s->size * MAX_JUSTIFY_EM : 0))
         return;
     place_lines(r, s, text, keep_lines, keep_extra);
 }
@@ -872,7 +883,7 @@ static void layout_table(render *r, const doc_table *t)
     double cap_h = 0;
     if (t->caption && *t->caption) {
         measure m = {r, cap.f, cap.size, 0};
-        if (break_text(r, &m, t->caption, r->bw, 0))
+        if (break_text(r, &m, t->caption, r->bw, 0, 0))
             cap_h = (double)r->lines.count * cap.line_h;
     }
     size_t data = t->rows - hdr;
@@ -1044,7 +1055,7 @@ static void layout_chart(render *r, const doc_chart *ch)
                 fail_nomem(r);
                 return;
             }
-            bool ok = break_text(r, &ms, lines, slot - 4, 0);
+            bool ok = break_text(r, &ms, lines, slot - 4, 0, 0);
             free(lines);
             if (!ok)
                 return;
@@ -1113,29 +1124,14 @@ static void layout_chart(render *r, const doc_chart *ch)
             double c = sqrt(0.5), s = sqrt(0.5);
             double ex = cx + small * 0.3, ey = plot_bottom - 4; /* label's end point */
             double sx = ex - c * lw, sy = ey - s * lw;
-            char *clean = hz_strdup(label);
-            if (!clean) {
-                fail_nomem(r);
-                return;
-            }
-            for (char *p = clean; *p; p++)
-                if ((unsigned char)*p < 0x20)
-                    *p = ' ';
-            HPDF_Page_BeginText(r->page);
-            HPDF_Page_SetFontAndSize(r->page, r->body->font, (HPDF_REAL)small);
-            HPDF_Page_SetCharSpace(r->page, 0);
-            HPDF_Page_SetTextMatrix(r->page, (HPDF_REAL)c, (HPDF_REAL)s, (HPDF_REAL)-s,
-                                    (HPDF_REAL)c, (HPDF_REAL)sx, (HPDF_REAL)sy);
-            HPDF_Page_ShowText(r->page, clean);
-            HPDF_Page_EndText(r->page);
-            free(clean);
+            draw_text_turned(r, r->body, small, 0, c, s, sx, sy, label, strlen(label));
         } else {
             char *lines = chart_label_lines(label);
             if (!lines) {
                 fail_nomem(r);
                 return;
             }
-            if (!break_text(r, &ms, lines, slot - 4, 0)) {
+            if (!break_text(r, &ms, lines, slot - 4, 0, 0)) {
                 free(lines);
                 return;
             }
@@ -1238,7 +1234,7 @@ static size_t body_lines(render *r, const text_style *body, double two_chars,
 {
     measure m = {r, body->f, body->size, body->track};
     double indent = b->kind == DOC_PLAIN ? 0 : two_chars;
-    if (!r->page || !break_text(r, &m, block_text(b), r->bw, indent))
+    if (!r->page || !break_text(r, &m, block_text(b), r->bw, indent, body->size * MAX_JUSTIFY_EM))
         return 0;
     return r->lines.count;
 }
