@@ -213,8 +213,21 @@ hz_status pdf_linebreak_justified(const char *text, size_t len, pdf_width_fn wid
                     double lw = 0;
                     for (size_t q = line_start; q < t; q++, chars++)
                         lw += ws[q];
-                    if (chars > 1 && (avail - lw) / (double)(chars - 1) > max_gap + eps)
-                        for (size_t j = k; j >= last_break + 2; j--)
+                    /* the narrow run (digits, a code) around the overflow:
+                     * only a run too long to be absorbed is split, a short
+                     * number with its measure moves down whole */
+                    size_t r0 = k, r1 = k;
+                    while (r0 > last_break && !pdf_linebreak_is_wide(cps[r0 - 1]) &&
+                           !is_blank(cps[r0 - 1]))
+                        r0--;
+                    while (r1 < n && !pdf_linebreak_is_wide(cps[r1]) && !is_blank(cps[r1]))
+                        r1++;
+                    double run_w = 0;
+                    for (size_t q = r0; q < r1; q++)
+                        run_w += ws[q];
+                    if (chars > 1 && (avail - lw) / (double)(chars - 1) > max_gap + eps &&
+                        run_w > (double)(chars - 1) * max_gap)
+                        for (size_t j = k; j >= last_break + 2 && j > r0; j--)
                             if (run_split_allowed(cps, j)) {
                                 end = j;
                                 break;

@@ -70,6 +70,7 @@ typedef struct render {
     const hz_doc *doc;
     double tail_keep;        /* height kept on the page of a paragraph's last
                                 two lines (the 落款 after it) */
+    const doc_chart *pending_chart; /* moved past the text that fills the page */
     pdf_words words;         /* doc->words */
     pdf_lines lines;         /* scratch */
 } render;
@@ -237,13 +238,14 @@ static void show_run(render *r, face *f, double size, double char_space, double 
  * in the first face that has its glyph (runs of one face are one TextOut).
  * Invalid UTF-8 and control characters are replaced, so libharu only sees
  * clean text. */
-static void draw_text_turned(render *r, face *f, double size, double char_space, double c,
-                             double s, double x, double y, const char *text, size_t len);
+static void draw_text_spaced(render *r, face *f, double size, double char_space,
+                             double tight_space, double c, double s, double x, double y,
+                             const char *text, size_t len);
 
 static void draw_text(render *r, face *f, double size, double char_space, double x,
                       double y, const char *text, size_t len)
 {
-    draw_text_turned(r, f, size, char_space, 1, 0, x, y, text, len);
+    draw_text_spaced(r, f, size, char_space, char_space, 1, 0, x, y, text, len);
 }
 
 /* draw_text along the direction (c, s): the rotated chart labels, the
@@ -251,6 +253,23 @@ static void draw_text(render *r, face *f, double size, double char_space, double
  * faces that have them like all other text. */
 static void draw_text_turned(render *r, face *f, double size, double char_space, double c,
                              double s, double x, double y, const char *text, size_t len)
+{
+    draw_text_spaced(r, f, size, char_space, char_space, c, s, x, y, text, len);
+}
+
+static bool is_narrow_cp(uint32_t cp)
+{
+    return !pdf_linebreak_is_wide(cp);
+}
+
+/* The general case: char_space after every character except between two
+ * narrow ones (the digits of a number, a Latin word), which get
+ * tight_space, so a justified line is spread at its Chinese characters
+ * and its numbers stay closed up. Runs of one face and one class are one
+ * TextOut. */
+static void draw_text_spaced(render *r, face *f, double size, double char_space,
+                             double tight_space, double c, double s, double x, double y,
+                             const char *text, size_t len)
 {
     if (failed(r) || len == 0)
         return;
@@ -261,28 +280,35 @@ static void draw_text_turned(render *r, face *f, double size, double char_space,
     }
     size_t pos = 0, n = 0;
     face *run_face = NULL;
+    bool run_narrow = false;
     double run_x = 0, run_w = 0; /* along the baseline from (x, y) */
     while (pos < len || n > 0) {
         uint32_t cp = 0;
         face *g = run_face;
+        bool narrow = run_narrow;
         if (pos < len) {
             cp = pdf_utf8_decode(text, len, &pos);
             if (cp < 0x20)
                 cp = ' ';
             g = face_for(r, f, cp);
+            narrow = is_narrow_cp(cp);
         }
-        if (n > 0 && (g != run_face || cp == 0)) {
+        double run_space = run_narrow ? tight_space : char_space;
+        if (n > 0 && (g != run_face || narrow != run_narrow || cp == 0)) {
             buf[n] = '\0';
-            show_run(r, run_face, size, char_space, c, s, x + c * run_x, y + s * run_x, buf);
-            run_x += run_w;
+            show_run(r, run_face, size, run_space, c, s, x + c * run_x, y + s * run_x, buf);
+            /* the gap after the run's last character: tight only between
+             * two narrow ones */
+            run_x += run_w - run_space + (run_narrow && narrow ? tight_space : char_space);
             run_w = 0;
             n = 0;
         }
         if (cp == 0)
             break;
         run_face = g;
+        run_narrow = narrow;
         n += (size_t)hz_utf8_encode((int32_t)cp, buf + n);
-        run_w += face_units_raw(g, cp) * size / 1000.0 + char_space;
+        run_w += face_units_raw(g, cp) * size / 1000.0 + (narrow ? tight_space : char_space);
     }
     free(buf);
 }
@@ -323,6 +349,8 @@ static void draw_page_furniture(render *r)
     draw_text_turned(r, r->pageno, PAGENO_SIZE, 0, 0, -1, base, A4_W - x, num, strlen(num));
 }
 
+static void flush_chart(render *r);
+
 static void new_page(render *r, bool landscape)
 {
     if (failed(r))
@@ -354,6 +382,7 @@ static void new_page(render *r, bool landscape)
     r->y = 0;
     r->page_empty = true;
     draw_page_furniture(r);
+    flush_chart(r); /* a chart that waited for this page goes on top */
 }
 
 /* Makes sure h points of the block are free, starting a page if needed. */
@@ -403,13 +432,27 @@ static void draw_line(render *r, const text_style *s, const char *text, const pd
     switch (s->align) {
     case TA_JUSTIFY:
         if (!ln->hard && ln->chars > 1) {
+            /* The space goes between Chinese characters (and between them
+             * and a number), not between the digits of a number. */
+            size_t tight = 0, pos = ln->start;
+            bool prev = is_narrow_cp(pdf_utf8_decode(text, ln->end, &pos));
+            while (pos < ln->end) {
+                bool cur = is_narrow_cp(pdf_utf8_decode(text, ln->end, &pos));
+                tight += prev && cur;
+                prev = cur;
+            }
+            size_t gaps = ln->chars - 1 - tight;
             double glyphs = ln->width - (double)ln->chars * s->track;
-            double spread = (avail - glyphs) / (double)(ln->chars - 1);
+            double spread =
+                gaps ? (avail - glyphs - (double)tight * s->track) / (double)gaps : 0;
             /* A line that would need more than a quarter em between its
              * characters (a long number or code moved to the next line)
              * stays short rather than letter-spaced. */
-            if (spread - s->track <= s->size * MAX_JUSTIFY_EM + EPS)
-                cs = spread;
+            if (gaps && spread - s->track <= s->size * MAX_JUSTIFY_EM + EPS) {
+                draw_text_spaced(r, s->f, s->size, spread, s->track, 1, 0, x, baseline,
+                                 text + ln->start, ln->end - ln->start);
+                return;
+            }
         }
         break;
     case TA_LEFT:
@@ -855,26 +898,43 @@ static void layout_table(render *r, const doc_table *t)
 {
     if (!t || t->cols == 0 || t->rows == 0)
         return;
-    ensure_room(r, 0);
+    /* Measured for the page the table will start on before that page is
+     * opened: a table too wide for the portrait block after a page break
+     * then opens a landscape page, never an empty portrait one. */
+    bool opening = !r->page || (r->force_new &&
+                                !(r->page_empty && r->landscape == r->want_landscape));
+    bool land = opening ? r->want_landscape : r->landscape;
+    double saved_bw = r->bw;
+    r->bw = land ? 225 * MM : 156 * MM;
     table_layout tl = {0};
     bool fits = true;
     if (!table_measure(r, t, &tl, &fits)) {
+        r->bw = saved_bw;
         table_layout_free(&tl);
         return;
     }
     bool turned = false;
-    if (!fits && !r->landscape && !failed(r)) {
+    if (!fits && !land && !failed(r)) {
         /* GB/T 9704 横排表格: a table wider than the portrait block goes
          * on landscape pages of its own. */
         table_layout_free(&tl);
         memset(&tl, 0, sizeof tl);
-        new_page(r, true);
+        r->bw = 225 * MM;
         turned = true;
         if (!table_measure(r, t, &tl, &fits)) {
+            r->bw = saved_bw;
             table_layout_free(&tl);
             return;
         }
+        if (opening || (r->page_empty && r->landscape)) {
+            r->force_new = true;
+            r->want_landscape = true;
+        } else {
+            new_page(r, true);
+        }
     }
+    r->bw = saved_bw;
+    ensure_room(r, 0);
     size_t hdr = t->header_rows < t->rows ? t->header_rows : t->rows;
     double header_h = 0;
     for (size_t i = 0; i < hdr; i++)
@@ -986,20 +1046,60 @@ static char *chart_label_lines(const char *label)
     return out;
 }
 
-static void layout_chart(render *r, const doc_chart *ch)
+/* Height of a chart at full size, and the part of it that is not the plot
+ * (title, axis label, value texts, category labels) and so does not shrink. */
+static double chart_full_height(const render *r)
+{
+    return r->bh / 3 < 150 ? 150 : r->bh / 3;
+}
+
+static double chart_fixed_height(const doc_chart *ch)
+{
+    double title_h = (ch->title && *ch->title) ? 22 : 0;
+    double vlabel_h = (ch->value_label && *ch->value_label) ? 14 : 0;
+    return title_h + vlabel_h + 14 + 3 * 11 + 6;
+}
+
+static void draw_chart(render *r, const doc_chart *ch, double h);
+
+/* A chart that does not fit the rest of the page shrinks to it when its
+ * plot keeps at least 60 % of its height there; otherwise it waits
+ * (r->pending_chart) while the text after it fills the page, and opens the
+ * next page. */
+static void layout_chart(render *r, const doc_chart *ch, bool may_wait)
 {
     if (!ch || ch->count == 0 || !ch->values || !ch->labels)
         return;
     ensure_room(r, 0);
-    double h = r->bh / 3 < 150 ? 150 : r->bh / 3;
-    /* Shrunk to the rest of the page when at least 60 % of it fits there,
-     * rather than leaving a third of a page blank. */
+    double h = chart_full_height(r);
     if (h > remaining(r) && !r->page_empty) {
-        if (remaining(r) >= CHART_MIN_FRACTION * h)
-            h = remaining(r) - r->pitch / 2;
-        else
+        double fixed = chart_fixed_height(ch);
+        double room = remaining(r) - r->pitch / 2;
+        if (room - fixed >= CHART_MIN_FRACTION * (h - fixed)) {
+            h = room;
+        } else if (may_wait && !r->pending_chart) {
+            r->pending_chart = ch;
+            return;
+        } else {
             new_page(r, r->landscape);
+        }
     }
+    draw_chart(r, ch, h);
+}
+
+/* Draws a chart that waited for the next page (called by new_page, or
+ * before a block that may not flow past it). */
+static void flush_chart(render *r)
+{
+    const doc_chart *ch = r->pending_chart;
+    if (!ch)
+        return;
+    r->pending_chart = NULL;
+    layout_chart(r, ch, false);
+}
+
+static void draw_chart(render *r, const doc_chart *ch, double h)
+{
     if (failed(r))
         return;
     const double small = 9.0;
@@ -1259,6 +1359,11 @@ static void layout_blocks(render *r)
     bool draft_mark = doc->draft && !doc_mentions(doc, "征求意见稿");
     for (size_t i = 0; i < doc->count && !failed(r); i++) {
         const doc_block *b = &doc->blocks[i];
+        /* a waiting chart stays in its section: only running text flows
+         * past it */
+        if (r->pending_chart && b->kind != DOC_PARAGRAPH && b->kind != DOC_LIST_ITEM &&
+            b->kind != DOC_PLAIN)
+            flush_chart(r);
         const doc_block *prev = i > 0 ? &doc->blocks[i - 1] : NULL;
         const doc_block *next = i + 1 < doc->count ? &doc->blocks[i + 1] : NULL;
         bool after_title = i > 0 && (doc->blocks[i - 1].kind == DOC_TITLE ||
@@ -1355,7 +1460,7 @@ static void layout_blocks(render *r)
             layout_table(r, b->table);
             break;
         case DOC_CHART:
-            layout_chart(r, b->chart);
+            layout_chart(r, b->chart, true);
             break;
         case DOC_PAGE_BREAK:
             r->force_new = true;
@@ -1368,6 +1473,7 @@ static void layout_blocks(render *r)
         }
     }
     r->tail_keep = 0;
+    flush_chart(r);
     if (!failed(r) && !r->page)
         new_page(r, false);
 }

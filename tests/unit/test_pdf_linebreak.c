@@ -224,5 +224,12 @@ Test(pdf_linebreak, long_code_split_only_when_the_line_cannot_be_justified)
                  HZ_OK);
     cr_assert_eq(l.count, 2);
     cr_assert_str_eq(line_text(u, &l, 1), "1234");
+    /* nor is a short number whose measure and punctuation make the piece
+     * long: the line stays short */
+    const char *v = "一二三四五六七八九十一二三四五六99.04万元）。";
+    cr_assert_eq(pdf_linebreak_justified(v, strlen(v), fixed_width, NULL, 200, 0, 2.5, &l, &err),
+                 HZ_OK);
+    cr_assert_eq(l.count, 2);
+    cr_assert_str_eq(line_text(v, &l, 1), "99.04万元）。");
     pdf_lines_free(&l);
 }
