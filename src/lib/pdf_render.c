@@ -1379,15 +1379,26 @@ static void layout_blocks(render *r)
         /* The 落款 never stands alone: the last two lines of the text before
          * it stay on its page, with the 附件说明 between them. */
         r->tail_keep = 0;
-        const doc_block *next2 = i + 2 < doc->count ? &doc->blocks[i + 2] : NULL;
         const doc_block *sig = next && next->kind == DOC_SIGNATURE ? next : NULL;
         double before_sig = 0;
-        if (!sig && next2 && next2->kind == DOC_SIGNATURE && is_body_text(next) &&
-            body_lines(r, &body, two_chars, next) == 1) {
-            /* "特此报告。" alone before the 落款: this block's last lines
-             * go with it */
-            sig = next2;
-            before_sig = r->pitch;
+        if (!sig && is_body_text(b)) {
+            /* "特此报告。" alone, and the template's own 附件说明, between
+             * this block and the 落款: this block's last lines go with
+             * them */
+            double lines_between = 0;
+            for (size_t j = i + 1; j < doc->count && j <= i + 4; j++) {
+                const doc_block *c = &doc->blocks[j];
+                if (c->kind == DOC_SIGNATURE) {
+                    sig = c;
+                    before_sig = lines_between * r->pitch;
+                    break;
+                }
+                size_t nl = is_body_text(c) ? body_lines(r, &body, two_chars, c) : 0;
+                bool note = is_body_text(c) && !strncmp(block_text(c), "附件：", strlen("附件："));
+                if (nl == 0 || (nl > 1 && !note))
+                    break;
+                lines_between += (double)nl + (note ? 1 : 0); /* the empty line before it */
+            }
         }
         if (sig && is_body_text(b))
             r->tail_keep = before_sig + (double)(1 + text_lines(block_text(sig))) * r->pitch +
