@@ -4,6 +4,7 @@
 #include <float.h>
 #include <stdlib.h>
 #include <string.h>
+#include "hz_text.h"
 
 /* Words of official-document titles and table headings that every
  * campaign shares (the language, not the campaign's data). */
@@ -220,14 +221,8 @@ hz_status pdf_wordbreak_points(const char *text, size_t len, const pdf_words *wo
 
 static bool push_line(pdf_lines *out, const pdf_line *line)
 {
-    if (out->count == out->cap) {
-        size_t cap = out->cap ? out->cap * 2 : 16;
-        pdf_line *items = realloc(out->items, cap * sizeof *items);
-        if (!items)
-            return false;
-        out->items = items;
-        out->cap = cap;
-    }
+    if (!hz_array_reserve(&out->items, &out->cap, out->count + 1, sizeof *out->items))
+        return false;
     out->items[out->count++] = *line;
     return true;
 }
