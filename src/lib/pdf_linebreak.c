@@ -96,14 +96,27 @@ static bool inside_unit(const uint32_t *cps, size_t n, size_t j, size_t i)
     return false;
 }
 
+static bool is_operator(uint32_t cp)
+{
+    return cp == '+' || cp == '=' || cp == 0x00D7 || cp == 0x00F7 || cp == 0x2212 ||
+           cp == 0xFF0B || cp == 0xFF1D;
+}
+
 /* May a line end before cps[i] (and after cps[i-1])? */
 static bool break_allowed(const uint32_t *cps, size_t n, size_t i)
 {
     uint32_t a = cps[i - 1], b = cps[i];
     if (b == '\n' || is_blank(b))
         return false; /* break after the blank run instead */
-    if (is_blank(a))
+    if (is_blank(a)) {
+        /* "50 ÷ 4": an operator stays with the operands around it */
+        size_t p = i - 1;
+        while (p > 0 && is_blank(cps[p - 1]))
+            p--;
+        if (is_operator(b) || (p > 0 && is_operator(cps[p - 1])))
+            return false;
         return !pdf_linebreak_no_start(b);
+    }
     if (pdf_linebreak_is_wide(a) || pdf_linebreak_is_wide(b)) {
         if (pdf_linebreak_no_start(b) || pdf_linebreak_no_end(a))
             return false;

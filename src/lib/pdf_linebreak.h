@@ -22,6 +22,8 @@
  *  - a number and the measure after it stay together: no break between a
  *    digit and the ideograph after it (2022年, 78件, 12人) nor inside a
  *    measure of several characters after a number (3.5万元, 20余件);
+ *  - an arithmetic operator (+ = × ÷ −) is not separated by a line end from
+ *    the operands around it ("50 ÷ 4");
  *  - "——" and "……" are not split;
  *  - '\n' forces a break (the line is then "hard", like a paragraph's last);
  *  - a UTF-8 character is never cut; invalid bytes are treated as U+FFFD

@@ -1334,7 +1334,8 @@ static size_t body_lines(render *r, const text_style *body, double two_chars,
 {
     measure m = {r, body->f, body->size, body->track};
     double indent = b->kind == DOC_PLAIN ? 0 : two_chars;
-    if (!r->page || !break_text(r, &m, block_text(b), r->bw, indent, body->size * MAX_JUSTIFY_EM))
+    if (!r->page ||
+        !break_text(r, &m, block_text(b), r->bw, indent, body->size * MAX_JUSTIFY_EM))
         return 0;
     return r->lines.count;
 }

@@ -233,3 +233,11 @@ Test(pdf_linebreak, long_code_split_only_when_the_line_cannot_be_justified)
     cr_assert_str_eq(line_text(v, &l, 1), "99.04万元）。");
     pdf_lines_free(&l);
 }
+
+/* "每项得 10 ÷ 4 分": no line starts or ends with the operator. */
+Test(pdf_linebreak, operator_stays_with_its_operands)
+{
+    /* 一二三四 10 = 40 + 5 + 10 = 55; the blanks before and after ÷ are
+     * no break: the break falls before 10 */
+    free_lines(expect_lines("一二三四 10 \xc3\xb7 4 分", 60, 0, LINES("一二三四", "10 \xc3\xb7 4 分")));
+}
