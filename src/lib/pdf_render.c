@@ -1203,7 +1203,9 @@ static void draw_chart(render *r, const doc_chart *ch, double h)
          * value text: only its label, which says so. */
         if (isfinite(ch->values[i])) {
             double v = ch->values[i];
-            double bar_w = slot * 0.6;
+            /* a few categories do not make slabs: at most 3 em of the 12 pt
+             * table text wide */
+            double bar_w = fmin(slot * 0.6, 36.0);
             double y1 = zero_y, y2 = zero_y + v * scale;
             HPDF_Page_SetRGBFill(r->page, 0.27f, 0.45f, 0.70f);
             fill_rect(r, cx - bar_w / 2, fmin(y1, y2), bar_w, fabs(y2 - y1));
