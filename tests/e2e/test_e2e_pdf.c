@@ -533,7 +533,8 @@ Test(e2e_pdf, extracted_text_equals_the_expanded_markdown)
 }
 
 /* No page of the three reports is empty: every page carries text besides
- * its number and the draft mark (pdftotext page by page). */
+ * its number and the draft mark (pdftotext page by page); no text-only
+ * note stands in a numeric column. */
 Test(e2e_pdf, no_page_is_empty)
 {
     for (size_t k = 0; k < 3; k++) {
@@ -547,5 +548,10 @@ Test(e2e_pdf, no_page_is_empty)
             cr_expect_gt(atoi(t.out), 0, "%s: page %d of %d is empty", KINDS[k], p, pages);
             hz_run_free(&t);
         }
+        /* a note of the catalogue ("取最新值") is not a cell of a numeric
+         * column */
+        hz_run all = hz_test_run("pdftotext '%s' - | grep -c '取最新值'", pdf);
+        cr_expect_eq(atoi(all.out), 0, "%s: 取最新值 in the report", KINDS[k]);
+        hz_run_free(&all);
     }
 }
