@@ -59,35 +59,95 @@ static bool is_blank(uint32_t cp)
     return cp == ' ' || cp == '\t' || cp == '\r';
 }
 
+bool pdf_linebreak_is_digit(uint32_t cp)
+{
+    return (cp >= '0' && cp <= '9') || (cp >= 0xFF10 && cp <= 0xFF19);
+}
+
+static bool is_ideograph(uint32_t cp)
+{
+    return (cp >= 0x3400 && cp <= 0x9FFF) || (cp >= 0xF900 && cp <= 0xFAFF);
+}
+
+/* Measures of more than one character that stay whole after a number
+ * ("3.5万元", "20余件"); a one-character measure (年, 件, 人…) is any
+ * ideograph after a digit. */
+static const char *const UNITS[] = {
+    "万元", "亿元", "千元", "万人", "万件", "万户", "余件", "余人", "余家", "余起", "余次",
+    "余万元", "个月", "个工作日", "平方米", "千克", "公斤", "余个", "多件", "多人", "多家",
+};
+
+/* Does the measure word after the digit run ending at cps[j-1] cover the
+ * boundary before cps[i] (j < i)? */
+static bool inside_unit(const uint32_t *cps, size_t n, size_t j, size_t i)
+{
+    for (size_t u = 0; u < sizeof UNITS / sizeof UNITS[0]; u++) {
+        const char *w = UNITS[u];
+        size_t len = strlen(w), pos = 0, k = j;
+        bool match = true;
+        while (pos < len && match) {
+            uint32_t cp = pdf_utf8_decode(w, len, &pos);
+            match = k < n && cps[k] == cp;
+            k++;
+        }
+        if (match && i < k)
+            return true;
+    }
+    return false;
+}
+
+static bool is_operator(uint32_t cp)
+{
+    return cp == '+' || cp == '=' || cp == 0x00D7 || cp == 0x00F7 || cp == 0x2212 ||
+           cp == 0xFF0B || cp == 0xFF1D;
+}
+
 /* May a line end before cps[i] (and after cps[i-1])? */
-static bool break_allowed(const uint32_t *cps, size_t i)
+static bool break_allowed(const uint32_t *cps, size_t n, size_t i)
 {
     uint32_t a = cps[i - 1], b = cps[i];
     if (b == '\n' || is_blank(b))
         return false; /* break after the blank run instead */
-    if (is_blank(a))
+    if (is_blank(a)) {
+        /* "50 ÷ 4": an operator stays with the operands around it */
+        size_t p = i - 1;
+        while (p > 0 && is_blank(cps[p - 1]))
+            p--;
+        if (is_operator(b) || (p > 0 && is_operator(cps[p - 1])))
+            return false;
         return !pdf_linebreak_no_start(b);
+    }
     if (pdf_linebreak_is_wide(a) || pdf_linebreak_is_wide(b)) {
         if (pdf_linebreak_no_start(b) || pdf_linebreak_no_end(a))
             return false;
         if (a == b && (a == 0x2014 || a == 0x2026))
             return false;
+        /* a number and its measure: 2022年, 78件, 3.5万元 */
+        if (pdf_linebreak_is_digit(a) && is_ideograph(b))
+            return false;
+        for (size_t j = i - 1; j > 0 && j + 4 > i && is_ideograph(cps[j]); j--)
+            if (pdf_linebreak_is_digit(cps[j - 1]))
+                return !inside_unit(cps, n, j, i);
         return true;
     }
     return false; /* inside a Latin word or number */
 }
 
+/* May a run without break opportunities (a long number or code) be split
+ * before cps[i] when it cannot be justified otherwise? Only between two
+ * narrow characters, never before closing or after opening punctuation. */
+static bool run_split_allowed(const uint32_t *cps, size_t i)
+{
+    uint32_t a = cps[i - 1], b = cps[i];
+    return !pdf_linebreak_is_wide(a) && !pdf_linebreak_is_wide(b) && !is_blank(a) &&
+           !is_blank(b) && !pdf_linebreak_no_start(b) && !pdf_linebreak_no_end(a);
+}
+
 static bool lines_push(pdf_lines *out, size_t start, size_t end, double width,
                        size_t chars, bool hard)
 {
-    if (out->count == out->cap) {
-        size_t cap = out->cap ? out->cap * 2 : 16;
-        pdf_line *items = realloc(out->items, cap * sizeof *items);
-        if (!items)
-            return false;
-        out->items = items;
-        out->cap = cap;
-    }
+    if (!hz_array_reserve(&out->items, &out->cap, out->count + 1, sizeof *out->items))
+        return false;
     out->items[out->count++] = (pdf_line){start, end, width, chars, hard};
     return true;
 }
@@ -103,6 +163,14 @@ void pdf_lines_free(pdf_lines *lines)
 hz_status pdf_linebreak(const char *text, size_t len, pdf_width_fn width, void *ctx,
                         double max_width, double first_indent, pdf_lines *out,
                         hz_error *err)
+{
+    return pdf_linebreak_justified(text, len, width, ctx, max_width, first_indent, 0, out,
+                                   err);
+}
+
+hz_status pdf_linebreak_justified(const char *text, size_t len, pdf_width_fn width, void *ctx,
+                                  double max_width, double first_indent, double max_gap,
+                                  pdf_lines *out, hz_error *err)
 {
     out->count = 0;
     if (!text || len == 0)
@@ -143,11 +211,41 @@ hz_status pdf_linebreak(const char *text, size_t len, pdf_width_fn width, void *
                 next = k + 1;
                 break;
             }
-            if (k > line_start && break_allowed(cps, k))
+            if (k > line_start && break_allowed(cps, n, k))
                 last_break = k;
             if (k > line_start && !is_blank(cps[k]) && w + ws[k] > avail + eps) {
                 hard = false;
                 end = last_break > line_start ? last_break : k;
+                if (max_gap > 0 && last_break > line_start) {
+                    /* Moving the unbreakable run down would leave more than
+                     * max_gap between the characters of a justified line:
+                     * split the run itself at the last place that fits. */
+                    size_t t = last_break, chars = 0;
+                    while (t > line_start && is_blank(cps[t - 1]))
+                        t--;
+                    double lw = 0;
+                    for (size_t q = line_start; q < t; q++, chars++)
+                        lw += ws[q];
+                    /* the narrow run (digits, a code) around the overflow:
+                     * only a run too long to be absorbed is split, a short
+                     * number with its measure moves down whole */
+                    size_t r0 = k, r1 = k;
+                    while (r0 > last_break && !pdf_linebreak_is_wide(cps[r0 - 1]) &&
+                           !is_blank(cps[r0 - 1]))
+                        r0--;
+                    while (r1 < n && !pdf_linebreak_is_wide(cps[r1]) && !is_blank(cps[r1]))
+                        r1++;
+                    double run_w = 0;
+                    for (size_t q = r0; q < r1; q++)
+                        run_w += ws[q];
+                    if (chars > 1 && (avail - lw) / (double)(chars - 1) > max_gap + eps &&
+                        run_w > (double)(chars - 1) * max_gap)
+                        for (size_t j = k; j >= last_break + 2 && j > r0; j--)
+                            if (run_split_allowed(cps, j)) {
+                                end = j;
+                                break;
+                            }
+                }
                 next = end;
                 break;
             }

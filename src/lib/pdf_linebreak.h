@@ -19,6 +19,11 @@
  *    the half-width ,.;:?!)]} ...) and no line ends with opening punctuation
  *    (（《「『“‘ ([{ ...): the breaker moves the break back, which pulls the
  *    previous character down to the next line;
+ *  - a number and the measure after it stay together: no break between a
+ *    digit and the ideograph after it (2022年, 78件, 12人) nor inside a
+ *    measure of several characters after a number (3.5万元, 20余件);
+ *  - an arithmetic operator (+ = × ÷ −) is not separated by a line end from
+ *    the operands around it ("50 ÷ 4");
  *  - "——" and "……" are not split;
  *  - '\n' forces a break (the line is then "hard", like a paragraph's last);
  *  - a UTF-8 character is never cut; invalid bytes are treated as U+FFFD
@@ -59,10 +64,23 @@ hz_status pdf_linebreak(const char *text, size_t len, pdf_width_fn width, void *
                         double max_width, double first_indent, pdf_lines *out,
                         hz_error *err);
 
+/*
+ * Same, for a justified paragraph: a line may take at most max_gap points
+ * of extra space between two characters (the ¼ em rule). When the run that
+ * does not fit (a long number or code, which has no break opportunity) would
+ * leave the line needing more, the run is split between two of its narrow
+ * characters instead; max_gap <= 0 never splits a run that fits a line.
+ */
+hz_status pdf_linebreak_justified(const char *text, size_t len, pdf_width_fn width, void *ctx,
+                                  double max_width, double first_indent, double max_gap,
+                                  pdf_lines *out, hz_error *err);
+
 void pdf_lines_free(pdf_lines *lines);
 
 /* true for code points treated as CJK (break anywhere around them). */
 bool pdf_linebreak_is_wide(uint32_t cp);
+/* true for the ASCII and full-width digits. */
+bool pdf_linebreak_is_digit(uint32_t cp);
 /* true when cp may not start a line / may not end a line. */
 bool pdf_linebreak_no_start(uint32_t cp);
 bool pdf_linebreak_no_end(uint32_t cp);

@@ -70,6 +70,7 @@ typedef struct render {
     const hz_doc *doc;
     double tail_keep;        /* height kept on the page of a paragraph's last
                                 two lines (the 落款 after it) */
+    const doc_chart *pending_chart; /* moved past the text that fills the page */
     pdf_words words;         /* doc->words */
     pdf_lines lines;         /* scratch */
 } render;
@@ -166,13 +167,15 @@ static double measure_text(measure *m, const char *text, size_t len)
     return w;
 }
 
+/* max_gap > 0: the text is justified, and a long number or code that
+ * would leave more than max_gap between characters is split (¼ em rule). */
 static bool break_text(render *r, measure *m, const char *text, double max_width,
-                       double indent)
+                       double indent, double max_gap)
 {
     if (failed(r))
         return false;
-    hz_status st = pdf_linebreak(text, strlen(text), measure_cp, m, max_width, indent,
-                                 &r->lines, r->err);
+    hz_status st = pdf_linebreak_justified(text, strlen(text), measure_cp, m, max_width, indent,
+                                           max_gap, &r->lines, r->err);
     if (st != HZ_OK) {
         r->st = st;
         return false;
@@ -195,16 +198,16 @@ static bool break_words(render *r, measure *m, const char *text, double max_widt
     }
     for (size_t i = 0; i < r->lines.count; i++)
         if (r->lines.items[i].width > max_width + EPS)
-            return break_text(r, m, text, max_width, 0);
+            return break_text(r, m, text, max_width, 0, 0);
     return true;
 }
 
 /* ---- drawing primitives ---------------------------------------------- */
 
-/* Draws text[0, len) with its left end at x and baseline y. Invalid UTF-8
- * and control characters are replaced, so libharu only sees clean text. */
-static void show_run(render *r, face *f, double size, double char_space, double x, double y,
-                     const char *text)
+/* Draws one run of a single face with its left end at x and baseline y,
+ * turned by the angle whose cosine and sine are (c, s) (1, 0: upright). */
+static void show_run(render *r, face *f, double size, double char_space, double c, double s,
+                     double x, double y, const char *text)
 {
     if (f->heavy) {
         /* 小标宋 stand-in: the light Song outlined by a thin stroke. */
@@ -217,7 +220,13 @@ static void show_run(render *r, face *f, double size, double char_space, double 
     HPDF_Page_SetCharSpace(r->page, (HPDF_REAL)char_space);
     if (f->heavy)
         HPDF_Page_SetTextRenderingMode(r->page, HPDF_FILL_THEN_STROKE);
-    HPDF_Page_TextOut(r->page, (HPDF_REAL)x, (HPDF_REAL)y, text);
+    if (c == 1 && s == 0) {
+        HPDF_Page_TextOut(r->page, (HPDF_REAL)x, (HPDF_REAL)y, text);
+    } else {
+        HPDF_Page_SetTextMatrix(r->page, (HPDF_REAL)c, (HPDF_REAL)s, (HPDF_REAL)-s,
+                                (HPDF_REAL)c, (HPDF_REAL)x, (HPDF_REAL)y);
+        HPDF_Page_ShowText(r->page, text);
+    }
     if (f->heavy)
         HPDF_Page_SetTextRenderingMode(r->page, HPDF_FILL);
     HPDF_Page_EndText(r->page);
@@ -229,8 +238,38 @@ static void show_run(render *r, face *f, double size, double char_space, double 
  * in the first face that has its glyph (runs of one face are one TextOut).
  * Invalid UTF-8 and control characters are replaced, so libharu only sees
  * clean text. */
+static void draw_text_spaced(render *r, face *f, double size, double char_space,
+                             double tight_space, double c, double s, double x, double y,
+                             const char *text, size_t len);
+
 static void draw_text(render *r, face *f, double size, double char_space, double x,
                       double y, const char *text, size_t len)
+{
+    draw_text_spaced(r, f, size, char_space, char_space, 1, 0, x, y, text, len);
+}
+
+/* draw_text along the direction (c, s): the rotated chart labels, the
+ * diagonal mark and the turned page numbers take their glyphs from the
+ * faces that have them like all other text. */
+static void draw_text_turned(render *r, face *f, double size, double char_space, double c,
+                             double s, double x, double y, const char *text, size_t len)
+{
+    draw_text_spaced(r, f, size, char_space, char_space, c, s, x, y, text, len);
+}
+
+static bool is_narrow_cp(uint32_t cp)
+{
+    return !pdf_linebreak_is_wide(cp);
+}
+
+/* The general case: char_space after every character except between two
+ * narrow ones (the digits of a number, a Latin word), which get
+ * tight_space, so a justified line is spread at its Chinese characters
+ * and its numbers stay closed up. Runs of one face and one class are one
+ * TextOut. */
+static void draw_text_spaced(render *r, face *f, double size, double char_space,
+                             double tight_space, double c, double s, double x, double y,
+                             const char *text, size_t len)
 {
     if (failed(r) || len == 0)
         return;
@@ -241,28 +280,35 @@ static void draw_text(render *r, face *f, double size, double char_space, double
     }
     size_t pos = 0, n = 0;
     face *run_face = NULL;
-    double run_x = x, run_w = 0;
+    bool run_narrow = false;
+    double run_x = 0, run_w = 0; /* along the baseline from (x, y) */
     while (pos < len || n > 0) {
         uint32_t cp = 0;
         face *g = run_face;
+        bool narrow = run_narrow;
         if (pos < len) {
             cp = pdf_utf8_decode(text, len, &pos);
             if (cp < 0x20)
                 cp = ' ';
             g = face_for(r, f, cp);
+            narrow = is_narrow_cp(cp);
         }
-        if (n > 0 && (g != run_face || cp == 0)) {
+        double run_space = run_narrow ? tight_space : char_space;
+        if (n > 0 && (g != run_face || narrow != run_narrow || cp == 0)) {
             buf[n] = '\0';
-            show_run(r, run_face, size, char_space, run_x, y, buf);
-            run_x += run_w;
+            show_run(r, run_face, size, run_space, c, s, x + c * run_x, y + s * run_x, buf);
+            /* the gap after the run's last character: tight only between
+             * two narrow ones */
+            run_x += run_w - run_space + (run_narrow && narrow ? tight_space : char_space);
             run_w = 0;
             n = 0;
         }
         if (cp == 0)
             break;
         run_face = g;
+        run_narrow = narrow;
         n += (size_t)hz_utf8_encode((int32_t)cp, buf + n);
-        run_w += face_units_raw(g, cp) * size / 1000.0 + char_space;
+        run_w += face_units_raw(g, cp) * size / 1000.0 + (narrow ? tight_space : char_space);
     }
     free(buf);
 }
@@ -280,12 +326,7 @@ static void draw_page_furniture(render *r)
         double y = r->ph / 2 - s * w / 2 - c * size * 0.35;
         HPDF_Page_GSave(r->page);
         HPDF_Page_SetGrayFill(r->page, 0.85f);
-        HPDF_Page_BeginText(r->page);
-        HPDF_Page_SetFontAndSize(r->page, r->h1->font, (HPDF_REAL)size);
-        HPDF_Page_SetTextMatrix(r->page, (HPDF_REAL)c, (HPDF_REAL)s, (HPDF_REAL)-s,
-                                (HPDF_REAL)c, (HPDF_REAL)x, (HPDF_REAL)y);
-        HPDF_Page_ShowText(r->page, mark);
-        HPDF_Page_EndText(r->page);
+        draw_text_turned(r, r->h1, size, 0, c, s, x, y, mark, strlen(mark));
         HPDF_Page_GRestore(r->page);
     }
     /* "— N —": its top 7 mm below the text block, one character in from the
@@ -305,13 +346,10 @@ static void draw_page_furniture(render *r)
      * portrait page's left edge; the number sits where it sits on the
      * portrait pages, so it is drawn turned, along the landscape left edge:
      * portrait (x, y) is landscape (y, A4_W - x). */
-    HPDF_Page_BeginText(r->page);
-    HPDF_Page_SetFontAndSize(r->page, r->pageno->font, (HPDF_REAL)PAGENO_SIZE);
-    HPDF_Page_SetCharSpace(r->page, 0);
-    HPDF_Page_SetTextMatrix(r->page, 0, -1, 1, 0, (HPDF_REAL)base, (HPDF_REAL)(A4_W - x));
-    HPDF_Page_ShowText(r->page, num);
-    HPDF_Page_EndText(r->page);
+    draw_text_turned(r, r->pageno, PAGENO_SIZE, 0, 0, -1, base, A4_W - x, num, strlen(num));
 }
+
+static void flush_chart(render *r);
 
 static void new_page(render *r, bool landscape)
 {
@@ -344,6 +382,7 @@ static void new_page(render *r, bool landscape)
     r->y = 0;
     r->page_empty = true;
     draw_page_furniture(r);
+    flush_chart(r); /* a chart that waited for this page goes on top */
 }
 
 /* Makes sure h points of the block are free, starting a page if needed. */
@@ -393,13 +432,27 @@ static void draw_line(render *r, const text_style *s, const char *text, const pd
     switch (s->align) {
     case TA_JUSTIFY:
         if (!ln->hard && ln->chars > 1) {
+            /* The space goes between Chinese characters (and between them
+             * and a number), not between the digits of a number. */
+            size_t tight = 0, pos = ln->start;
+            bool prev = is_narrow_cp(pdf_utf8_decode(text, ln->end, &pos));
+            while (pos < ln->end) {
+                bool cur = is_narrow_cp(pdf_utf8_decode(text, ln->end, &pos));
+                tight += prev && cur;
+                prev = cur;
+            }
+            size_t gaps = ln->chars - 1 - tight;
             double glyphs = ln->width - (double)ln->chars * s->track;
-            double spread = (avail - glyphs) / (double)(ln->chars - 1);
+            double spread =
+                gaps ? (avail - glyphs - (double)tight * s->track) / (double)gaps : 0;
             /* A line that would need more than a quarter em between its
              * characters (a long number or code moved to the next line)
              * stays short rather than letter-spaced. */
-            if (spread - s->track <= s->size * MAX_JUSTIFY_EM + EPS)
-                cs = spread;
+            if (gaps && spread - s->track <= s->size * MAX_JUSTIFY_EM + EPS) {
+                draw_text_spaced(r, s->f, s->size, spread, s->track, 1, 0, x, baseline,
+                                 text + ln->start, ln->end - ln->start);
+                return;
+            }
         }
         break;
     case TA_LEFT:
@@ -528,7 +581,8 @@ static void layout_text(render *r, const text_style *s, const char *text, size_t
 {
     measure m = {r, s->f, s->size, s->track};
     ensure_room(r, 0); /* the page decides the block width */
-    if (!break_text(r, &m, text, r->bw - s->right_inset, s->indent))
+    if (!break_text(r, &m, text, r->bw - s->right_inset, s->indent,
+                    s->align == TA_JUSTIFY ? s->size * MAX_JUSTIFY_EM : 0))
         return;
     place_lines(r, s, text, keep_lines, keep_extra);
 }
@@ -844,26 +898,43 @@ static void layout_table(render *r, const doc_table *t)
 {
     if (!t || t->cols == 0 || t->rows == 0)
         return;
-    ensure_room(r, 0);
+    /* Measured for the page the table will start on before that page is
+     * opened: a table too wide for the portrait block after a page break
+     * then opens a landscape page, never an empty portrait one. */
+    bool opening = !r->page || (r->force_new &&
+                                !(r->page_empty && r->landscape == r->want_landscape));
+    bool land = opening ? r->want_landscape : r->landscape;
+    double saved_bw = r->bw;
+    r->bw = land ? 225 * MM : 156 * MM;
     table_layout tl = {0};
     bool fits = true;
     if (!table_measure(r, t, &tl, &fits)) {
+        r->bw = saved_bw;
         table_layout_free(&tl);
         return;
     }
     bool turned = false;
-    if (!fits && !r->landscape && !failed(r)) {
+    if (!fits && !land && !failed(r)) {
         /* GB/T 9704 横排表格: a table wider than the portrait block goes
          * on landscape pages of its own. */
         table_layout_free(&tl);
         memset(&tl, 0, sizeof tl);
-        new_page(r, true);
+        r->bw = 225 * MM;
         turned = true;
         if (!table_measure(r, t, &tl, &fits)) {
+            r->bw = saved_bw;
             table_layout_free(&tl);
             return;
         }
+        if (opening || (r->page_empty && r->landscape)) {
+            r->force_new = true;
+            r->want_landscape = true;
+        } else {
+            new_page(r, true);
+        }
     }
+    r->bw = saved_bw;
+    ensure_room(r, 0);
     size_t hdr = t->header_rows < t->rows ? t->header_rows : t->rows;
     double header_h = 0;
     for (size_t i = 0; i < hdr; i++)
@@ -872,7 +943,7 @@ static void layout_table(render *r, const doc_table *t)
     double cap_h = 0;
     if (t->caption && *t->caption) {
         measure m = {r, cap.f, cap.size, 0};
-        if (break_text(r, &m, t->caption, r->bw, 0))
+        if (break_text(r, &m, t->caption, r->bw, 0, 0))
             cap_h = (double)r->lines.count * cap.line_h;
     }
     size_t data = t->rows - hdr;
@@ -975,20 +1046,60 @@ static char *chart_label_lines(const char *label)
     return out;
 }
 
-static void layout_chart(render *r, const doc_chart *ch)
+/* Height of a chart at full size, and the part of it that is not the plot
+ * (title, axis label, value texts, category labels) and so does not shrink. */
+static double chart_full_height(const render *r)
+{
+    return r->bh / 3 < 150 ? 150 : r->bh / 3;
+}
+
+static double chart_fixed_height(const doc_chart *ch)
+{
+    double title_h = (ch->title && *ch->title) ? 22 : 0;
+    double vlabel_h = (ch->value_label && *ch->value_label) ? 14 : 0;
+    return title_h + vlabel_h + 14 + 3 * 11 + 6;
+}
+
+static void draw_chart(render *r, const doc_chart *ch, double h);
+
+/* A chart that does not fit the rest of the page shrinks to it when its
+ * plot keeps at least 60 % of its height there; otherwise it waits
+ * (r->pending_chart) while the text after it fills the page, and opens the
+ * next page. */
+static void layout_chart(render *r, const doc_chart *ch, bool may_wait)
 {
     if (!ch || ch->count == 0 || !ch->values || !ch->labels)
         return;
     ensure_room(r, 0);
-    double h = r->bh / 3 < 150 ? 150 : r->bh / 3;
-    /* Shrunk to the rest of the page when at least 60 % of it fits there,
-     * rather than leaving a third of a page blank. */
+    double h = chart_full_height(r);
     if (h > remaining(r) && !r->page_empty) {
-        if (remaining(r) >= CHART_MIN_FRACTION * h)
-            h = remaining(r) - r->pitch / 2;
-        else
+        double fixed = chart_fixed_height(ch);
+        double room = remaining(r) - r->pitch / 2;
+        if (room - fixed >= CHART_MIN_FRACTION * (h - fixed)) {
+            h = room;
+        } else if (may_wait && !r->pending_chart) {
+            r->pending_chart = ch;
+            return;
+        } else {
             new_page(r, r->landscape);
+        }
     }
+    draw_chart(r, ch, h);
+}
+
+/* Draws a chart that waited for the next page (called by new_page, or
+ * before a block that may not flow past it). */
+static void flush_chart(render *r)
+{
+    const doc_chart *ch = r->pending_chart;
+    if (!ch)
+        return;
+    r->pending_chart = NULL;
+    layout_chart(r, ch, false);
+}
+
+static void draw_chart(render *r, const doc_chart *ch, double h)
+{
     if (failed(r))
         return;
     const double small = 9.0;
@@ -1044,7 +1155,7 @@ static void layout_chart(render *r, const doc_chart *ch)
                 fail_nomem(r);
                 return;
             }
-            bool ok = break_text(r, &ms, lines, slot - 4, 0);
+            bool ok = break_text(r, &ms, lines, slot - 4, 0, 0);
             free(lines);
             if (!ok)
                 return;
@@ -1092,7 +1203,9 @@ static void layout_chart(render *r, const doc_chart *ch)
          * value text: only its label, which says so. */
         if (isfinite(ch->values[i])) {
             double v = ch->values[i];
-            double bar_w = slot * 0.6;
+            /* a few categories do not make slabs: at most 3 em of the 12 pt
+             * table text wide */
+            double bar_w = fmin(slot * 0.6, 36.0);
             double y1 = zero_y, y2 = zero_y + v * scale;
             HPDF_Page_SetRGBFill(r->page, 0.27f, 0.45f, 0.70f);
             fill_rect(r, cx - bar_w / 2, fmin(y1, y2), bar_w, fabs(y2 - y1));
@@ -1113,29 +1226,14 @@ static void layout_chart(render *r, const doc_chart *ch)
             double c = sqrt(0.5), s = sqrt(0.5);
             double ex = cx + small * 0.3, ey = plot_bottom - 4; /* label's end point */
             double sx = ex - c * lw, sy = ey - s * lw;
-            char *clean = hz_strdup(label);
-            if (!clean) {
-                fail_nomem(r);
-                return;
-            }
-            for (char *p = clean; *p; p++)
-                if ((unsigned char)*p < 0x20)
-                    *p = ' ';
-            HPDF_Page_BeginText(r->page);
-            HPDF_Page_SetFontAndSize(r->page, r->body->font, (HPDF_REAL)small);
-            HPDF_Page_SetCharSpace(r->page, 0);
-            HPDF_Page_SetTextMatrix(r->page, (HPDF_REAL)c, (HPDF_REAL)s, (HPDF_REAL)-s,
-                                    (HPDF_REAL)c, (HPDF_REAL)sx, (HPDF_REAL)sy);
-            HPDF_Page_ShowText(r->page, clean);
-            HPDF_Page_EndText(r->page);
-            free(clean);
+            draw_text_turned(r, r->body, small, 0, c, s, sx, sy, label, strlen(label));
         } else {
             char *lines = chart_label_lines(label);
             if (!lines) {
                 fail_nomem(r);
                 return;
             }
-            if (!break_text(r, &ms, lines, slot - 4, 0)) {
+            if (!break_text(r, &ms, lines, slot - 4, 0, 0)) {
                 free(lines);
                 return;
             }
@@ -1238,7 +1336,8 @@ static size_t body_lines(render *r, const text_style *body, double two_chars,
 {
     measure m = {r, body->f, body->size, body->track};
     double indent = b->kind == DOC_PLAIN ? 0 : two_chars;
-    if (!r->page || !break_text(r, &m, block_text(b), r->bw, indent))
+    if (!r->page ||
+        !break_text(r, &m, block_text(b), r->bw, indent, body->size * MAX_JUSTIFY_EM))
         return 0;
     return r->lines.count;
 }
@@ -1263,6 +1362,11 @@ static void layout_blocks(render *r)
     bool draft_mark = doc->draft && !doc_mentions(doc, "征求意见稿");
     for (size_t i = 0; i < doc->count && !failed(r); i++) {
         const doc_block *b = &doc->blocks[i];
+        /* a waiting chart stays in its section: only running text flows
+         * past it */
+        if (r->pending_chart && b->kind != DOC_PARAGRAPH && b->kind != DOC_LIST_ITEM &&
+            b->kind != DOC_PLAIN)
+            flush_chart(r);
         const doc_block *prev = i > 0 ? &doc->blocks[i - 1] : NULL;
         const doc_block *next = i + 1 < doc->count ? &doc->blocks[i + 1] : NULL;
         bool after_title = i > 0 && (doc->blocks[i - 1].kind == DOC_TITLE ||
@@ -1278,15 +1382,26 @@ static void layout_blocks(render *r)
         /* The 落款 never stands alone: the last two lines of the text before
          * it stay on its page, with the 附件说明 between them. */
         r->tail_keep = 0;
-        const doc_block *next2 = i + 2 < doc->count ? &doc->blocks[i + 2] : NULL;
         const doc_block *sig = next && next->kind == DOC_SIGNATURE ? next : NULL;
         double before_sig = 0;
-        if (!sig && next2 && next2->kind == DOC_SIGNATURE && is_body_text(next) &&
-            body_lines(r, &body, two_chars, next) == 1) {
-            /* "特此报告。" alone before the 落款: this block's last lines
-             * go with it */
-            sig = next2;
-            before_sig = r->pitch;
+        if (!sig && is_body_text(b)) {
+            /* "特此报告。" alone, and the template's own 附件说明, between
+             * this block and the 落款: this block's last lines go with
+             * them */
+            double lines_between = 0;
+            for (size_t j = i + 1; j < doc->count && j <= i + 4; j++) {
+                const doc_block *c = &doc->blocks[j];
+                if (c->kind == DOC_SIGNATURE) {
+                    sig = c;
+                    before_sig = lines_between * r->pitch;
+                    break;
+                }
+                size_t nl = is_body_text(c) ? body_lines(r, &body, two_chars, c) : 0;
+                bool note = is_body_text(c) && !strncmp(block_text(c), "附件：", strlen("附件："));
+                if (nl == 0 || (nl > 1 && !note))
+                    break;
+                lines_between += (double)nl + (note ? 1 : 0); /* the empty line before it */
+            }
         }
         if (sig && is_body_text(b))
             r->tail_keep = before_sig + (double)(1 + text_lines(block_text(sig))) * r->pitch +
@@ -1359,7 +1474,7 @@ static void layout_blocks(render *r)
             layout_table(r, b->table);
             break;
         case DOC_CHART:
-            layout_chart(r, b->chart);
+            layout_chart(r, b->chart, true);
             break;
         case DOC_PAGE_BREAK:
             r->force_new = true;
@@ -1372,6 +1487,7 @@ static void layout_blocks(render *r)
         }
     }
     r->tail_keep = 0;
+    flush_chart(r);
     if (!failed(r) && !r->page)
         new_page(r, false);
 }

@@ -22,8 +22,22 @@
  * Tables: ruled grid, 12 pt (10.5 pt when the natural widths do not fit;
  * then columns shrink proportionally and cells wrap), caption centred above,
  * header rows repeated on every page, totals row in hei, column alignment
- * from doc_table.align. Charts: vector bar charts about a third of the text
- * block high, moved to a new page when they do not fit.
+ * from doc_table.align. A table wider than the portrait block is measured
+ * before its page is opened, so a page break before it opens the landscape
+ * page directly (no empty page). Charts: vector bar charts about a third of
+ * the text block high; one that does not fit shrinks to the rest of the page
+ * when its plot keeps at least 60 % of its height, otherwise it waits while
+ * the running text after it fills the page and opens the next page (it is
+ * placed before any heading, table, break or 落款 that follows). A missing
+ * value (NAN: a unit that did not report) has no bar and no value text.
+ *
+ * Every character, including the turned ones (rotated chart labels, the
+ * page numbers of landscape pages, the diagonal mark), is drawn in the
+ * first face that has its glyph, starting with its role's face: chart
+ * texts in the body face, the chart title and the diagonal mark in the
+ * level-1 heading face (黑体), page numbers in the page-number face (宋体).
+ * Justified lines are spread between Chinese characters (and between them
+ * and numbers), never between the digits of a number, at most ¼ em.
  *
  * Draft documents carry a diagonal light-grey 征求意见稿 mark on every page.
  * Document info: title, author, creator "huizong", creation date from

@@ -4,6 +4,7 @@
 #include <float.h>
 #include <stdlib.h>
 #include <string.h>
+#include "hz_text.h"
 
 /* Words of official-document titles and table headings that every
  * campaign shares (the language, not the campaign's data). */
@@ -220,14 +221,8 @@ hz_status pdf_wordbreak_points(const char *text, size_t len, const pdf_words *wo
 
 static bool push_line(pdf_lines *out, const pdf_line *line)
 {
-    if (out->count == out->cap) {
-        size_t cap = out->cap ? out->cap * 2 : 16;
-        pdf_line *items = realloc(out->items, cap * sizeof *items);
-        if (!items)
-            return false;
-        out->items = items;
-        out->cap = cap;
-    }
+    if (!hz_array_reserve(&out->items, &out->cap, out->count + 1, sizeof *out->items))
+        return false;
     out->items[out->count++] = *line;
     return true;
 }
@@ -302,14 +297,55 @@ static bool break_paragraph(const seg *s, const bool *cut, const double *prefix,
     return true;
 }
 
+static bool wordbreak_once(const char *text, size_t len, const pdf_words *words, bool strict,
+                           pdf_width_fn width, void *ctx, double max_width, pdf_lines *out);
+
+static double word_width(const char *word, pdf_width_fn width, void *ctx)
+{
+    double w = 0;
+    size_t len = strlen(word), pos = 0;
+    while (pos < len)
+        w += width(ctx, pdf_utf8_decode(word, len, &pos));
+    return w;
+}
+
 hz_status pdf_wordbreak(const char *text, size_t len, const pdf_words *words, bool strict,
                         pdf_width_fn width, void *ctx, double max_width, pdf_lines *out,
                         hz_error *err)
 {
+    if (!wordbreak_once(text, len, words, strict, width, ctx, max_width, out))
+        return hz_error_set(err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL);
+    bool overlong = false;
+    for (size_t i = 0; i < out->count; i++)
+        overlong = overlong || out->items[i].width > max_width + 1e-9;
+    if (!overlong || !words || words->count == 0)
+        return HZ_OK;
+    /* A listed word wider than the line cannot stay whole (a campaign name
+     * "平顶山市2023年知识产权执法“铁拳”行动" in a 22 pt title): it is left
+     * out, so the text breaks at the words inside it rather than anywhere. */
+    const char **kept = malloc(words->count * sizeof *kept);
+    if (!kept)
+        return hz_error_set(err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL);
+    size_t n = 0;
+    for (size_t i = 0; i < words->count; i++)
+        if (words->items[i] && word_width(words->items[i], width, ctx) <= max_width + 1e-9)
+            kept[n++] = words->items[i];
+    bool ok = true;
+    if (n < words->count) {
+        pdf_words fewer = {kept, n};
+        ok = wordbreak_once(text, len, &fewer, strict, width, ctx, max_width, out);
+    }
+    free(kept);
+    return ok ? HZ_OK : hz_error_set(err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL);
+}
+
+static bool wordbreak_once(const char *text, size_t len, const pdf_words *words, bool strict,
+                           pdf_width_fn width, void *ctx, double max_width, pdf_lines *out)
+{
     out->count = 0;
     seg s;
     if (!segment(text, len, words, &s))
-        return hz_error_set(err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL);
+        return false;
     bool *cut = calloc(s.n + 1, sizeof *cut);
     double *prefix = malloc((s.n + 1) * sizeof *prefix);
     bool ok = cut && prefix;
@@ -330,7 +366,7 @@ hz_status pdf_wordbreak(const char *text, size_t len, const pdf_words *words, bo
     free(cut);
     free(prefix);
     seg_free(&s);
-    return ok ? HZ_OK : hz_error_set(err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL);
+    return ok;
 }
 
 double pdf_wordbreak_widest(const char *text, size_t len, const pdf_words *words, bool strict,

@@ -46,10 +46,9 @@ bool doc_add_word(hz_doc *doc, const char *word)
     for (size_t i = 0; i < doc->word_count; i++)
         if (strcmp(doc->words[i], word) == 0)
             return true;
-    char **words = realloc(doc->words, (doc->word_count + 1) * sizeof *words);
-    if (!words)
+    if (!hz_array_reserve(&doc->words, &doc->word_cap, doc->word_count + 1,
+                          sizeof *doc->words))
         return false;
-    doc->words = words;
     char *copy = hz_strdup(word);
     if (!copy)
         return false;
@@ -77,14 +76,8 @@ void doc_free(hz_doc *doc)
 
 static doc_block *doc_push(hz_doc *doc, doc_block_kind kind)
 {
-    if (doc->count == doc->cap) {
-        size_t cap = doc->cap ? doc->cap * 2 : 32;
-        doc_block *blocks = realloc(doc->blocks, cap * sizeof *blocks);
-        if (!blocks)
-            return NULL;
-        doc->blocks = blocks;
-        doc->cap = cap;
-    }
+    if (!hz_array_reserve(&doc->blocks, &doc->cap, doc->count + 1, sizeof *doc->blocks))
+        return NULL;
     doc_block *block = &doc->blocks[doc->count++];
     memset(block, 0, sizeof *block);
     block->kind = kind;

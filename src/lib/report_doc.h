@@ -65,6 +65,7 @@ typedef struct hz_doc {
     char **words;         /* words a title or table cell never breaks inside
                              (authority, campaign and unit names...) */
     size_t word_count;
+    size_t word_cap;      /* allocated entries of words */
     doc_block *blocks;
     size_t count;
     size_t cap;

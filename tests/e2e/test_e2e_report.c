@@ -458,6 +458,58 @@ Test(e2e_report, final_report_of_the_samples)
     free_report(&rp);
 }
 
+/* The title lines on page 1 (up to the first empty line, the 主送机关 or
+ * the mark): no configured word (authority, campaign, unit names,
+ * title_words) runs across a line end, and no number is parted from its
+ * 年. The campaign name itself may break at the words it is made of. */
+static void assert_title_unbroken(const report *rp)
+{
+    hz_run t = hz_test_run("pdftotext -f 1 -l 1 '%s' - | awk 'NF==0 || /：|征求意见稿|^.$/ "
+                           "{exit} {print}'", rp->pdf);
+    cr_assert_gt(strlen(t.out), 0);
+    char joined[1024] = "", marked[1200] = "";
+    size_t lines = 0;
+    for (char *line = strtok(t.out, "\n"); line; line = strtok(NULL, "\n"), lines++) {
+        strncat(joined, line, sizeof joined - strlen(joined) - 1);
+        strncat(marked, line, sizeof marked - strlen(marked) - 2);
+        strcat(marked, "|");
+    }
+    cr_expect_geq(lines, 2, "a long title on one line: %s", marked);
+    /* and words of official titles, and the city (the authority's name
+     * before 市场监督管理局), which the list need not know */
+    static const char *const TITLE_WORDS[] = {"关于", "工作", "情况", "报告", "行动", "知识产权",
+                                              "专项治理", "执法", "铁拳", "年度总结", "阶段小结"};
+    char city[256] = "";
+    const char *bureau = strstr(rp->cfg->authority, "市场监督管理局");
+    if (bureau)
+        snprintf(city, sizeof city, "%.*s", (int)(bureau - rp->cfg->authority),
+                 rp->cfg->authority);
+    const char *words[96];
+    size_t n = 0;
+    for (size_t i = 0; i < sizeof TITLE_WORDS / sizeof TITLE_WORDS[0]; i++)
+        words[n++] = TITLE_WORDS[i];
+    words[n++] = city;
+    words[n++] = rp->cfg->authority;
+    for (size_t u = 0; u < rp->cfg->unit_count && n < 80; u++)
+        words[n++] = rp->cfg->units[u].short_name;
+    for (size_t i = 0; i < rp->cfg->report.title_words.count && n < 96; i++)
+        words[n++] = rp->cfg->report.title_words.items[i];
+    size_t checked = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!words[i] || !*words[i] || !strstr(joined, words[i]))
+            continue;
+        checked++;
+        cr_expect(strstr(marked, words[i]) != NULL, "the title breaks inside %s: %s", words[i],
+                  marked);
+    }
+    cr_expect_gt(checked, 0, "no configured word in the title %s", joined);
+    for (const char *p = strchr(marked, '|'); p && p[1]; p = strchr(p + 1, '|'))
+        cr_expect(!(p > marked && p[-1] >= '0' && p[-1] <= '9' &&
+                    strncmp(p + 1, "年", strlen("年")) == 0),
+                  "a number and its 年 on two lines: %s", marked);
+    hz_run_free(&t);
+}
+
 Test(e2e_report, final_report_of_a_second_campaign)
 {
     char samples[1200];
@@ -473,6 +525,7 @@ Test(e2e_report, final_report_of_a_second_campaign)
     make_report(&rp, ALT_CONFIG, stage, annual, "2023-12-20", "--final", "alt");
     cr_assert_eq(rp.cfg->unit_count, 4);
     assert_final_report(&rp);
+    assert_title_unbroken(&rp);
     /* 存在问题 from the city's narrative.md, its placeholder expanded; the
      * other two sections drafted */
     cr_expect_str_eq(json_object_get_string(at(rp.ctx, "narrative.problems.source")), "city");

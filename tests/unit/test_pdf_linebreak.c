@@ -100,7 +100,7 @@ Test(pdf_linebreak, latin_word_is_not_split)
 
 Test(pdf_linebreak, numbers_with_separators_and_percent_are_not_split)
 {
-    free_lines(expect_lines("共计1,234.56万元", 50, 0, LINES("共计", "1,234.56万", "元")));
+    free_lines(expect_lines("共计1,234.56万元", 70, 0, LINES("共计", "1,234.56万元")));
     free_lines(expect_lines("增长12.5%。", 40, 0, LINES("增长", "12.5%。")));
 }
 
@@ -183,4 +183,61 @@ Test(pdf_linebreak, punctuation_classes)
     cr_assert(pdf_linebreak_no_end(0x300A));   /* 《 */
     cr_assert(pdf_linebreak_no_end(0x201C));   /* “ */
     cr_assert(!pdf_linebreak_no_end(0x3002));
+}
+
+/* A number and its measure never part: "78/件", "2022/年", "3.5万/元". */
+Test(pdf_linebreak, number_and_measure_stay_together)
+{
+    /* 一二三78件 is 30 + 10 + 10 = 50 wide: at 45 the break would fall
+     * between 78 and 件 */
+    free_lines(expect_lines("一二三78件四", 45, 0, LINES("一二三", "78件四")));
+    free_lines(expect_lines("截至2022年底", 45, 0, LINES("截至", "2022年底")));
+    free_lines(expect_lines("罚没3.5万元整", 50, 0, LINES("罚没", "3.5万元整")));
+    free_lines(expect_lines("共20余件案", 35, 0, LINES("共", "20余件", "案")));
+    /* after the measure a line may break as anywhere */
+    free_lines(expect_lines("共12人参加", 35, 0, LINES("共12人", "参加")));
+    /* a measure word that is not after a number breaks freely */
+    free_lines(expect_lines("万元一二三", 20, 0, LINES("万元", "一二", "三")));
+}
+
+/* The ¼ em rule: a justified line may not be letter-spaced beyond max_gap;
+ * a long code that would leave such a gap is split between its digits,
+ * a short number is moved down whole. */
+Test(pdf_linebreak, long_code_split_only_when_the_line_cannot_be_justified)
+{
+    const char *t = "代码一二三四五六七八九十12345678901234567890号";
+    hz_error err = {0};
+    pdf_lines l = {0};
+    /* 100 pt lines: 九十 alone would need 80 pt between two characters */
+    cr_assert_eq(pdf_linebreak_justified(t, strlen(t), fixed_width, NULL, 100, 0, 2.5, &l,
+                                         &err), HZ_OK);
+    cr_assert_str_eq(line_text(t, &l, 0), "代码一二三四五六七八");
+    cr_assert_str_eq(line_text(t, &l, 1), "九十1234567890123456");
+    cr_assert_str_eq(line_text(t, &l, 2), "7890号");
+    /* without the rule the code moves down whole */
+    cr_assert_eq(pdf_linebreak(t, strlen(t), fixed_width, NULL, 100, 0, &l, &err), HZ_OK);
+    cr_assert_str_eq(line_text(t, &l, 1), "九十");
+    pdf_lines_free(&l);
+    /* a short number: the gap it leaves is justifiable, it is not split */
+    const char *u = "一二三四五六七八1234";
+    cr_assert_eq(pdf_linebreak_justified(u, strlen(u), fixed_width, NULL, 95, 0, 2.5, &l, &err),
+                 HZ_OK);
+    cr_assert_eq(l.count, 2);
+    cr_assert_str_eq(line_text(u, &l, 1), "1234");
+    /* nor is a short number whose measure and punctuation make the piece
+     * long: the line stays short */
+    const char *v = "一二三四五六七八九十一二三四五六99.04万元）。";
+    cr_assert_eq(pdf_linebreak_justified(v, strlen(v), fixed_width, NULL, 200, 0, 2.5, &l, &err),
+                 HZ_OK);
+    cr_assert_eq(l.count, 2);
+    cr_assert_str_eq(line_text(v, &l, 1), "99.04万元）。");
+    pdf_lines_free(&l);
+}
+
+/* "每项得 10 ÷ 4 分": no line starts or ends with the operator. */
+Test(pdf_linebreak, operator_stays_with_its_operands)
+{
+    /* 一二三四 10 = 40 + 5 + 10 = 55; the blanks before and after ÷ are
+     * no break: the break falls before 10 */
+    free_lines(expect_lines("一二三四 10 \xc3\xb7 4 分", 60, 0, LINES("一二三四", "10 \xc3\xb7 4 分")));
 }

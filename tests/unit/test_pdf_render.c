@@ -611,6 +611,118 @@ Test(pdf_render, wide_table_turns_to_a_landscape_page)
     doc_free(doc);
 }
 
+/* Pages whose text is nothing but the page number (and the draft mark):
+ * pdftotext page by page. */
+static int pages_without_text(const char *pdf)
+{
+    hz_run info = hz_test_run("pdfinfo '%s' | sed -n 's/^Pages: *//p'", pdf);
+    int pages = atoi(info.out), empty = 0;
+    hz_run_free(&info);
+    for (int p = 1; p <= pages; p++) {
+        hz_run t = hz_test_run("pdftotext -f %d -l %d '%s' - | grep -v -x -e '\\s*' "
+                               "-e '— [0-9]* —' -e '[征求意见稿]' | wc -l", p, p, pdf);
+        empty += atoi(t.out) == 0;
+        hz_run_free(&t);
+    }
+    return empty;
+}
+
+/* A wide table right after a page break: the break opens the landscape
+ * page itself, no portrait page is left empty before it. */
+Test(pdf_render, wide_table_after_a_page_break_leaves_no_empty_page)
+{
+    hz_doc *doc = doc_new();
+    cr_assert_not_null(doc_add_text(doc, DOC_PARAGRAPH, "各单位指标见附表。"));
+    cr_assert(doc_add_word(doc, "许昌经济技术开发区"));
+    cr_assert_not_null(doc_add_break(doc, DOC_PAGE_BREAK));
+    size_t cols = 7;
+    doc_table *t = doc_table_new(3, cols, 1);
+    for (size_t c = 0; c < cols; c++) {
+        doc_table_set(t, 0, c, "许昌经济技术开发区");
+        doc_table_set(t, 1, c, "123456");
+        doc_table_set(t, 2, c, "7890");
+    }
+    cr_assert_not_null(doc_add_table(doc, t));
+    cr_assert_not_null(doc_add_break(doc, DOC_PAGE_BREAK));
+    cr_assert_not_null(doc_add_text(doc, DOC_PARAGRAPH, "表后的正文。"));
+    char path[256];
+    temp_path(path, sizeof path, "breakwide");
+    render_ok(doc, path);
+    hz_run info = hz_test_run("pdfinfo -l 9 '%s' | awk '/^Page.*size/ {print ($4 > $6) ? \"L\" : \"P\"}' "
+                              "| tr -d '\\n'", path);
+    cr_expect_str_eq(info.out, "PLP", "page orientations");
+    hz_run_free(&info);
+    cr_expect_eq(pages_without_text(path), 0);
+    remove(path);
+    doc_free(doc);
+}
+
+/* A unit that did not report (NAN) has no bar: the chart's filled bars,
+ * counted in the content stream by their colour, are the reported ones;
+ * its label still says 未报. */
+Test(pdf_render, chart_draws_no_bar_for_an_unreported_unit)
+{
+    hz_doc *doc = doc_new();
+    doc_chart *ch = doc_chart_new(4);
+    cr_assert_not_null(ch);
+    ch->title = strdup("各单位立案数");
+    static const char *const labels[] = {"魏都区", "建安区", "许昌经济技术开发区（未报）",
+                                         "长葛市"};
+    const double values[] = {12, 0, NAN, 7};
+    for (size_t i = 0; i < 4; i++) {
+        ch->labels[i] = strdup(labels[i]);
+        ch->values[i] = values[i];
+    }
+    cr_assert_not_null(doc_add_chart(doc, ch));
+    char path[256];
+    temp_path(path, sizeof path, "nobar");
+    render_ok(doc, path);
+    hz_run bars = hz_test_run("qpdf --qdf --object-streams=disable '%s' - | "
+                              "grep -a -A1 -x '0.27 0.45 0.7 rg' | grep -a -c ' re$'", path);
+    cr_expect_eq(atoi(bars.out), 3, "bars drawn: %s", bars.out);
+    hz_run_free(&bars);
+    hz_run text = hz_test_run("pdftotext '%s' -", path);
+    cr_expect(strstr(text.out, "（未报）") != NULL, "%s", text.out);
+    cr_expect(strstr(text.out, "12") != NULL && strstr(text.out, "7") != NULL);
+    hz_run_free(&text);
+    remove(path);
+    doc_free(doc);
+}
+
+/* A chart's rotated labels (many units, narrow slots) and the diagonal
+ * mark take each glyph from a face that has it: 喆 is not in the body
+ * face (AR PL SungtiL GB); the text is still extracted whole and no
+ * character is reported missing. */
+Test(pdf_render, rotated_labels_and_mark_use_covering_faces)
+{
+    hz_doc *doc = doc_new();
+    doc->draft = true;
+    size_t n = 24;
+    doc_chart *ch = doc_chart_new(n);
+    for (size_t i = 0; i < n; i++) {
+        char label[64];
+        snprintf(label, sizeof label, "王喆服务站%02zu", i);
+        ch->labels[i] = strdup(label);
+        ch->values[i] = (double)i;
+    }
+    cr_assert_not_null(doc_add_chart(doc, ch));
+    char path[256];
+    temp_path(path, sizeof path, "rotated");
+    pdf_render_report report;
+    hz_error err = {0};
+    cr_assert_eq(pdf_render(doc, NULL, path, &report, &err), HZ_OK);
+    cr_expect_eq(report.missing_count, 0);
+    /* the 喆 of the labels is shown in a font other than the body's: the
+     * text object that draws U+5586 sets a font that also draws no other
+     * label glyph of the body's range */
+    hz_run q = hz_test_run("qpdf --qdf --object-streams=disable '%s' - | grep -a -B3 '<5586>' "
+                           "| grep -a -c ' Tf$'", path);
+    cr_expect_geq(atoi(q.out), (long)n, "%s", q.out);
+    hz_run_free(&q);
+    remove(path);
+    doc_free(doc);
+}
+
 Test(pdf_render, unwritable_path_leaves_nothing)
 {
     hz_doc *doc = build_doc(false);

@@ -105,3 +105,16 @@ Test(pdf_wordbreak, forced_breaks_and_blanks)
     cr_expect(!breaks[1] && !breaks[2], "inside A01");
     cr_expect(breaks[3] || breaks[4], "at the blank");
 }
+
+/* A listed word wider than the line (a long campaign name in the 22 pt
+ * title) cannot stay whole: the text breaks at the words inside it, never
+ * inside 行动 as a character breaker would. */
+Test(pdf_wordbreak, overlong_listed_word_breaks_at_the_words_inside_it)
+{
+    static const char *const ALT[] = {"平顶山市市场监督管理局",
+                                      "平顶山市2023年知识产权执法“铁拳”行动"};
+    /* the name is 19.5 em, the line 18 */
+    char *got = lines_of("平顶山市2023年知识产权执法“铁拳”行动工作报告", ALT, 2, true, 180);
+    cr_expect_str_eq(got, "平顶山市2023年知识产权/执法“铁拳”行动工作报告");
+    free(got);
+}
