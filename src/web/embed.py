@@ -6,8 +6,8 @@
   embed.py page PAGE_DIR WORKER_GLUE.js OUT.html
       the page for every configuration (huizong-check-template.html): one
       self-contained page, PAGE_DIR/huizong-check.html with its style, the
-      worker's source (the emscripten glue with the wasm inline, then
-      PAGE_DIR/worker.js) and PAGE_DIR/page.js inline, a
+      worker's source (PAGE_DIR/worker-pre.js, the emscripten glue with the
+      wasm inline, then PAGE_DIR/worker.js) and PAGE_DIR/page.js inline, a
       Content-Security-Policy that allows exactly those inline scripts and
       no connection at all, and the marker MARKER once where the
       configuration snapshot goes
@@ -52,7 +52,8 @@ def page(page_dir, glue, out):
     html = open(page_dir + "/huizong-check.html", encoding="utf-8").read()
     style = open(page_dir + "/style.css", encoding="utf-8").read()
     script = inline_safe(open(page_dir + "/page.js", encoding="utf-8").read(), "page.js")
-    worker = inline_safe(open(glue, encoding="utf-8").read() + "\n" +
+    worker = inline_safe(open(page_dir + "/worker-pre.js", encoding="utf-8").read() +
+                         open(glue, encoding="utf-8").read() + "\n" +
                          open(page_dir + "/worker.js", encoding="utf-8").read(), "the worker")
     csp = ("default-src 'none'; script-src %s 'wasm-unsafe-eval'; worker-src blob:; "
            "style-src 'unsafe-inline'; img-src data:; connect-src 'none'; "
