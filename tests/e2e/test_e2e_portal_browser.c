@@ -26,7 +26,7 @@
 #define INVALID HZ_SOURCE_DIR "/tests/fixtures/bad/19-close-before-open.xlsx"
 #define PAGE_TEMPLATE HZ_SOURCE_DIR "/build/web/huizong-check-template.html"
 
-TestSuite(e2e_portal_browser, .timeout = 300);
+TestSuite(e2e_portal_browser, .timeout = 1100); /* the second test may build the page */
 
 static char *token(const char *data, const char *who)
 {
@@ -158,7 +158,7 @@ Test(e2e_portal_browser, county_uploads_and_city_sees_the_unit_received)
     flow_free(&f);
 }
 
-Test(e2e_portal_browser, county_checks_in_the_browser_and_uploads_on_request, .timeout = 1100)
+Test(e2e_portal_browser, county_checks_in_the_browser_and_uploads_on_request)
 {
     /* the page template comes from scripts/web.sh (emscripten; the test
      * command runs it, cached under build/): build it when it is missing,
