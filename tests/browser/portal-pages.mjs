@@ -105,12 +105,20 @@ function cleanup(code) {
   if (cleaning) return;
   cleaning = true;
   clearTimeout(watchdog);
-  const done = () => {
-    rmSync(profile, { recursive: true, force: true, maxRetries: 5 });
+  // Chromium's helper processes can outlive it by a moment and still write
+  // into the profile: try again for a while, and never let the clean-up
+  // decide the verdict
+  const done = (tries = 0) => {
+    try {
+      rmSync(profile, { recursive: true, force: true, maxRetries: 5 });
+    } catch (e) {
+      if (tries < 20) return setTimeout(() => done(tries + 1), 250);
+      console.error(`portal-pages: could not remove ${profile}: ${e.message}`);
+    }
     process.exit(code);
   };
   if (browser.exitCode !== null || browser.signalCode !== null) return done();
-  browser.once('exit', done); // its profile is free only once it is gone
+  browser.once('exit', () => done()); // its profile is free only once it is gone
   browser.kill('SIGKILL');
 }
 
