@@ -5,6 +5,11 @@
 #
 #   build/web/huizong-check.html   one self-contained offline page (wasm and
 #                                  script inline, configuration built in)
+#   build/web/huizong-check-template.html
+#                                  the same page without a configuration:
+#                                  `huizong template --all` and `huizong
+#                                  serve` write theirs into it (installed to
+#                                  share/huizong/web/ by `cmake --install`)
 #   build/web/huizong-cli.mjs      `node huizong-cli.mjs check ...`, the same
 #   build/web/huizong-cli.wasm     output and exit codes as `huizong check`
 #
@@ -12,8 +17,8 @@
 #                the native `huizong snapshot` validates it and writes the
 #                JSON snapshot that both outputs carry (iniparser cannot be
 #                compiled to WebAssembly here)
-# --copy-to DIR  also copy the page into DIR, e.g. beside the templates that
-#                `huizong template --all -o DIR` wrote, to hand out together
+# --copy-to DIR  also copy the page into DIR (`huizong template --all -o DIR`
+#                does this by itself once the page is built or installed)
 #
 # The libraries come from scripts/web-deps.sh (Debian source packages,
 # cached under build/web-deps/). Missing tools are an error, never a skip.
@@ -27,7 +32,7 @@ while (($#)); do
     --config=*) config=${1#*=}; shift ;;
     --copy-to) copy_to=$2; shift 2 ;;
     --copy-to=*) copy_to=${1#*=}; shift ;;
-    -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "web.sh: unknown argument $1 (see scripts/web.sh --help)" >&2; exit 2 ;;
   esac
 done
@@ -91,7 +96,7 @@ pids=()
 # two compilers at a time (the machine is shared); a failed one fails the build
 throttle() { while (($(jobs -rp | wc -l) >= 2)); do sleep 0.1; done; }
 for src in src/cli/cli.c src/cli/cli_paths.c src/cli/cli_progress.c src/cli/cmd_check.c src/web/web_config.c \
-           src/web/web_cli.c src/web/web_page.c "$obj/snapshot.c"; do
+           src/web/web_cli.c src/web/web_page.c src/web/web_snapshot_none.c "$obj/snapshot.c"; do
   [[ $src == /* ]] || src=$here/$src
   throttle
   compile "$src" "$obj/$(basename "$src" .c).o" & pids+=($!)
@@ -99,27 +104,34 @@ done
 for pid in "${pids[@]}"; do
   wait "$pid" || { echo "web.sh: compiling failed" >&2; exit 1; }
 done
-common=("$obj/cli.o" "$obj/cli_paths.o" "$obj/cli_progress.o" "$obj/cmd_check.o" "$obj/web_config.o" "$obj/snapshot.o"
+common=("$obj/cli.o" "$obj/cli_paths.o" "$obj/cli_progress.o" "$obj/cmd_check.o" "$obj/web_config.o"
         "$core/libhuizong_core.a"
         -L"$prefix/lib" -lzip -lz -lexpat -lnettle -ljson-c
         -O2 -sALLOW_MEMORY_GROWTH=1 -sMAXIMUM_MEMORY=2GB -sABORTING_MALLOC=0)
 
 # 3. huizong-cli.mjs + .wasm for node: the real file system (NODERAWFS) and
 # the process's environment, exit code of main.
-emcc "${common[@]}" "$obj/web_cli.o" -o "$out/huizong-cli.mjs" \
+emcc "${common[@]}" "$obj/web_cli.o" "$obj/snapshot.o" -o "$out/huizong-cli.mjs" \
   -sENVIRONMENT=node -sNODERAWFS=1 -sEXIT_RUNTIME=1 -sMODULARIZE=1 -sEXPORT_ES6=1 \
   --pre-js "$here/src/web/cli-pre.js" --extern-pre-js "$here/src/web/cli-extern-pre.js" \
   --extern-post-js "$here/src/web/cli-post.js"
 
-# 4. The page: the worker module with its wasm inline (SINGLE_FILE), no
-# eval, then one HTML file with the worker's source and the page script.
-emcc "${common[@]}" "$obj/web_page.o" -o "$obj/huizong-worker.js" \
+# 4. The page, built once for every configuration: the worker module with
+# its wasm inline (SINGLE_FILE), no eval, no configuration of its own
+# (web_snapshot_none.c), then one HTML file with the worker's source, the
+# page script and a marker where the configuration snapshot goes
+# (huizong-check-template.html, installed to share/huizong/web/). The page
+# of one configuration is that file with the snapshot written in: here for
+# --config, and by `huizong template --all` / `huizong serve` for theirs.
+emcc "${common[@]}" "$obj/web_page.o" "$obj/web_snapshot_none.o" -o "$obj/huizong-worker.js" \
   -sENVIRONMENT=worker -sSINGLE_FILE=1 -sMODULARIZE=1 -sEXPORT_NAME=createHuizong \
   -sDYNAMIC_EXECUTION=0 -sEXIT_RUNTIME=0 -sINVOKE_RUN=0 \
   -sEXPORTED_FUNCTIONS=_hz_web_check,_hz_web_free,_hz_web_snapshot_text,_malloc,_free \
   -sEXPORTED_RUNTIME_METHODS=FS,ccall,UTF8ToString
 python3 "$here/src/web/embed.py" page "$here/src/web/page" "$obj/huizong-worker.js" \
-  "$obj/snapshot.json" "$out/huizong-check.html"
+  "$out/huizong-check-template.html"
+python3 "$here/src/web/embed.py" fill "$out/huizong-check-template.html" "$obj/snapshot.json" \
+  "$out/huizong-check.html"
 
 size=$(stat -c %s "$out/huizong-check.html")
 limit=$((3 * 1024 * 1024))

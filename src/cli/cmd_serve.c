@@ -9,6 +9,7 @@
 #include "fsutil.h"
 #include "portal_server.h"
 #include "portal_store.h"
+#include "portal_validator.h"
 #include "report_outputs.h"
 
 enum {
@@ -122,9 +123,23 @@ int cmd_serve(hz_cli *cli, int argc, char **argv)
         config_free(config);
         return cli_usage_error(cli, HZ_M_CLI_UNKNOWN_ROUND, round_word, NULL);
     }
+    /* The browser check of the county page: the page template from --web
+     * (and only there), else HUIZONG_WEB, else beside the installed data
+     * or in the source tree's build/web/ (portal_validator_find). The page
+     * is made with this server's configuration, so the browser enforces
+     * what the server does. */
+    char page_template[4200];
+    const char *web_env = getenv("HUIZONG_WEB");
+    bool have_page = portal_validator_find(web ? web : web_env, cli->paths.data_dir,
+                                           page_template, sizeof page_template);
+    if (web && !have_page) {
+        config_free(config);
+        return cli_usage_error(cli, HZ_M_PORTAL_WEB_MISSING, web, NULL);
+    }
     portal_options opt = {
         .data_dir = data_dir, .listen_host = host, .port = port, .threads = threads,
-        .rate_per_minute = rate, .template_dir = cli->paths.template_dir, .web_dir = web,
+        .rate_per_minute = rate, .template_dir = cli->paths.template_dir,
+        .validator_template = have_page ? page_template : NULL,
     };
     hz_error err = {0};
     if (report_outputs_as_of(as_of_text, cli->source_date_epoch, round, cli->lang, &opt.as_of,
@@ -178,6 +193,10 @@ int cmd_serve(hz_cli *cli, int argc, char **argv)
     bool v6 = strchr(host, ':') != NULL;
     snprintf(where, sizeof where, "%s://%s%s%s:%u/", cert ? "https" : "http", v6 ? "[" : "",
              host, v6 ? "]" : "", portal_server_port(server));
+    if (have_page)
+        cli_say(cli, HZ_M_PORTAL_VALIDATOR_FROM, page_template, NULL);
+    else
+        cli_say(cli, HZ_M_PORTAL_VALIDATOR_NONE, NULL);
     cli_say(cli, HZ_M_PORTAL_LISTENING, where, round->id, data_dir, NULL);
     fflush(cli->out);
 

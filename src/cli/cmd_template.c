@@ -1,12 +1,16 @@
-/* cmd_template.c - `huizong template`: the blank fill-in workbook. */
+/* cmd_template.c - `huizong template`: the blank fill-in workbook; with
+ * --all, every unit's and the browser validator page of the configuration. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include "cli.h"
 #include "config.h"
 #include "fillin.h"
+#include "fsutil.h"
+#include "portal_validator.h"
 
 enum { OPT_UNIT = 256, OPT_ALL, OPT_ROUND, OPT_CONFIG, OPT_LANG };
 
@@ -31,6 +35,38 @@ static int write_one(hz_cli *cli, const hz_config *config, const hz_unit *unit,
         snprintf(path, sizeof path, "%s/%s", dir ? dir : ".", name);
     hz_error err = {0};
     hz_status s = fillin_write(config, unit, round, path, &err);
+    if (s != HZ_OK) {
+        cli_report_error(cli, &err);
+        return cli_exit_code(s);
+    }
+    cli_say(cli, HZ_M_CLI_WROTE, path, NULL);
+    return HZ_EXIT_OK;
+}
+
+/* --all: the browser validator page of this configuration beside the
+ * workbooks, to hand out with them. The page template comes from
+ * HUIZONG_WEB when set, else from the installed data or the source tree's
+ * build/web/ (portal_validator_find); without one the workbooks are still
+ * written and one notice says that the page is not. */
+static int write_page(hz_cli *cli, const hz_config *config, const char *dir)
+{
+    char template_path[4200], path[4200];
+    if (!portal_validator_find(getenv("HUIZONG_WEB"), cli->paths.data_dir, template_path,
+                               sizeof template_path)) {
+        cli_error(cli, HZ_M_PORTAL_TEMPLATE_NO_PAGE, NULL);
+        return HZ_EXIT_OK;
+    }
+    int n = snprintf(path, sizeof path, "%s/%s", dir, PORTAL_VALIDATOR_PAGE);
+    if (n < 0 || (size_t)n >= sizeof path) {
+        cli_error(cli, HZ_M_IO_WRITE, dir, strerror(ENAMETOOLONG), NULL);
+        return HZ_EXIT_IO;
+    }
+    portal_validator v;
+    hz_error err = {0};
+    hz_status s = portal_validator_make(template_path, config, &v, &err);
+    if (s == HZ_OK)
+        s = fs_write_atomic(path, v.page, v.page_len, &err);
+    portal_validator_free(&v);
     if (s != HZ_OK) {
         cli_report_error(cli, &err);
         return cli_exit_code(s);
@@ -95,6 +131,8 @@ int cmd_template(hz_cli *cli, int argc, char **argv)
         }
         for (size_t i = 0; rc == HZ_EXIT_OK && i < config->unit_count; i++)
             rc = write_one(cli, config, &config->units[i], round, output, NULL);
+        if (rc == HZ_EXIT_OK)
+            rc = write_page(cli, config, output);
         if (rc == HZ_EXIT_OK) {
             char count[32];
             snprintf(count, sizeof count, "%zu", config->unit_count);

@@ -13,8 +13,12 @@ static const char *const county_html[] = {
     "<!doctype html>\n<html lang=\"{{LANG}}\">\n<head>\n<meta charset=\"utf-8\">\n",
     "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n",
     "<title>{{COUNTY_TITLE}}</title>\n<link rel=\"stylesheet\" href=\"/assets/portal.css\">\n",
-    "</head>\n<body data-page=\"county\" data-validator=\"{{VALIDATOR}}\"" COMMON_LABELS,
+    "</head>\n<body data-page=\"county\" data-validator=\"{{VALIDATOR}}\"",
+    " data-round=\"{{ROUND}}\"" COMMON_LABELS,
     " data-l-nofile=\"{{NOFILE}}\" data-l-accepted=\"{{ACCEPTED}}\"",
+    " data-l-checking=\"{{CHECKING}}\" data-l-localvalid=\"{{LOCALVALID}}\"",
+    " data-l-localinvalid=\"{{LOCALINVALID}}\" data-l-localfailed=\"{{LOCALFAILED}}\"",
+    " data-l-fixfirst=\"{{FIXFIRST}}\"",
     " data-l-rejected=\"{{REJECTED}}\" data-l-counts=\"{{COUNTS}}\"",
     " data-l-sev-error=\"{{SEV_ERROR}}\" data-l-sev-warning=\"{{SEV_WARNING}}\"",
     " data-l-sev-notice=\"{{SEV_NOTICE}}\">\n",
@@ -26,13 +30,14 @@ static const char *const county_html[] = {
     "<section class=\"step\"><h2>{{STEP_FILE}}</h2>\n",
     "<p id=\"validator\">{{VALIDATOR_HINT}} <a href=\"/validator\" target=\"_blank\"",
     " rel=\"noopener\">{{VALIDATOR_LINK}}</a></p>\n",
+    "<p id=\"no-validator\">{{VALIDATOR_OFF}}</p>\n",
     "<label for=\"file\">{{WORKBOOK}}</label> <input id=\"file\" type=\"file\" accept=\".xlsx\">\n",
     "<button id=\"upload\" type=\"button\">{{UPLOAD}}</button></section>\n",
     "<section class=\"step\"><h2>{{STEP_VERDICT}}</h2>\n",
     "<p id=\"verdict\" data-status=\"\" role=\"status\"></p>\n",
     "<table id=\"issues\" hidden><thead><tr><th>{{CELL}}</th><th>{{SEVERITY}}</th>",
     "<th>{{MESSAGE}}</th><th>{{RULE}}</th></tr></thead><tbody></tbody></table></section>\n",
-    "</main>\n<script src=\"/assets/portal.js\"></script>\n</body>\n</html>\n",
+    "</main>\n{{SNAPSHOT}}<script src=\"/assets/portal.js\"></script>\n</body>\n</html>\n",
     NULL,
 };
 
@@ -86,14 +91,81 @@ static const char *const portal_js[] = {
     "      if (r.status === 200) $('who').textContent = r.json.name + ' · ' + r.json.round_name + ' · ' + r.json.deadline;\n",
     "    } catch (e) { /* shown by the next action */ }\n",
     "  }\n",
+    "  // The browser check (data-validator=\"1\"): the worker of the browser\n",
+    "  // validator page (/assets/validator-worker.js, the check core compiled to\n",
+    "  // WebAssembly) checks the picked file with this server's configuration\n",
+    "  // snapshot (#hz-snapshot) and round, here, before anything is sent; the\n",
+    "  // upload stays a separate step and the server checks again.\n",
+    "  function browserCheck() {\n",
+    "    const snap = $('hz-snapshot');\n",
+    "    if (body.dataset.validator !== '1' || !snap || typeof Worker !== 'function') return null;\n",
+    "    const snapshot = snap.textContent;\n",
+    "    let worker;\n",
+    "    try { worker = new Worker('/assets/validator-worker.js'); } catch (e) { return null; }\n",
+    "    const jobs = new Map();\n",
+    "    let next = 1, fatal = null, resolveReady;\n",
+    "    const ready = new Promise((r) => { resolveReady = r; });\n",
+    "    worker.onmessage = (e) => {\n",
+    "      const m = e.data;\n",
+    "      if (m.type === 'ready') return resolveReady();\n",
+    "      if (m.type === 'fatal') { fatal = m.message; resolveReady(); return; }\n",
+    "      const job = jobs.get(m.id);\n",
+    "      if (!job || m.type === 'progress') return;\n",
+    "      jobs.delete(m.id);\n",
+    "      if (m.type === 'result') job.resolve(m.result); else job.reject(new Error(m.message));\n",
+    "    };\n",
+    "    worker.onerror = (e) => { fatal = e.message || 'worker'; resolveReady();\n",
+    "      for (const j of jobs.values()) j.reject(new Error(fatal)); jobs.clear(); };\n",
+    "    return async (file) => {\n",
+    "      const data = await file.arrayBuffer();\n",
+    "      await ready;\n",
+    "      if (fatal) throw new Error(fatal);\n",
+    "      const id = next++;\n",
+    "      return new Promise((resolve, reject) => {\n",
+    "        jobs.set(id, { resolve, reject });\n",
+    "        worker.postMessage({ id, name: file.name, data, lang, round: body.dataset.round, snapshot }, [data]);\n",
+    "      });\n",
+    "    };\n",
+    "  }\n",
     "  function county() {\n",
     "    const verdict = $('verdict'), issues = $('issues'), tbody = issues.querySelector('tbody');\n",
+    "    const upload = $('upload'), picker = $('file');\n",
     "    const say = (status, text) => { verdict.dataset.status = status; verdict.textContent = text; };\n",
-    "    $('upload').addEventListener('click', async () => {\n",
-    "      tbody.textContent = ''; issues.hidden = true;\n",
-    "      const file = $('file').files[0];\n",
+    "    const check = browserCheck();\n",
+    "    let local = null; // {file, valid} of the last browser check\n",
+    "    function showIssues(t) {\n",
+    "      tbody.textContent = '';\n",
+    "      for (const i of t.issues) {\n",
+    "        const row = document.createElement('tr'); row.dataset.rule = i.rule; row.className = i.severity;\n",
+    "        cell(row, i.cell ? (i.sheet ? i.sheet + '!' : '') + i.cell : (i.sheet || ''));\n",
+    "        const sev = 'Sev' + i.severity.charAt(0).toUpperCase() + i.severity.slice(1);\n",
+    "        cell(row, label(sev) + (i.explained ? ' ✓' : '')); cell(row, i.message); cell(row, i.rule);\n",
+    "        tbody.appendChild(row);\n",
+    "      }\n",
+    "      issues.hidden = t.issues.length === 0;\n",
+    "    }\n",
+    "    const counts = (t) => label('Counts', t.counts.errors, t.counts.warnings, t.counts.notices);\n",
+    "    picker.addEventListener('change', async () => {\n",
+    "      tbody.textContent = ''; issues.hidden = true; local = null; upload.disabled = false;\n",
+    "      const file = picker.files[0];\n",
+    "      if (!file || !check) { say('', ''); return; }\n",
+    "      say('checking', label('Checking'));\n",
+    "      let r;\n",
+    "      try { r = await check(file); } catch (e) { say('local_failed', label('Localfailed', String(e.message || e))); return; }\n",
+    "      if (picker.files[0] !== file) return; // another file was picked meanwhile\n",
+    "      const t = r.report && r.report.tasks && r.report.tasks[0];\n",
+    "      if (!t || r.exit >= 2) { say('local_failed', label('Localfailed', r.stderr || String(r.exit))); return; }\n",
+    "      local = { file, valid: t.valid };\n",
+    "      say(t.valid ? 'local_valid' : 'local_invalid', label(t.valid ? 'Localvalid' : 'Localinvalid', counts(t)));\n",
+    "      showIssues(t);\n",
+    "      upload.disabled = !t.valid;\n",
+    "    });\n",
+    "    upload.addEventListener('click', async () => {\n",
+    "      const file = picker.files[0];\n",
     "      if (!token.value.trim()) return say('notoken', label('Notoken'));\n",
     "      if (!file) return say('nofile', label('Nofile'));\n",
+    "      if (local && local.file === file && !local.valid) return say('local_invalid', label('Fixfirst'));\n",
+    "      tbody.textContent = ''; issues.hidden = true;\n",
     "      const form = new FormData(); form.append('file', file, 'upload.xlsx');\n",
     "      say('sending', label('Sending'));\n",
     "      let r;\n",
@@ -101,18 +173,10 @@ static const char *const portal_js[] = {
     "      const j = r.json || {};\n",
     "      if (r.status === 201 || r.status === 422 || r.status === 409) {\n",
     "        const s = j.submission, t = j.tasks[0];\n",
-    "        const counts = label('Counts', t.counts.errors, t.counts.warnings, t.counts.notices);\n",
-    "        if (r.status === 201) say('accepted', label('Accepted', s.saved, s.status_text, s.received, counts));\n",
+    "        if (r.status === 201) say('accepted', label('Accepted', s.saved, s.status_text, s.received, counts(t)));\n",
     "        else if (r.status === 409) say('version_taken', s.status_text);\n",
-    "        else say('rejected', label('Rejected', counts));\n",
-    "        for (const i of t.issues) {\n",
-    "          const row = document.createElement('tr'); row.dataset.rule = i.rule; row.className = i.severity;\n",
-    "          cell(row, i.cell ? (i.sheet ? i.sheet + '!' : '') + i.cell : (i.sheet || ''));\n",
-    "          const sev = 'Sev' + i.severity.charAt(0).toUpperCase() + i.severity.slice(1);\n",
-    "          cell(row, label(sev) + (i.explained ? ' ✓' : '')); cell(row, i.message); cell(row, i.rule);\n",
-    "          tbody.appendChild(row);\n",
-    "        }\n",
-    "        issues.hidden = t.issues.length === 0;\n",
+    "        else say('rejected', label('Rejected', counts(t)));\n",
+    "        showIssues(t);\n",
     "      } else {\n",
     "        say(j.error || 'error', j.message || String(r.status));\n",
     "      }\n",
@@ -188,7 +252,9 @@ static const char *const portal_css[] = {
     "[data-status=unauthorized],[data-status=too_large]{color:#b3001b}\n",
     "tr.error td{background:#fde8ea}tr.warning td{background:#fff6dc}\n",
     "tr[data-status=late] td{background:#fff6dc}tr[data-status=missing] td{color:#888}\n",
-    "[data-validator=\"0\"] #validator{display:none}\n",
+    "[data-validator=\"0\"] #validator{display:none}[data-validator=\"1\"] #no-validator{display:none}\n",
+    "[data-status=local_valid]{color:#0a6b2d}[data-status=local_invalid]{color:#b3001b}\n",
+    "#no-validator{color:#666;font-size:.9rem}button:disabled{opacity:.5}\n",
     NULL,
 };
 
@@ -220,6 +286,14 @@ static void put_escaped(hz_buf *b, const char *text)
 
 char *portal_page_render(portal_page page, hz_lang lang, bool validator, size_t *len)
 {
+    portal_page_vars vars = {.validator = validator};
+    return portal_page_render_vars(page, lang, &vars, len);
+}
+
+char *portal_page_render_vars(portal_page page, hz_lang lang, const portal_page_vars *vars,
+                              size_t *len)
+{
+    bool validator = vars && vars->validator;
     const char *const *pieces = page == PORTAL_PAGE_COUNTY ? county_html
                                 : page == PORTAL_PAGE_CITY ? city_html
                                 : page == PORTAL_PAGE_JS   ? portal_js
@@ -249,6 +323,15 @@ char *portal_page_render(portal_page page, hz_lang lang, bool validator, size_t 
             ok = ok && hz_buf_puts(&b, lang == HZ_LANG_EN ? "en" : "zh-CN");
         } else if (nlen == 9 && !strncmp(name, "VALIDATOR", 9)) {
             ok = ok && hz_buf_puts(&b, validator ? "1" : "0");
+        } else if (nlen == 5 && !strncmp(name, "ROUND", 5)) {
+            if (vars && vars->round)
+                put_escaped(&b, vars->round);
+        } else if (nlen == 8 && !strncmp(name, "SNAPSHOT", 8)) {
+            /* a data block, not a script: the CSP lets it be, the browser
+             * never runs it; the text holds no "<" (portal_validator.h) */
+            if (validator && vars->snapshot && !strchr(vars->snapshot, '<'))
+                ok = ok && hz_buf_puts(&b, "<script type=\"application/json\" id=\"hz-snapshot\">") &&
+                     hz_buf_puts(&b, vars->snapshot) && hz_buf_puts(&b, "</script>\n");
         } else {
             hz_msg_id id = label_id(name, nlen);
             if (id != HZ_MSG__COUNT)

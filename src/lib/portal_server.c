@@ -21,6 +21,7 @@
 #include "fsutil.h"
 #include "hz_text.h"
 #include "portal_pages.h"
+#include "portal_validator.h"
 #include "portal_store.h"
 #include "portal_tokens.h"
 #include "report_outputs.h"
@@ -32,8 +33,21 @@
 
 static const char CSP_PAGE[] =
     "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
-    "img-src 'self'; form-action 'none'; base-uri 'none'; frame-ancestors 'none'";
-/* the browser validator (scripts/web.sh) is one self-contained page:
+    "img-src 'self'; worker-src 'none'; form-action 'none'; base-uri 'none'; "
+    "frame-ancestors 'none'";
+/* the county page when the browser check is on: its worker comes from
+ * /assets/validator-worker.js, nothing else changes */
+static const char CSP_COUNTY_CHECK[] =
+    "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
+    "img-src 'self'; worker-src 'self'; form-action 'none'; base-uri 'none'; "
+    "frame-ancestors 'none'";
+/* the worker itself (a worker from a URL runs under the policy of its own
+ * answer): the WebAssembly check core, compiled from the script's bytes
+ * ('wasm-unsafe-eval', no other eval), and no connection at all */
+static const char CSP_WORKER[] =
+    "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'none'; "
+    "base-uri 'none'";
+/* the browser validator (portal_validator.h) is one self-contained page:
  * inline script and style, a worker from a blob with its wasm inline; it
  * talks to nobody. Its own meta policy pins the script by hash; this
  * header adds what a meta policy cannot (frame-ancestors). */
@@ -53,7 +67,8 @@ struct portal_server {
     const hz_round *round;
     portal_options opt;
     char *tokens_path;
-    char *web_page;                  /* web_dir/huizong-check.html or NULL */
+    portal_validator validator;      /* the page of this configuration, or
+                                        all NULL: no browser check */
     portal_store store;
     struct MHD_Daemon *daemon;
     unsigned port;
@@ -65,7 +80,7 @@ struct portal_server {
 
     pthread_mutex_t rate_lock;
     rate_bucket *buckets;
-    size_t bucket_count;
+    size_t bucket_count, bucket_cap;
 
     pthread_mutex_t status_lock;     /* the status cache */
     char *status_json;
@@ -79,7 +94,7 @@ struct portal_server {
 };
 
 typedef enum route {
-    R_NONE, R_COUNTY, R_CITY, R_JS, R_CSS, R_VALIDATOR, R_SUBMIT, R_STATUS, R_ME,
+    R_NONE, R_COUNTY, R_CITY, R_JS, R_CSS, R_VALIDATOR, R_WORKER, R_SUBMIT, R_STATUS, R_ME,
     R_CONSOLIDATE, R_OUT_PDF, R_OUT_XLSX, R_FAVICON
 } route;
 
@@ -93,6 +108,7 @@ static const struct route_entry {
     {"/assets/portal.js", "GET", R_JS},
     {"/assets/portal.css", "GET", R_CSS},
     {"/validator", "GET", R_VALIDATOR},
+    {"/assets/validator-worker.js", "GET", R_WORKER},
     {"/favicon.ico", "GET", R_FAVICON},
     {"/api/v1/submissions", "POST", R_SUBMIT},
     {"/api/v1/status", "GET", R_STATUS},
@@ -305,12 +321,11 @@ static bool rate_allows(portal_server *s, const char *id)
         if (!strcmp(s->buckets[i].id, id))
             b = &s->buckets[i];
     if (!b) {
-        rate_bucket *grown = realloc(s->buckets, (s->bucket_count + 1) * sizeof *grown);
-        if (!grown) {
+        if (!hz_array_reserve(&s->buckets, &s->bucket_cap, s->bucket_count + 1,
+                              sizeof *s->buckets)) {
             pthread_mutex_unlock(&s->rate_lock);
             return false;
         }
-        s->buckets = grown;
         b = &s->buckets[s->bucket_count++];
         memcpy(b->id, id, sizeof b->id);
         b->tokens = s->opt.rate_per_minute;
@@ -743,28 +758,35 @@ static void request_completed(void *cls, struct MHD_Connection *c, void **con_cl
 
 static enum MHD_Result send_page(struct MHD_Connection *c, request *rq, portal_page page)
 {
+    const portal_validator *v = &rq->server->validator;
+    bool check = v->page != NULL;
+    portal_page_vars vars = {.validator = check, .snapshot = check ? v->snapshot : NULL,
+                             .round = rq->server->round->id};
     size_t len = 0;
-    char *html = portal_page_render(page, rq->lang, rq->server->web_page != NULL, &len);
+    char *html = portal_page_render_vars(page, rq->lang, &vars, &len);
     if (!html)
         return MHD_NO;
     const char *type = page == PORTAL_PAGE_JS    ? "text/javascript; charset=utf-8"
                        : page == PORTAL_PAGE_CSS ? "text/css; charset=utf-8"
                                                  : "text/html; charset=utf-8";
-    enum MHD_Result r = send_text(c, rq, MHD_HTTP_OK, type, CSP_PAGE, html, len);
+    const char *csp = page == PORTAL_PAGE_COUNTY && check ? CSP_COUNTY_CHECK : CSP_PAGE;
+    enum MHD_Result r = send_text(c, rq, MHD_HTTP_OK, type, csp, html, len);
     free(html);
     return r;
 }
 
-static enum MHD_Result send_validator(struct MHD_Connection *c, request *rq)
+/* /validator (the offline page of this server's configuration) and its
+ * worker, from memory: made once at start (portal_validator_make). */
+static enum MHD_Result send_validator(struct MHD_Connection *c, request *rq, bool worker)
 {
-    char *text = NULL;
-    size_t len = 0;
-    if (!rq->server->web_page || fs_read_file(rq->server->web_page, &text, &len, NULL) != HZ_OK)
+    const portal_validator *v = &rq->server->validator;
+    if (!v->page)
         return send_error(c, rq, MHD_HTTP_NOT_FOUND, "not_found", HZ_M_PORTAL_NOT_FOUND, NULL);
-    enum MHD_Result r = send_text(c, rq, MHD_HTTP_OK, "text/html; charset=utf-8", CSP_VALIDATOR,
-                                  text, len);
-    free(text);
-    return r;
+    if (worker)
+        return send_text(c, rq, MHD_HTTP_OK, "text/javascript; charset=utf-8", CSP_WORKER,
+                         v->worker, v->worker_len);
+    return send_text(c, rq, MHD_HTTP_OK, "text/html; charset=utf-8", CSP_VALIDATOR, v->page,
+                     v->page_len);
 }
 
 /* The first call of a request: route, method, token, rate; for an upload,
@@ -801,7 +823,8 @@ static enum MHD_Result start_request(struct MHD_Connection *c, request *rq, cons
     case R_CITY: return send_page(c, rq, PORTAL_PAGE_CITY);
     case R_JS: return send_page(c, rq, PORTAL_PAGE_JS);
     case R_CSS: return send_page(c, rq, PORTAL_PAGE_CSS);
-    case R_VALIDATOR: return send_validator(c, rq);
+    case R_VALIDATOR: return send_validator(c, rq, false);
+    case R_WORKER: return send_validator(c, rq, true);
     case R_FAVICON: /* browsers ask; there is none */
         return send_text(c, rq, MHD_HTTP_NO_CONTENT, "image/x-icon", CSP_PAGE, "", 0);
     default: break;
@@ -953,13 +976,11 @@ hz_status portal_server_start(const hz_config *config, const hz_round *round,
         return hz_error_set(err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL);
     }
     snprintf(s->tokens_path, n, "%s/tokens.ini", opt->data_dir);
-    if (opt->web_dir) {
-        char page[4200];
-        snprintf(page, sizeof page, "%s/huizong-check.html", opt->web_dir);
-        if (fs_exists(page))
-            s->web_page = hz_strdup(page);
-    }
-    hz_status st = portal_tokens_load(s->tokens_path, &s->tokens, err);
+    hz_status st = HZ_OK;
+    if (opt->validator_template)
+        st = portal_validator_make(opt->validator_template, config, &s->validator, err);
+    if (st == HZ_OK)
+        st = portal_tokens_load(s->tokens_path, &s->tokens, err);
     if (st == HZ_OK) {
         s->tokens_loaded = true;
         stat(s->tokens_path, &s->tokens_stat);
@@ -1055,6 +1076,6 @@ void portal_server_stop(portal_server *s, unsigned grace_seconds)
     free(s->last_pdf);
     free(s->last_xlsx);
     free(s->tokens_path);
-    free(s->web_page);
+    portal_validator_free(&s->validator);
     free(s);
 }

@@ -19,9 +19,15 @@
  *   GET  /api/v1/outputs/pdf|xlsx  city token: the last consolidation's file
  *   GET  /, /city              the county page and the city dashboard (HTML)
  *   GET  /assets/portal.js|css the pages' script and style
- *   GET  /validator            the browser validator page when web_dir holds
- *                              huizong-check.html, else 404
- * Every answer carries a Content-Security-Policy, nosniff, no-referrer and
+ *   GET  /validator            the browser validator page of this server's
+ *                              configuration (portal_validator.h) when
+ *                              validator_template is set, else 404
+ *   GET  /assets/validator-worker.js  its Web Worker (the WebAssembly check
+ *                              core), which the county page runs on the
+ *                              picked file before anything is uploaded
+ * Every answer carries a Content-Security-Policy (the pages: 'self' only,
+ * no worker; the county page with the browser check: worker-src 'self';
+ * the worker: 'wasm-unsafe-eval' and no connection), nosniff, no-referrer and
  * no-store; there are no cookies and no CORS headers, so another site can
  * neither send a token nor read an answer. Each request adds one line to
  * DIR/audit.log.
@@ -52,8 +58,10 @@ typedef struct portal_options {
     unsigned rate_per_minute;    /* requests per token per minute (also the
                                     burst); 0: no limit */
     const char *template_dir;    /* report templates for the 汇总 action */
-    const char *web_dir;         /* build/web of the browser validator; NULL
-                                    or without huizong-check.html: none */
+    const char *validator_template; /* huizong-check-template.html of the
+                                    browser validator (portal_validator_find),
+                                    or NULL: the county page checks on the
+                                    server only */
     hz_date as_of;               /* report date of the 汇总 action */
     bool fixed_clock;            /* tests: every receipt at fixed_now */
     time_t fixed_now;
@@ -66,9 +74,11 @@ bool portal_host_is_loopback(const char *host);
  * not numeric. */
 bool portal_parse_listen(const char *text, char *host, size_t size, unsigned *port);
 
-/* Opens the store (portal_store_open) and starts listening. HZ_ERR_IO when
- * the address cannot be bound (err names it), HZ_ERR_FORMAT for a malformed
- * tokens.ini or receipts.ini. */
+/* Makes the validator page of config (portal_validator_make) when
+ * opt->validator_template is set, opens the store (portal_store_open) and
+ * starts listening. HZ_ERR_IO when the address cannot be bound or the
+ * template read (err names it), HZ_ERR_FORMAT for a malformed tokens.ini,
+ * receipts.ini or page template. */
 hz_status portal_server_start(const hz_config *config, const hz_round *round,
                               const portal_options *opt, portal_server **out, hz_error *err);
 /* The port actually bound. */

@@ -145,13 +145,12 @@ static hz_status read_receipts(portal_store *st, hz_error *err)
             return hz_error_set(err, HZ_ERR_FORMAT, HZ_M_PORTAL_RECEIPTS_BAD_LINE,
                                 st->receipts_path, n, NULL);
         }
-        portal_upload *grown = realloc(st->uploads, (st->upload_count + 1) * sizeof *grown);
-        if (!grown) {
+        if (!hz_array_reserve(&st->uploads, &st->upload_cap, st->upload_count + 1,
+                              sizeof *st->uploads)) {
             free(text);
             consolidate_receipts_free(&receipts);
             return hz_error_set(err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL);
         }
-        st->uploads = grown;
         st->uploads[st->upload_count++] = u;
     }
     free(text);
@@ -159,13 +158,10 @@ static hz_status read_receipts(portal_store *st, hz_error *err)
     for (size_t i = 0; i < receipts.count; i++) {
         if (is_upload_unit(st, receipts.items[i].code))
             continue;
-        void *c = realloc(st->hand_codes, (st->hand_count + 1) * sizeof *st->hand_codes);
-        if (c)
-            st->hand_codes = c;
-        void *v = realloc(st->hand_values, (st->hand_count + 1) * sizeof *st->hand_values);
-        if (v)
-            st->hand_values = v;
-        if (!c || !v) {
+        if (!hz_array_reserve(&st->hand_codes, &st->hand_codes_cap, st->hand_count + 1,
+                              sizeof *st->hand_codes) ||
+            !hz_array_reserve(&st->hand_values, &st->hand_values_cap, st->hand_count + 1,
+                              sizeof *st->hand_values)) {
             consolidate_receipts_free(&receipts);
             return hz_error_set(err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL);
         }
@@ -408,11 +404,10 @@ hz_status portal_store_accept(portal_store *st, size_t unit, const char *tmp_pat
         s = move_in(st, unit, tmp_path, st->round_dir, 'v', now, out, err);
     if (s == HZ_OK) {
         pthread_mutex_lock(&st->receipts_lock);
-        portal_upload *grown = realloc(st->uploads, (st->upload_count + 1) * sizeof *grown);
-        if (!grown) {
+        if (!hz_array_reserve(&st->uploads, &st->upload_cap, st->upload_count + 1,
+                              sizeof *st->uploads)) {
             s = hz_error_set(err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL);
         } else {
-            st->uploads = grown;
             portal_upload *u = &st->uploads[st->upload_count];
             memset(u, 0, sizeof *u);
             snprintf(u->name, sizeof u->name, "%s", out->name);

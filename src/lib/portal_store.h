@@ -61,9 +61,9 @@ typedef struct portal_store {
     pthread_mutex_t audit_lock;
     char (*hand_codes)[32];        /* [receipts] entries not from uploads */
     char (*hand_values)[32];
-    size_t hand_count;
+    size_t hand_count, hand_codes_cap, hand_values_cap;
     portal_upload *uploads;
-    size_t upload_count;
+    size_t upload_count, upload_cap;
     unsigned long generation;      /* bumped by every save */
     bool locks_ready;
 } portal_store;

@@ -27,15 +27,13 @@ void portal_tokens_free(portal_tokens *tokens)
 {
     free(tokens->items);
     tokens->items = NULL;
-    tokens->count = 0;
+    tokens->count = tokens->cap = 0;
 }
 
 static bool push(portal_tokens *tokens, const portal_token *t)
 {
-    portal_token *grown = realloc(tokens->items, (tokens->count + 1) * sizeof *grown);
-    if (!grown)
+    if (!hz_array_reserve(&tokens->items, &tokens->cap, tokens->count + 1, sizeof *tokens->items))
         return false;
-    tokens->items = grown;
     tokens->items[tokens->count++] = *t;
     return true;
 }
@@ -50,7 +48,7 @@ static hz_status bad_line(hz_error *err, const char *path, unsigned line)
 hz_status portal_tokens_load(const char *path, portal_tokens *out, hz_error *err)
 {
     out->items = NULL;
-    out->count = 0;
+    out->count = out->cap = 0;
     if (!fs_exists(path))
         return HZ_OK;
     char *text = NULL;

@@ -34,7 +34,7 @@ typedef struct portal_token {
 
 typedef struct portal_tokens {
     portal_token *items;
-    size_t count;
+    size_t count, cap;
 } portal_tokens;
 
 /* Reads path; a missing file is an empty set (HZ_OK). HZ_ERR_FORMAT names a

@@ -3,13 +3,20 @@
 
   embed.py snapshot SNAPSHOT.json OUT.c
       the configuration snapshot as C bytes (web_snapshot.h)
-  embed.py page PAGE_DIR WORKER_GLUE.js SNAPSHOT.json OUT.html
-      one self-contained page: PAGE_DIR/huizong-check.html with its style,
-      the configuration, the worker's source (the emscripten glue with the
-      wasm inline, then PAGE_DIR/worker.js) and PAGE_DIR/page.js inline, and
-      a Content-Security-Policy that allows exactly those inline scripts and
-      no connection at all.
+  embed.py page PAGE_DIR WORKER_GLUE.js OUT.html
+      the page for every configuration (huizong-check-template.html): one
+      self-contained page, PAGE_DIR/huizong-check.html with its style, the
+      worker's source (PAGE_DIR/worker-pre.js, the emscripten glue with the
+      wasm inline, then PAGE_DIR/worker.js) and PAGE_DIR/page.js inline, a
+      Content-Security-Policy that allows exactly those inline scripts and
+      no connection at all, and the marker MARKER once where the
+      configuration snapshot goes
+  embed.py fill TEMPLATE.html SNAPSHOT.json OUT.html
+      the page of one configuration: the snapshot written over the marker,
+      exactly as the native program does it (src/lib/portal_validator.c,
+      `huizong template --all`, `huizong serve`)
 """
+MARKER = "@@HUIZONG-CONFIG-SNAPSHOT@@"
 import base64
 import hashlib
 import json
@@ -41,25 +48,19 @@ def sha256_source(text):
     return "'sha256-%s'" % base64.b64encode(hashlib.sha256(text.encode()).digest()).decode()
 
 
-def page(page_dir, glue, snapshot_path, out):
+def page(page_dir, glue, out):
     html = open(page_dir + "/huizong-check.html", encoding="utf-8").read()
     style = open(page_dir + "/style.css", encoding="utf-8").read()
     script = inline_safe(open(page_dir + "/page.js", encoding="utf-8").read(), "page.js")
-    worker = inline_safe(open(glue, encoding="utf-8").read() + "\n" +
+    worker = inline_safe(open(page_dir + "/worker-pre.js", encoding="utf-8").read() +
+                         open(glue, encoding="utf-8").read() + "\n" +
                          open(page_dir + "/worker.js", encoding="utf-8").read(), "the worker")
-    config = json.load(open(snapshot_path, encoding="utf-8"))
-    # only what the page header shows; the check itself uses the snapshot
-    # compiled into the wasm
-    shown = {"campaign": config["campaign"], "rounds": config["rounds"],
-             "units": len(config["units"])}
-    config_text = inline_safe(json.dumps(shown, ensure_ascii=False), "the configuration")
     csp = ("default-src 'none'; script-src %s 'wasm-unsafe-eval'; worker-src blob:; "
            "style-src 'unsafe-inline'; img-src data:; connect-src 'none'; "
            "form-action 'none'; base-uri 'none'" % sha256_source(script))
     parts = {
         "%CSP%": csp,
         "/*STYLE*/": style,
-        "/*CONFIG*/": config_text,
         "/*WORKER*/": worker,
         "/*SCRIPT*/": script,
     }
@@ -67,14 +68,30 @@ def page(page_dir, glue, snapshot_path, out):
         if html.count(marker) != 1:
             sys.exit("embed.py: the page template must hold %s once" % marker)
         html = html.replace(marker, value)
+    if html.count(MARKER) != 1:
+        sys.exit("embed.py: the page must hold %s exactly once" % MARKER)
     with open(out, "w", encoding="utf-8") as f:
         f.write(html)
+
+
+def fill(template, snapshot_path, out):
+    html = open(template, encoding="utf-8").read()
+    text = open(snapshot_path, encoding="utf-8").read().rstrip("\n")
+    json.loads(text)  # a snapshot that is not JSON stops the build here
+    if html.count(MARKER) != 1:
+        sys.exit("embed.py: %s must hold %s exactly once" % (template, MARKER))
+    # in a JSON text "<" can only stand inside a string, where \u003c means
+    # the same: the page then holds no "</script" or "<!--" from it
+    with open(out, "w", encoding="utf-8") as f:
+        f.write(html.replace(MARKER, text.replace("<", "\\u003c")))
 
 
 if __name__ == "__main__":
     if len(sys.argv) == 4 and sys.argv[1] == "snapshot":
         snapshot(sys.argv[2], sys.argv[3])
-    elif len(sys.argv) == 6 and sys.argv[1] == "page":
+    elif len(sys.argv) == 5 and sys.argv[1] == "page":
         page(*sys.argv[2:])
+    elif len(sys.argv) == 5 and sys.argv[1] == "fill":
+        fill(*sys.argv[2:])
     else:
         sys.exit(__doc__)

@@ -19,18 +19,23 @@ typedef struct capture {
     size_t out_size, err_size;
 } capture;
 
-static int run_check(hz_lang lang, const char *path, const char *round, capture *cap)
+static int run_check(hz_lang lang, const char *path, const char *round, const char *config,
+                     capture *cap)
 {
     FILE *out = open_memstream(&cap->out, &cap->out_size);
     FILE *err = open_memstream(&cap->err, &cap->err_size);
     hz_cli cli = {.prog = "huizong", .command = "check", .lang = lang, .out = out, .err = err};
-    char *argv[8];
+    char *argv[10];
     int argc = 0;
     argv[argc++] = "check";
     argv[argc++] = "--format=json";
     if (round && *round) {
         argv[argc++] = "--round";
         argv[argc++] = (char *)round;
+    }
+    if (config && *config) {
+        argv[argc++] = "--config";
+        argv[argc++] = (char *)config;
     }
     argv[argc++] = (char *)path;
     argv[argc] = NULL;
@@ -66,14 +71,17 @@ static json_object *words(hz_lang lang)
 
 /* {"exit": N, "report": {...} | null, "stderr": "...", "words": {...}} as
  * a string the caller frees with hz_web_free. lang is "zh" or "en"; round
- * is "" for the workbook's own. */
+ * is "" for the workbook's own; config is the path of a configuration
+ * snapshot in the in-memory file system, "" for the one built in (the
+ * page's module has none built in: the page hands its worker the snapshot
+ * it carries, so one build serves every configuration). */
 EMSCRIPTEN_KEEPALIVE
-char *hz_web_check(const char *path, const char *lang_word, const char *round)
+char *hz_web_check(const char *path, const char *lang_word, const char *round, const char *config)
 {
     int parsed = hz_lang_parse(lang_word ? lang_word : "zh");
     hz_lang lang = parsed < 0 ? HZ_LANG_ZH : (hz_lang)parsed;
     capture cap = {0};
-    int rc = run_check(lang, path, round, &cap);
+    int rc = run_check(lang, path, round, config, &cap);
     json_object *root = json_object_new_object();
     json_object *report = cap.out && *cap.out ? json_tokener_parse(cap.out) : NULL;
     json_object_object_add(root, "exit", json_object_new_int(rc));
@@ -88,7 +96,7 @@ char *hz_web_check(const char *path, const char *lang_word, const char *round)
     return copy;
 }
 
-/* The built-in configuration snapshot (campaign, rounds) for the header. */
+/* The built-in configuration snapshot ("" in the page's module). */
 EMSCRIPTEN_KEEPALIVE
 const char *hz_web_snapshot_text(void)
 {

@@ -64,9 +64,11 @@ static server server_start(const char *now, const char *extra)
         snprintf(s.log, sizeof s.log, "%s/serve-%d.log", scratch, n);
     char command[4096];
     snprintf(command, sizeof command,
-             "HUIZONG_NOW='%s' exec '%s' serve --lang en --round stage --data '%s' "
-             "--listen 127.0.0.1:0 %s >'%s' 2>&1",
-             now, HZ_BIN, data, extra ? extra : "", s.log);
+             /* HUIZONG_WEB: no browser validator unless a test gives --web,
+              * whether or not scripts/web.sh has built one in build/web */
+             "HUIZONG_WEB='%s/no-web' HUIZONG_NOW='%s' exec '%s' serve --lang en --round stage "
+             "--data '%s' --listen 127.0.0.1:0 %s >'%s' 2>&1",
+             scratch, now, HZ_BIN, data, extra ? extra : "", s.log);
     s.pid = fork();
     cr_assert_neq(s.pid, -1);
     if (s.pid == 0) {
@@ -755,32 +757,104 @@ Test(e2e_portal, pages_carry_a_content_security_policy_and_no_inline_script)
     answer a = get(&s, NULL, "/validator");
     cr_expect_eq(a.code, 404, "no validator built for this server");
     answer_free(&a);
+    a = get(&s, NULL, "/assets/validator-worker.js");
+    cr_expect_eq(a.code, 404);
+    answer_free(&a);
     a = get(&s, NULL, "/");
     cr_expect(strstr(a.body, "data-validator=\"0\"") != NULL, "the county page works without it");
+    cr_expect(strstr(a.body, "id=\"no-validator\"") != NULL, "and says so");
+    cr_expect(strstr(a.body, "hz-snapshot") == NULL);
+    cr_expect(strstr(a.headers, "worker-src 'none'") != NULL, "%s", a.headers);
     answer_free(&a);
+    char *log = hz_test_read_file(s.log, NULL);
+    cr_expect(log && strstr(log, "no browser validator template found"), "%s", log ? log : "");
+    free(log);
     cr_expect_eq(server_stop(&s), 0);
 
-    /* with a built validator (scripts/web.sh's build/web) the county page
-     * links it and /validator serves it under its own policy */
+    /* with a page template (scripts/web.sh's build/web/huizong-check-
+     * template.html; here a small stand-in of the same shape) the server
+     * writes its own configuration's snapshot into it: /validator is the
+     * offline page of this server's configuration, the county page carries
+     * the snapshot for its worker, served at /assets/validator-worker.js */
     char web[700];
     snprintf(web, sizeof web, "%s/web", scratch);
-    hz_run r = hz_test_run("mkdir -p '%s' && printf '<!DOCTYPE html><title>v</title>' > "
-                           "'%s/huizong-check.html'", web, web);
+    hz_run r = hz_test_run(
+        "mkdir -p '%s' && printf '%%s' '<!DOCTYPE html><title>v</title>"
+        "<script type=\"application/json\" id=\"hz-snapshot\">@@HUIZONG-CONFIG-SNAPSHOT@@</script>"
+        "<script type=\"text/plain\" id=\"hz-worker\">postMessage(1);</script>' > "
+        "'%s/huizong-check-template.html'", web, web);
+    cr_assert_eq(r.exit_code, 0, "%s", r.err);
     hz_run_free(&r);
     char extra[800];
     snprintf(extra, sizeof extra, "--web '%s'", web);
     s = server_start("", extra);
     a = get(&s, NULL, "/validator");
     cr_expect_eq(a.code, 200);
-    cr_expect_str_eq(a.body, "<!DOCTYPE html><title>v</title>");
+    static const char head[] =
+        "<!DOCTYPE html><title>v</title><script type=\"application/json\" id=\"hz-snapshot\">{";
+    cr_expect(!strncmp(a.body, head, sizeof head - 1), "%.200s", a.body);
+    cr_expect(strstr(a.body, "@@HUIZONG") == NULL, "the marker is replaced");
+    cr_expect(strstr(a.body, "\"format\": \"huizong-config-snapshot\"") != NULL);
+    cr_expect(strstr(a.body, "\"code\": \"411002\"") != NULL, "the server's units");
     cr_expect(strstr(a.headers, "worker-src blob:; ") != NULL, "%s", a.headers);
     cr_expect(strstr(a.headers, "connect-src 'none'") != NULL, "%s", a.headers);
+    /* the snapshot in the page is the one `huizong snapshot` writes, "<"
+     * apart */
+    r = hz_test_run("'%s' snapshot", HZ_BIN);
+    cr_assert_eq(r.exit_code, 0);
+    size_t n = strlen(r.out);
+    while (n && r.out[n - 1] == '\n')
+        r.out[--n] = '\0';
+    char *want = malloc(6 * n + 1), *w = want;
+    for (const char *p = r.out; *p; p++)
+        w = *p == '<' ? w + sprintf(w, "\\u003c") : (*w = *p, w + 1);
+    *w = '\0';
+    cr_expect(strchr(r.out, '<') != NULL, "(the rules of this configuration hold \"<\")");
+    cr_expect(strstr(a.body, want) != NULL, "the page holds the server's snapshot");
+    cr_expect(strstr(a.body + sizeof head, "<") == strstr(a.body, "</script>"),
+              "no \"<\" inside the data block");
+    free(want);
+    hz_run_free(&r);
+    answer_free(&a);
+    a = get(&s, NULL, "/assets/validator-worker.js");
+    cr_expect_eq(a.code, 200);
+    cr_expect_str_eq(a.body, "postMessage(1);");
+    cr_expect(strstr(a.headers, "Content-Type: text/javascript") != NULL, "%s", a.headers);
+    cr_expect(strstr(a.headers, "Content-Security-Policy: default-src 'none'; script-src 'self' "
+                                "'wasm-unsafe-eval'; connect-src 'none'") != NULL, "%s", a.headers);
     answer_free(&a);
     a = get(&s, NULL, "/");
     cr_expect(strstr(a.body, "data-validator=\"1\"") != NULL);
     cr_expect(strstr(a.body, "href=\"/validator\"") != NULL);
+    cr_expect(strstr(a.body, "data-round=\"stage\"") != NULL, "%s", a.body);
+    cr_expect(strstr(a.body, "<script type=\"application/json\" id=\"hz-snapshot\">{") != NULL);
+    cr_expect(strstr(a.body, "<script>") == NULL, "still no inline script");
+    cr_expect(strstr(a.headers, "worker-src 'self'") != NULL, "%s", a.headers);
+    cr_expect(strstr(a.headers, "'unsafe-inline'") == NULL && strstr(a.headers, "'unsafe-eval'") == NULL,
+              "%s", a.headers);
     answer_free(&a);
+    a = get(&s, NULL, "/city");
+    cr_expect(strstr(a.headers, "worker-src 'none'") != NULL, "the city page needs no worker");
+    answer_free(&a);
+    log = hz_test_read_file(s.log, NULL);
+    cr_expect(log && strstr(log, "browser check: the county page checks in the browser first"),
+              "%s", log ? log : "");
+    free(log);
     cr_expect_eq(server_stop(&s), 0);
+
+    /* --web naming a folder without the template is refused; a template
+     * without the marker too */
+    r = hz_test_run("'%s' serve --lang en --round stage --data '%s' --listen 127.0.0.1:0 "
+                    "--web '%s/no-web'", HZ_BIN, data, scratch);
+    cr_expect_eq(r.exit_code, 2);
+    cr_expect(strstr(r.err, "holds no browser validator template") != NULL, "%s", r.err);
+    hz_run_free(&r);
+    r = hz_test_run("printf '<html></html>' > '%s/huizong-check-template.html' && "
+                    "'%s' serve --lang en --round stage --data '%s' --listen 127.0.0.1:0 --web '%s'",
+                    web, HZ_BIN, data, web);
+    cr_expect_eq(r.exit_code, 3);
+    cr_expect(strstr(r.err, "is not the browser validator's page template") != NULL, "%s", r.err);
+    hz_run_free(&r);
 }
 
 Test(e2e_portal, oversized_headers_are_refused_and_the_server_goes_on)

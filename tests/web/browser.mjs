@@ -1,7 +1,11 @@
 // browser.mjs - huizong-check.html in Debian's headless Chromium (issue 17).
 //
-//   node tests/web/browser.mjs PAGE.html VALID.xlsx FAULTY.xlsx FIRST_CELL NATIVE_HUIZONG \
-//        SCREENSHOT.png [DROPPED.xlsx...]
+//   node tests/web/browser.mjs [--config DIR] PAGE.html VALID.xlsx FAULTY.xlsx FIRST_CELL \
+//        NATIVE_HUIZONG SCREENSHOT.png [DROPPED.xlsx...]
+//
+// --config DIR: the configuration the page was written for (by `huizong
+// template --all --config DIR`); the native check runs with it, and the
+// page must show its campaign.
 //
 // Opens the page from file:// and drives it through the DevTools protocol
 // (over --remote-debugging-pipe: no npm package, no port): gives it the two
@@ -20,9 +24,11 @@ import { tmpdir } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 
-const [page, valid, faulty, firstCell, native, screenshot, ...dropped] = process.argv.slice(2);
+const args = process.argv.slice(2);
+const configDir = args[0] === "--config" ? (args.shift(), args.shift()) : null;
+const [page, valid, faulty, firstCell, native, screenshot, ...dropped] = args;
 if (!page || !valid || !faulty || !firstCell || !native || !screenshot) {
-  console.error("usage: node tests/web/browser.mjs PAGE.html VALID.xlsx FAULTY.xlsx FIRST_CELL NATIVE_HUIZONG SCREENSHOT.png [DROPPED.xlsx...]");
+  console.error("usage: node tests/web/browser.mjs [--config DIR] PAGE.html VALID.xlsx FAULTY.xlsx FIRST_CELL NATIVE_HUIZONG SCREENSHOT.png [DROPPED.xlsx...]");
   process.exit(2);
 }
 // what the native check says about each file: verdict and first message,
@@ -30,7 +36,8 @@ if (!page || !valid || !faulty || !firstCell || !native || !screenshot) {
 const expected = new Map();
 const nativeBin = resolve(native);
 for (const file of [valid, faulty, ...dropped]) {
-  const r = spawnSync(nativeBin, ["check", "--format", "json", "--lang", "zh", basename(file)],
+  const r = spawnSync(nativeBin, ["check", ...(configDir ? ["--config", resolve(configDir)] : []),
+                                  "--format", "json", "--lang", "zh", basename(file)],
                       { encoding: "utf8", cwd: dirname(resolve(file)) });
   const task = JSON.parse(r.stdout).tasks[0];
   expected.set(file.split("/").pop(), { valid: String(task.valid), message: task.issues.length ? task.issues[0].message : null });
@@ -123,6 +130,13 @@ try {
     if (state === "failed") fail("the page says the checker failed: " + await evaluate("document.getElementById('status').textContent"));
     if (i > 300) fail("the page did not become ready");
     await sleep(100);
+  }
+  if (configDir) {
+    // the page shows the campaign of the configuration it was written for
+    const snap = spawnSync(nativeBin, ["snapshot", "--config", resolve(configDir)], { encoding: "utf8" });
+    const name = JSON.parse(snap.stdout).campaign.name;
+    const shown = await evaluate("document.getElementById('campaign').textContent");
+    if (!shown.includes(name)) fail(`the page shows the campaign "${shown}", expected ${name}`);
   }
   const lang = await evaluate("document.documentElement.lang");
   if (lang !== "zh-CN") fail(`page language ${lang}, expected zh-CN for a Chinese browser`);

@@ -26,6 +26,7 @@
       save: "保存 JSON 报告",
       done: (n, v) => `已检查 ${n} 个文件：${v} 个通过，${n - v} 个未通过。`,
       failed: "校验程序出错：",
+      noConfig: "本页面没有写入配置：请使用市局 huizong template --all 生成的页面。",
       help: "使用方法：1. 选择报送轮次（一般保持「按表内『报送类型』」）；2. 选择或拖入报送表；3. 按表格逐格修改「未通过」的问题，保存后重新检查，直到显示「通过」；4. 需要时点「保存 JSON 报告」留存结果。",
     },
     en: {
@@ -49,6 +50,7 @@
       save: "Save JSON report",
       done: (n, v) => `${n} file(s) checked: ${v} valid, ${n - v} not valid.`,
       failed: "The checker failed: ",
+      noConfig: "This page carries no configuration: use the page that the city's huizong template --all wrote.",
       help: "How to use: 1. pick the round (usually keep the workbook's own); 2. choose or drop the workbooks; 3. fix every problem of a file that is NOT valid, cell by cell, save it and check again until it is valid; 4. keep the result with \"Save JSON report\" if needed.",
     },
   }[lang];
@@ -64,10 +66,16 @@
   };
   const fill = (template, args) => template.replace(/\{(\d)\}/g, (_, i) => args[i - 1] ?? "");
 
-  const config = JSON.parse($("hz-config").textContent);
+  // the configuration snapshot the city's `huizong` wrote into the page
+  // (template --all, serve): the header shows it, the worker checks with it
+  const snapshotText = $("hz-snapshot").textContent;
+  let snapshot = null;
+  try { snapshot = JSON.parse(snapshotText); } catch (ignored) { /* shown below */ }
+  const config = snapshot && snapshot.campaign && Array.isArray(snapshot.rounds) && Array.isArray(snapshot.units)
+    ? { campaign: snapshot.campaign, rounds: snapshot.rounds, units: snapshot.units.length } : null;
   document.title = T.title + " · huizong";
   $("title").textContent = T.title;
-  $("campaign").textContent = T.campaign(config.campaign, config.units);
+  $("campaign").textContent = config ? T.campaign(config.campaign, config.units) : T.noConfig;
   $("privacy").textContent = T.privacy;
   $("round-label").textContent = T.roundLabel;
   $("drop-text").textContent = T.drop;
@@ -76,7 +84,7 @@
   $("help").textContent = T.help;
   const roundSelect = $("round");
   roundSelect.append(el("option", { value: "" }, T.roundOwn));
-  for (const r of config.rounds)
+  for (const r of config ? config.rounds : [])
     roundSelect.append(el("option", { value: r.id },
       `${r.name}（${r.period_start} ~ ${r.period_end}，${lang === "en" ? "due" : "截止"} ${r.deadline}）`));
 
@@ -189,7 +197,7 @@
         const id = nextId++;
         result = await new Promise((resolve) => {
           pending.set(id, { card, resolve });
-          worker.postMessage({ id, name: file.name, data, lang, round: roundSelect.value }, [data]);
+          worker.postMessage({ id, name: file.name, data, lang, round: roundSelect.value, snapshot: snapshotText }, [data]);
         });
       } catch (err) {
         result = { exit: 3, report: null, stderr: String(err), words: null };
