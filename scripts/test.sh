@@ -20,14 +20,17 @@ hashes_before=$(input_hashes)
 # Options are set explicitly: scripts/sample.sh configures build/ without
 # tests, and a cached HZ_TESTS=OFF must not turn this into a run of nothing.
 "$here/scripts/build.sh" "$here/build" -DHZ_TESTS=ON -DHZ_SANITIZE=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo
-echo "== tests (normal build)"
-ctest --test-dir "$here/build" --output-on-failure --no-tests=error -j 2
 # The browser validator (issue 17): built with emscripten from Debian source
 # packages (cached under build/web-deps/), then the node build against the
 # native check on every sample and fixture workbook, and the page in
 # headless Chromium. A missing emcc, node or chromium fails here.
-echo "== browser validator (scripts/web.sh, node parity, headless Chromium)"
+# The page is built before the tests, since the portal's and template's
+# tests write their configuration into it.
+echo "== browser validator (scripts/web.sh)"
 "$here/scripts/web.sh"
+echo "== tests (normal build)"
+ctest --test-dir "$here/build" --output-on-failure --no-tests=error -j 2
+echo "== browser validator (node parity, headless Chromium)"
 (cd "$here" && node tests/web/parity.mjs build/huizong build/web/huizong-cli.mjs \
    input tests/fixtures/bad tests/fixtures/hostile tests/fixtures/xlsx \
    tests/fixtures/habits tests/fixtures/hostile-r2)
