@@ -60,14 +60,8 @@ typedef struct check_list {
 
 static bool list_add(check_list *l, const char *dir, const char *name)
 {
-    if (l->count == l->cap) {
-        size_t n = l->cap ? l->cap * 2 : 16;
-        char **grown = realloc(l->paths, n * sizeof *grown);
-        if (!grown)
-            return false;
-        l->paths = grown;
-        l->cap = n;
-    }
+    if (!hz_array_reserve(&l->paths, &l->cap, l->count + 1, sizeof *l->paths))
+        return false;
     size_t len = (dir ? strlen(dir) + 1 : 0) + strlen(name) + 1;
     char *path = malloc(len);
     if (!path)

@@ -12,6 +12,7 @@
 #include "display_format.h"
 #include "fsutil.h"
 #include "hash.h"
+#include "hz_text.h"
 #include "xlsx_reader.h"
 
 /* ---------------------------------------------------------------- figures */
@@ -338,10 +339,9 @@ static hz_status outlier_add(hz_consolidation *cons, hz_analysis *a, const hz_ou
     if (!is)
         return nomem(err);
     is->explained = o->explained;
-    hz_outlier *n = realloc(a->outliers, (a->outlier_count + 1) * sizeof *n);
-    if (!n)
+    if (!hz_array_reserve(&a->outliers, &a->outlier_cap, a->outlier_count + 1,
+                          sizeof *a->outliers))
         return nomem(err);
-    a->outliers = n;
     a->outliers[a->outlier_count++] = *o;
     return HZ_OK;
 }

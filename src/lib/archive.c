@@ -451,14 +451,8 @@ static hz_status collect(void *user, const char *rel, fs_entry_kind kind, hz_err
 {
     (void)kind;
     rel_list *out = user;
-    if (out->count == out->cap) {
-        size_t ncap = out->cap ? out->cap * 2 : 64;
-        char **n = realloc(out->items, ncap * sizeof *n);
-        if (!n)
-            return hz_error_set(err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL);
-        out->items = n;
-        out->cap = ncap;
-    }
+    if (!hz_array_reserve(&out->items, &out->cap, out->count + 1, sizeof *out->items))
+        return hz_error_set(err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL);
     if (!(out->items[out->count] = strdup(rel)))
         return hz_error_set(err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL);
     out->count++;
@@ -646,15 +640,12 @@ static hz_status arc_zip(arc *a, hz_error *err)
                     zip_file_set_external_attributes(za, (zip_uint64_t)idx, 0, ZIP_OPSYS_UNIX,
                                                      (zip_uint32_t)(040755) << 16))
                     why = zip_strerror(za);
-                char **nd = realloc(dirs.items, (dirs.count + 1) * sizeof *nd);
-                if (!nd || !(nd[dirs.count] = strdup(entry))) {
-                    if (nd)
-                        dirs.items = nd;
+                if (!hz_array_reserve(&dirs.items, &dirs.cap, dirs.count + 1,
+                                      sizeof *dirs.items) ||
+                    !(dirs.items[dirs.count] = strdup(entry)))
                     why = strerror(ENOMEM);
-                } else {
-                    dirs.items = nd;
+                else
                     dirs.count++;
-                }
             }
             *p = '/';
         }
@@ -724,12 +715,10 @@ static hz_status arc_clean_stale(arc *a, archive_result *result, hz_error *err)
         if (free_to_take) {
             s = fs_remove_tree(path, err);
             if (s == HZ_OK) {
-                char **n = realloc(result->stale, (result->stale_count + 1) * sizeof *n);
-                if (n) {
-                    result->stale = n;
-                    if ((n[result->stale_count] = strdup(path)))
-                        result->stale_count++;
-                }
+                if (hz_array_reserve(&result->stale, &result->stale_cap, result->stale_count + 1,
+                                     sizeof *result->stale) &&
+                    (result->stale[result->stale_count] = strdup(path)))
+                    result->stale_count++;
             }
         }
         close(fd);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "fsutil.h"
+#include "hz_text.h"
 
 /* ------------------------------------------------------------ names */
 
@@ -53,7 +54,6 @@ hz_status archive_ini_parse(const char *text, archive_ini *out, hz_error *err)
     memset(out, 0, sizeof *out);
     char *copy = strdup(text ? text : "");
     char *section = strdup("");
-    size_t cap = 0, bad_cap = 0;
     unsigned line_no = 0;
     hz_status s = copy && section ? HZ_OK : HZ_ERR_NOMEM;
     char *line = copy;
@@ -94,15 +94,10 @@ hz_status archive_ini_parse(const char *text, archive_ini *out, hz_error *err)
                 if (!*key) {
                     bad = true;
                 } else {
-                    if (out->count == cap) {
-                        size_t ncap = cap ? cap * 2 : 64;
-                        archive_ini_entry *n = realloc(out->items, ncap * sizeof *n);
-                        if (!n) {
-                            s = HZ_ERR_NOMEM;
-                            break;
-                        }
-                        out->items = n;
-                        cap = ncap;
+                    if (!hz_array_reserve(&out->items, &out->cap, out->count + 1,
+                                          sizeof *out->items)) {
+                        s = HZ_ERR_NOMEM;
+                        break;
                     }
                     archive_ini_entry *e = &out->items[out->count];
                     e->section = strdup(section);
@@ -116,15 +111,10 @@ hz_status archive_ini_parse(const char *text, archive_ini *out, hz_error *err)
             }
         }
         if (bad && s == HZ_OK) {
-            if (out->bad_count == bad_cap) {
-                size_t ncap = bad_cap ? bad_cap * 2 : 8;
-                unsigned *n = realloc(out->bad_lines, ncap * sizeof *n);
-                if (!n) {
-                    s = HZ_ERR_NOMEM;
-                    break;
-                }
-                out->bad_lines = n;
-                bad_cap = ncap;
+            if (!hz_array_reserve(&out->bad_lines, &out->bad_cap, out->bad_count + 1,
+                                  sizeof *out->bad_lines)) {
+                s = HZ_ERR_NOMEM;
+                break;
             }
             out->bad_lines[out->bad_count++] = line_no;
         }
@@ -210,11 +200,9 @@ hz_status archive_sums_parse(const char *text, archive_sums *out, archive_sums_p
                 return HZ_ERR_NOMEM;
             continue;
         }
-        archive_sum *grown = realloc(out->items, (out->count + 1) * sizeof *grown);
-        if (!grown)
+        if (!hz_array_reserve(&out->items, &out->cap, out->count + 1, sizeof *out->items))
             return HZ_ERR_NOMEM;
-        out->items = grown;
-        archive_sum *e = &grown[out->count];
+        archive_sum *e = &out->items[out->count];
         for (int i = 0; i < 64; i++)
             e->hex[i] = (char)tolower((unsigned char)buf[i]);
         e->hex[64] = '\0';

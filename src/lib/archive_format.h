@@ -24,10 +24,10 @@ typedef struct archive_ini_entry {
 
 typedef struct archive_ini {
     archive_ini_entry *items;
-    size_t count;
+    size_t count, cap;
     unsigned *bad_lines;          /* lines that are neither comment, blank,
                                      [section] nor key = value */
-    size_t bad_count;
+    size_t bad_count, bad_cap;
 } archive_ini;
 
 /* Parses the manifest format: "; comment", "[section]", "key = value" with
@@ -47,7 +47,7 @@ typedef struct archive_sum {
 
 typedef struct archive_sums {
     archive_sum *items;           /* in file order, each path once */
-    size_t count;
+    size_t count, cap;
     bool present;                 /* for the caller: the file was found */
 } archive_sums;
 

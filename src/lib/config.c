@@ -18,6 +18,7 @@ void config_list_free(hz_list *list)
     free(list->items);
     list->items = NULL;
     list->count = 0;
+    list->cap = 0;
 }
 
 static int date_cmp(const void *a, const void *b)
@@ -131,6 +132,7 @@ void config_problems_free(hz_config_problems *problems)
     free(problems->items);
     problems->items = NULL;
     problems->count = 0;
+    problems->cap = 0;
 }
 
 const hz_unit *config_find_unit(const hz_config *c, const char *code)

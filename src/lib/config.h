@@ -130,6 +130,7 @@ typedef struct hz_rule {
 typedef struct hz_list {
     char **items;
     size_t count;
+    size_t cap;                    /* capacity of items (hz_array_reserve) */
 } hz_list;
 
 typedef struct hz_alias {
@@ -193,8 +194,8 @@ typedef struct hz_config {
                                       (打击侵犯知识产权犯罪专项治理); name when unset */
     int utc_offset_minutes;        /* time zone of receipt times */
 
-    hz_phase *phases;       size_t phase_count;
-    hz_round *rounds;       size_t round_count;
+    hz_phase *phases;       size_t phase_count, phase_cap;
+    hz_round *rounds;       size_t round_count, round_cap;
     hz_date *holidays;      size_t holiday_count;   /* sorted */
     hz_date *workdays;      size_t workday_count;   /* sorted */
     hz_report_settings report;
@@ -203,9 +204,9 @@ typedef struct hz_config {
     int outlier_min_units;
     hz_assessment_weights assessment;
 
-    hz_unit *units;           size_t unit_count;
-    hz_indicator *indicators; size_t indicator_count;
-    hz_rule *rules;           size_t rule_count;
+    hz_unit *units;           size_t unit_count, unit_cap;
+    hz_indicator *indicators; size_t indicator_count, indicator_cap;
+    hz_rule *rules;           size_t rule_count, rule_cap;
 
     hz_list case_categories, commodities, channels, lead_sources, case_statuses;
     char *yes_word, *no_word;
@@ -224,6 +225,7 @@ typedef struct hz_config_problem {
 typedef struct hz_config_problems {
     hz_config_problem *items;
     size_t count;
+    size_t cap;
 } hz_config_problems;
 
 /* Loads and validates the folder dir. On success *out is a new config and

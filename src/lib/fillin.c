@@ -522,7 +522,7 @@ static void sheet_options(fx *x, lxw_worksheet *ws)
 {
     const hz_config *c = x->config;
     const char *yn[2] = {c->yes_word, c->no_word};
-    hz_list yesno = {(char **)yn, 2};
+    hz_list yesno = {(char **)yn, 2, 0};
     const struct { const char *title; const hz_list *list; } cols[OPT__COUNT] = {
         [OPT_STATUS] = {"办理状态", &c->case_statuses},
         [OPT_CATEGORY] = {"案件类别", &c->case_categories},

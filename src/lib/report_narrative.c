@@ -32,7 +32,7 @@ void narrative_points_free(hz_narrative_points *points)
     }
     free(points->items);
     points->items = NULL;
-    points->count = 0;
+    points->count = points->cap = 0;
 }
 
 /* ------------------------------------------------------------ sentences */
@@ -118,14 +118,8 @@ typedef struct sentences {
 
 static bool sentences_push(sentences *list, sentence s)
 {
-    if (list->count == list->cap) {
-        size_t cap = list->cap ? list->cap * 2 : 32;
-        sentence *n = realloc(list->items, cap * sizeof *n);
-        if (!n)
-            return false;
-        list->items = n;
-        list->cap = cap;
-    }
+    if (!hz_array_reserve(&list->items, &list->cap, list->count + 1, sizeof *list->items))
+        return false;
     list->items[list->count++] = s;
     return true;
 }
@@ -323,7 +317,7 @@ typedef struct cluster {
     size_t first;      /* sentence index of the first member */
     size_t rep;        /* the member whose text is shown */
     size_t *units;
-    size_t unit_count;
+    size_t unit_count, unit_cap;
 } cluster;
 
 static bool cluster_add_unit(cluster *c, size_t unit)
@@ -331,10 +325,8 @@ static bool cluster_add_unit(cluster *c, size_t unit)
     for (size_t i = 0; i < c->unit_count; i++)
         if (c->units[i] == unit)
             return true;
-    size_t *n = realloc(c->units, (c->unit_count + 1) * sizeof *n);
-    if (!n)
+    if (!hz_array_reserve(&c->units, &c->unit_cap, c->unit_count + 1, sizeof *c->units))
         return false;
-    c->units = n;
     size_t i = c->unit_count++;
     while (i > 0 && c->units[i - 1] > unit) { /* ascending */
         c->units[i] = c->units[i - 1];
@@ -365,7 +357,7 @@ hz_status narrative_draft(const hz_narrative_source *sources, size_t source_coun
                           size_t max_points, hz_narrative_points *out, hz_error *err)
 {
     out->items = NULL;
-    out->count = 0;
+    out->count = out->cap = 0;
     sentences list = {0};
     cluster *clusters = NULL;
     size_t ncl = 0;
@@ -416,6 +408,7 @@ hz_status narrative_draft(const hz_narrative_source *sources, size_t source_coun
         size_t n = ncl < max_points ? ncl : max_points;
         out->items = calloc(n, sizeof *out->items);
         ok = out->items != NULL;
+        out->cap = ok ? n : 0;
         for (size_t k = 0; ok && k < n; k++) {
             hz_narrative_point *pt = &out->items[k];
             const sentence *rep = &list.items[clusters[k].rep];
@@ -488,12 +481,10 @@ static bool add_point(hz_narrative_points *pts, const char *text)
         free(s);
         return true;
     }
-    hz_narrative_point *n = realloc(pts->items, (pts->count + 1) * sizeof *n);
-    if (!n) {
+    if (!hz_array_reserve(&pts->items, &pts->cap, pts->count + 1, sizeof *pts->items)) {
         free(s);
         return false;
     }
-    pts->items = n;
     pts->items[pts->count++] = (hz_narrative_point){.text = s};
     return true;
 }
@@ -504,7 +495,7 @@ hz_status narrative_parse_city(const char *markdown, const char *file_name,
 {
     for (int k = 0; k < HZ_NARR__COUNT; k++) {
         out[k].items = NULL;
-        out[k].count = 0;
+        out[k].count = out[k].cap = 0;
         found[k] = false;
     }
     cmark_node *doc = cmark_parse_document(markdown, strlen(markdown), CMARK_OPT_DEFAULT);

@@ -62,7 +62,7 @@ typedef struct hz_narrative_point {
 
 typedef struct hz_narrative_points {
     hz_narrative_point *items;
-    size_t count;
+    size_t count, cap;
 } hz_narrative_points;
 
 /* Drafts the points of one section from the county texts. names[u] is the

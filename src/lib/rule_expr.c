@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hz_text.h"
+
 /* rules.ini lines are at most 1024 bytes, so anything longer is not ours;
  * the bound also keeps the recursion of parse and eval shallow. */
 #define EXPR_MAX_BYTES 1024
@@ -247,15 +249,9 @@ static bool lex(parser *p)
 static int add_node(parser *p, node n)
 {
     rule_expr *e = p->expr;
-    if (e->node_count == e->node_cap) {
-        size_t cap = e->node_cap ? e->node_cap * 2 : 16;
-        node *grown = realloc(e->nodes, cap * sizeof *grown);
-        if (!grown) {
-            fail_nomem(p);
-            return -1;
-        }
-        e->nodes = grown;
-        e->node_cap = cap;
+    if (!hz_array_reserve(&e->nodes, &e->node_cap, e->node_count + 1, sizeof *e->nodes)) {
+        fail_nomem(p);
+        return -1;
     }
     e->nodes[e->node_count] = n;
     return (int)e->node_count++;
@@ -267,15 +263,9 @@ static int add_name(parser *p, const char *start, size_t len)
     for (size_t i = 0; i < e->name_count; i++)
         if (strlen(e->names[i]) == len && memcmp(e->names[i], start, len) == 0)
             return (int)i;
-    if (e->name_count == e->name_cap) {
-        size_t cap = e->name_cap ? e->name_cap * 2 : 8;
-        char **grown = realloc(e->names, cap * sizeof *grown);
-        if (!grown) {
-            fail_nomem(p);
-            return -1;
-        }
-        e->names = grown;
-        e->name_cap = cap;
+    if (!hz_array_reserve(&e->names, &e->name_cap, e->name_count + 1, sizeof *e->names)) {
+        fail_nomem(p);
+        return -1;
     }
     char *copy = malloc(len + 1);
     if (!copy) {

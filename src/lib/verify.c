@@ -8,6 +8,7 @@
 #include <string.h>
 #include "archive.h"
 #include "archive_format.h"
+#include "hz_text.h"
 #include "check.h"
 #include "config.h"
 #include "consolidate_folder.h"
@@ -42,11 +43,9 @@ void verify_report_free(verify_report *report)
 /* Adds a finding (NULL-terminated message arguments). false: out of memory. */
 static bool add_finding(verify_report *r, verify_kind kind, const char *path, hz_msg_id msg, ...)
 {
-    verify_finding *n = realloc(r->items, (r->count + 1) * sizeof *n);
-    if (!n)
+    if (!hz_array_reserve(&r->items, &r->cap, r->count + 1, sizeof *r->items))
         return false;
-    r->items = n;
-    verify_finding *f = &n[r->count];
+    verify_finding *f = &r->items[r->count];
     memset(f, 0, sizeof *f);
     f->kind = kind;
     f->path = strdup(path ? path : "");
@@ -100,14 +99,8 @@ static void tree_free(tree *t)
 
 static bool tree_add(tree *t, const char *rel, bool regular)
 {
-    if (t->count == t->cap) {
-        size_t ncap = t->cap ? t->cap * 2 : 64;
-        entry *n = realloc(t->items, ncap * sizeof *n);
-        if (!n)
-            return false;
-        t->items = n;
-        t->cap = ncap;
-    }
+    if (!hz_array_reserve(&t->items, &t->cap, t->count + 1, sizeof *t->items))
+        return false;
     t->items[t->count] = (entry){.rel = strdup(rel), .regular = regular};
     return t->items[t->count++].rel != NULL;
 }
