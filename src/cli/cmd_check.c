@@ -106,7 +106,7 @@ static int gather_files(hz_cli *cli, int argc, char **argv, check_list *l)
         bool ok = true;
         for (size_t k = 0; k < listing.count && ok; k++) {
             const fs_entry *e = &listing.items[k];
-            if (workbook_classify_name(e->name, e->kind == FS_DIR, e->kind == FS_FILE) ==
+            if (workbook_contract_classify_name(e->name, e->kind == FS_DIR, e->kind == FS_FILE) ==
                 HZ_M_NONE)
                 ok = list_add(l, arg, e->name);
         }

@@ -11,14 +11,14 @@
 
 /* ------------------------------------------------------------ names */
 
-const char *archive_submission_name(const char *unit_code, const char *round_id, int version,
+const char *archive_format_submission_name(const char *unit_code, const char *round_id, int version,
                                     char *buf, size_t size)
 {
     snprintf(buf, size, "%s-%s-v%d.xlsx", unit_code, round_id, version);
     return fs_sanitize_name(buf);
 }
 
-bool archive_path_is_safe(const char *rel)
+bool archive_format_path_is_safe(const char *rel)
 {
     if (!rel || !*rel || rel[0] == '/')
         return false;
@@ -49,7 +49,7 @@ static char *trim(char *s)
     return s;
 }
 
-hz_status archive_ini_parse(const char *text, archive_ini *out, hz_error *err)
+hz_status archive_format_ini_parse(const char *text, archive_ini *out, hz_error *err)
 {
     memset(out, 0, sizeof *out);
     char *copy = strdup(text ? text : "");
@@ -123,13 +123,13 @@ hz_status archive_ini_parse(const char *text, archive_ini *out, hz_error *err)
     free(copy);
     free(section);
     if (s != HZ_OK) {
-        archive_ini_free(out);
+        archive_format_ini_free(out);
         return hz_error_set(err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL);
     }
     return HZ_OK;
 }
 
-const char *archive_ini_get(const archive_ini *ini, const char *section, const char *key)
+const char *archive_format_ini_get(const archive_ini *ini, const char *section, const char *key)
 {
     for (size_t i = 0; i < ini->count; i++)
         if (!strcmp(ini->items[i].section, section) && !strcmp(ini->items[i].key, key))
@@ -137,7 +137,7 @@ const char *archive_ini_get(const archive_ini *ini, const char *section, const c
     return NULL;
 }
 
-void archive_ini_free(archive_ini *ini)
+void archive_format_ini_free(archive_ini *ini)
 {
     if (!ini)
         return;
@@ -153,7 +153,7 @@ void archive_ini_free(archive_ini *ini)
 
 /* ------------------------------------------------------------ SHA256SUMS */
 
-void archive_sums_free(archive_sums *sums)
+void archive_format_sums_free(archive_sums *sums)
 {
     for (size_t i = 0; i < sums->count; i++)
         free(sums->items[i].rel);
@@ -161,7 +161,7 @@ void archive_sums_free(archive_sums *sums)
     memset(sums, 0, sizeof *sums);
 }
 
-const archive_sum *archive_sums_find(const archive_sums *sums, const char *rel)
+const archive_sum *archive_format_sums_find(const archive_sums *sums, const char *rel)
 {
     for (size_t i = 0; i < sums->count; i++)
         if (!strcmp(sums->items[i].rel, rel))
@@ -169,8 +169,8 @@ const archive_sum *archive_sums_find(const archive_sums *sums, const char *rel)
     return NULL;
 }
 
-hz_status archive_sums_parse(const char *text, archive_sums *out, archive_sums_problem_fn problem,
-                             void *user)
+hz_status archive_format_sums_parse(const char *text, archive_sums *out,
+                                    archive_sums_problem_fn problem, void *user)
 {
     const char *line = text;
     unsigned no = 0;
@@ -193,9 +193,9 @@ hz_status archive_sums_parse(const char *text, archive_sums *out, archive_sums_p
             ok = isxdigit((unsigned char)buf[i]) != 0;
         const char *rel = buf + 66;
         archive_sums_problem p = !ok                          ? ARCHIVE_SUMS_BAD_LINE
-                                 : !archive_path_is_safe(rel) ? ARCHIVE_SUMS_UNSAFE_PATH
+                                 : !archive_format_path_is_safe(rel) ? ARCHIVE_SUMS_UNSAFE_PATH
                                                               : ARCHIVE_SUMS_DUPLICATE;
-        if (!ok || p == ARCHIVE_SUMS_UNSAFE_PATH || archive_sums_find(out, rel)) {
+        if (!ok || p == ARCHIVE_SUMS_UNSAFE_PATH || archive_format_sums_find(out, rel)) {
             if (problem && !problem(user, p, no, ok ? rel : buf))
                 return HZ_ERR_NOMEM;
             continue;

@@ -33,10 +33,10 @@ typedef struct archive_ini {
 /* Parses the manifest format: "; comment", "[section]", "key = value" with
  * the value optionally in double quotes. Never fails on content (bad lines
  * are listed); HZ_ERR_NOMEM only. */
-hz_status archive_ini_parse(const char *text, archive_ini *out, hz_error *err);
+hz_status archive_format_ini_parse(const char *text, archive_ini *out, hz_error *err);
 /* The value of section/key, or NULL. */
-const char *archive_ini_get(const archive_ini *ini, const char *section, const char *key);
-void archive_ini_free(archive_ini *ini);
+const char *archive_format_ini_get(const archive_ini *ini, const char *section, const char *key);
+void archive_format_ini_free(archive_ini *ini);
 
 /* ---- SHA256SUMS: "<64 hex> <space|*><path>" lines, what sha256sum writes */
 
@@ -53,31 +53,31 @@ typedef struct archive_sums {
 
 typedef enum archive_sums_problem {
     ARCHIVE_SUMS_BAD_LINE,        /* not "<64 hex> <space|*><path>" */
-    ARCHIVE_SUMS_UNSAFE_PATH,     /* path fails archive_path_is_safe */
+    ARCHIVE_SUMS_UNSAFE_PATH,     /* path fails archive_format_path_is_safe */
     ARCHIVE_SUMS_DUPLICATE        /* path listed before (the first counts) */
 } archive_sums_problem;
 
 /* Called for each line left out; text is the line (without its end) or,
  * for an unsafe or duplicate path, the path. Return false to stop
- * (archive_sums_parse then returns HZ_ERR_NOMEM: the callback ran out). */
+ * (archive_format_sums_parse then returns HZ_ERR_NOMEM: the callback ran out). */
 typedef bool (*archive_sums_problem_fn)(void *user, archive_sums_problem problem, unsigned line,
                                         const char *text);
 
 /* Parses SHA256SUMS text into out (appending); blank lines and a CR before
  * the newline are allowed. problem may be NULL. HZ_ERR_NOMEM only. */
-hz_status archive_sums_parse(const char *text, archive_sums *out, archive_sums_problem_fn problem,
-                             void *user);
-const archive_sum *archive_sums_find(const archive_sums *sums, const char *rel);
-void archive_sums_free(archive_sums *sums);
+hz_status archive_format_sums_parse(const char *text, archive_sums *out,
+                                    archive_sums_problem_fn problem, void *user);
+const archive_sum *archive_format_sums_find(const archive_sums *sums, const char *rel);
+void archive_format_sums_free(archive_sums *sums);
 
 /* The canonical name of an archived return: "<code>-<round id>-v<version>.xlsx". */
-const char *archive_submission_name(const char *unit_code, const char *round_id, int version,
+const char *archive_format_submission_name(const char *unit_code, const char *round_id, int version,
                                     char *buf, size_t size);
 
 /* true when rel (a relative path inside an archive) is safe to name in
  * SHA256SUMS and to open under the archive: not empty, not absolute, no
  * "." or ".." component, no empty component, no backslash or control
  * character. */
-bool archive_path_is_safe(const char *rel);
+bool archive_format_path_is_safe(const char *rel);
 
 #endif

@@ -1256,7 +1256,7 @@ static bool indicator_code_ok(const char *code)
               (*p >= '0' && *p <= '9') || *p == '_'))
             return false;
     return strcmp(code, "compulsory_pair") != 0 && strcmp(code, "exclusive_pair") != 0 &&
-           rule_case_figure_find(code) < 0;
+           rule_expr_case_figure_find(code) < 0;
 }
 
 /* part_of = WHOLE: the whole exists, is another indicator of the same
@@ -1388,7 +1388,7 @@ static void load_rules(loader *L, const char *dir, bool indicators_ok)
                 const char *const *names = NULL;
                 size_t count = rule_expr_identifiers(e, &names);
                 for (size_t k = 0; k < count; k++) {
-                    if (rule_case_figure_find(names[k]) < 0 &&
+                    if (rule_expr_case_figure_find(names[k]) < 0 &&
                         !config_find_indicator(c, names[k]))
                         problem_add(L, sec, "expr", HZ_M_CONFIG_RULE_UNKNOWN_NAME, rule_name,
                                     names[k], NULL, NULL);

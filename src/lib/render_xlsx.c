@@ -277,7 +277,7 @@ static void sheet_summary(writer *w, hz_date as_of)
         put_str(&s, r, 3, ind->code, NULL);
         /* each measure named once, on the first row of its group ("一 …";
          * 工作要求 is its own name) */
-        const char *mname = consolidate_measure_name(ind->measure, HZ_LANG_ZH);
+        const char *mname = display_format_measure_name(ind->measure, HZ_LANG_ZH);
         bool first_of_measure = i == 0 || strcmp(config->indicators[i - 1].measure, ind->measure);
         if (!mname || !*mname || !strcmp(mname, ind->measure))
             snprintf(buf, sizeof buf, "%s", ind->measure);
@@ -332,7 +332,7 @@ static void sheet_units(writer *w)
         put_num(&s, r, 0, (double)u + 1, w->seq);
         put_str(&s, r, 1, cu->unit->code, w->code);
         put_str(&s, r, 2, unit_short(cu->unit), NULL);
-        put_str(&s, r, 3, consolidate_unit_status_text(cu, HZ_LANG_ZH, buf, sizeof buf), NULL);
+        put_str(&s, r, 3, display_format_unit_status_text(cu, HZ_LANG_ZH, buf, sizeof buf), NULL);
         if (cu->file == HZ_NONE_INDEX)
             continue; /* 未报送: its figure cells stay empty, never 0 */
         figures_cols(&s, r, 4, &cu->cases, false);
@@ -727,7 +727,7 @@ static void sheet_assessment(writer *w)
             put_count(&s, r, 0, sc->rank, false);
             put_str(&s, r, 1, cu->unit->code, NULL);
             put_str(&s, r, 2, unit_short(cu->unit), NULL);
-            put_str(&s, r, 3, consolidate_unit_status_text(cu, HZ_LANG_ZH, buf, sizeof buf),
+            put_str(&s, r, 3, display_format_unit_status_text(cu, HZ_LANG_ZH, buf, sizeof buf),
                     NULL);
             if (!sc->missing) {
                 put_count(&s, r, 4, sc->days_late, false);
@@ -876,7 +876,7 @@ static void file_cols(writer *w, sheet *s, lxw_row_t r, const hz_cons_file *f)
     put_str(s, r, 6, f->name, NULL);
     if (f->version > 0)
         put_count(s, r, 7, f->version, false);
-    put_str(s, r, 8, consolidate_file_status_text(f->status, HZ_LANG_ZH), NULL);
+    put_str(s, r, 8, display_format_file_status_text(f->status, HZ_LANG_ZH), NULL);
     if (f->check) {
         put_str(s, r, 9, f->check->sub.sha256, NULL);
         put_count(s, r, 10, (int64_t)f->check->counts.errors, false);
@@ -906,8 +906,8 @@ static void sheet_receipts(writer *w)
         const hz_cons_unit *cu = &cons->units[u];
         put_str(&s, r, 0, cu->unit->code, NULL);
         put_str(&s, r, 1, unit_short(cu->unit), NULL);
-        put_str(&s, r, 2, consolidate_unit_status_text(cu, HZ_LANG_ZH, buf, sizeof buf), NULL);
-        put_str(&s, r, 3, consolidate_format_receipt(cu, buf, sizeof buf), NULL);
+        put_str(&s, r, 2, display_format_unit_status_text(cu, HZ_LANG_ZH, buf, sizeof buf), NULL);
+        put_str(&s, r, 3, display_format_receipt(cu, buf, sizeof buf), NULL);
         if (cu->has_receipt)
             put_str(&s, r, 4, Z(cu->receipt_from_register ? HZ_M_CONSOLIDATE_SOURCE_REGISTER
                                                           : HZ_M_CONSOLIDATE_SOURCE_FILL_DATE),

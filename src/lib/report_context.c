@@ -83,7 +83,7 @@ static json_object *indicator_value(ctx *c, const hz_indicator *ind, hz_amount v
     if (ind->type == HZ_VALUE_COUNT && v % HZ_AMOUNT_SCALE == 0)
         return i64(c, v / HZ_AMOUNT_SCALE);
     char buf[64];
-    return str(c, consolidate_format_value(ind, v, present, c->decimals, buf, sizeof buf));
+    return str(c, display_format_value(ind, v, present, c->decimals, buf, sizeof buf));
 }
 
 static void put_value(ctx *c, json_object *obj, const char *key, json_object *val)
@@ -153,10 +153,10 @@ static json_object *build_city(ctx *c)
     put(c, city, "missing_count", i64(c, (int64_t)cons->missing_units));
     put(c, city, "typical_count", i64(c, cons->total.typical));
     put(c, city, "completeness",
-        str(c, consolidate_format_rate(cons->accepted_units, cons->unit_count, rate,
+        str(c, display_format_rate(cons->accepted_units, cons->unit_count, rate,
                                        sizeof rate)));
     put(c, city, "timeliness",
-        str(c, consolidate_format_rate(cons->on_time_units, cons->unit_count, rate,
+        str(c, display_format_rate(cons->on_time_units, cons->unit_count, rate,
                                        sizeof rate)));
     put(c, city, "expected_units", i64(c, (int64_t)cons->unit_count));
     put(c, city, "accepted_units", i64(c, (int64_t)cons->accepted_units));
@@ -185,7 +185,7 @@ static json_object *build_city(ctx *c)
             continue;
         json_object *mo = chk(c, json_object_new_object());
         put(c, mo, "numeral", str(c, m));
-        put(c, mo, "name", str(c, consolidate_measure_name(m, c->lang)));
+        put(c, mo, "name", str(c, display_format_measure_name(m, c->lang)));
         json_object *list = chk(c, json_object_new_array());
         for (size_t j = i; j < config->indicator_count; j++) {
             const hz_indicator *ind = &config->indicators[j];
@@ -222,13 +222,13 @@ static json_object *build_units(ctx *c)
             str(c, cu->receipt == HZ_RECEIPT_ON_TIME ? "on_time"
                    : cu->receipt == HZ_RECEIPT_LATE ? "late" : "missing"));
         put(c, o, "status_text",
-            str(c, consolidate_unit_status_text(cu, c->lang, status, sizeof status)));
+            str(c, display_format_unit_status_text(cu, c->lang, status, sizeof status)));
         put(c, o, "received_wrong_format",
             chk(c, json_object_new_boolean(cu->files_seen &&
                                            cu->files_seen == cu->files_wrong_format)));
         put(c, o, "days_late", i64(c, cu->days_late));
         put(c, o, "reported", chk(c, json_object_new_boolean(cu->file != HZ_NONE_INDEX)));
-        put(c, o, "received", str(c, consolidate_format_receipt(cu, receipt, sizeof receipt)));
+        put(c, o, "received", str(c, display_format_receipt(cu, receipt, sizeof receipt)));
         put(c, o, "file", str(c, cu->file == HZ_NONE_INDEX ? "" : cons->files[cu->file].name));
         put(c, o, "cases_filed", i64(c, cu->cases.filed));
         put(c, o, "cases_closed", i64(c, cu->cases.closed));
@@ -499,15 +499,15 @@ static void build_analysis_tables(ctx *c, json_object *tables)
         push(c, row, str(c, ind->code));
         push(c, row, str(c, ind->name));
         push(c, row, str(c, ind->uom));
-        push(c, row, str(c, consolidate_format_value(ind, st->values[i], st->present[i],
+        push(c, row, str(c, display_format_value(ind, st->values[i], st->present[i],
                                                      c->decimals, b1, sizeof b1)));
-        push(c, row, str(c, consolidate_format_value(ind, cons->values[i], cons->present[i],
+        push(c, row, str(c, display_format_value(ind, cons->values[i], cons->present[i],
                                                      c->decimals, b2, sizeof b2)));
         if (ind->over_rounds == HZ_AGG_STOCK) /* no increment: the note under
                                                  the table says stock takes the latest */
             push(c, row, str(c, "—"));
         else
-            push(c, row, str(c, consolidate_format_value(ind, cons->values[i] - st->values[i],
+            push(c, row, str(c, display_format_value(ind, cons->values[i] - st->values[i],
                                                          st->present[i] && cons->present[i],
                                                          c->decimals, b3, sizeof b3)));
         push(c, rows, row);
@@ -769,7 +769,7 @@ static json_object *build_tables(ctx *c, json_object **charts_out)
         json_object *row = chk(c, json_object_new_array());
         push(c, row, i64(c, (int64_t)u + 1));
         push(c, row, str(c, unit_short(cu->unit)));
-        push(c, row, str(c, consolidate_unit_status_text(cu, c->lang, buf, sizeof buf)));
+        push(c, row, str(c, display_format_unit_status_text(cu, c->lang, buf, sizeof buf)));
         if (cu->file == HZ_NONE_INDEX) { /* 未报 is not 0 */
             for (int k = 0; k < 5; k++)
                 push(c, row, str(c, L(c, HZ_M_CONSOLIDATE_L_NOT_REPORTED)));
@@ -824,7 +824,7 @@ static json_object *build_tables(ctx *c, json_object **charts_out)
                                                    : L(c, HZ_M_CONSOLIDATE_L_OUTSIDE_PHASE);
         row = chk(c, json_object_new_array());
         push(c, row, str(c, name));
-        push(c, row, str(c, consolidate_phase_period(config, p, c->lang, buf, sizeof buf)));
+        push(c, row, str(c, display_format_phase_period(config, p, c->lang, buf, sizeof buf)));
         push(c, row, i64(c, f->filed));
         push(c, row, amount(c, f->amount));
         push(c, rows, row);
@@ -873,8 +873,8 @@ static json_object *build_tables(ctx *c, json_object **charts_out)
         const hz_cons_unit *cu = &cons->units[u];
         row = chk(c, json_object_new_array());
         push(c, row, str(c, unit_short(cu->unit)));
-        push(c, row, str(c, consolidate_format_receipt(cu, buf, sizeof buf)));
-        push(c, row, str(c, consolidate_unit_status_text(cu, c->lang, buf, sizeof buf)));
+        push(c, row, str(c, display_format_receipt(cu, buf, sizeof buf)));
+        push(c, row, str(c, display_format_unit_status_text(cu, c->lang, buf, sizeof buf)));
         if (cu->file != HZ_NONE_INDEX) {
             push(c, row, i64(c, cons->files[cu->file].version));
             push(c, row, str(c, cons->files[cu->file].name));
@@ -976,8 +976,8 @@ static json_object *build_files(ctx *c)
             hz_msg_formatv(c->lang, f->reason, reason, sizeof reason,
                            f->reason_arg ? f->reason_arg : "", NULL);
         put(c, o, "file", str(c, f->name));
-        put(c, o, "status", str(c, consolidate_file_status_name(f->status)));
-        put(c, o, "status_text", str(c, consolidate_file_status_text(f->status, c->lang)));
+        put(c, o, "status", str(c, display_format_file_status_name(f->status)));
+        put(c, o, "status_text", str(c, display_format_file_status_text(f->status, c->lang)));
         put(c, o, "reason", str(c, reason));
         put(c, o, "unit", str(c, f->unit != HZ_NONE_INDEX ? cons->units[f->unit].unit->code : ""));
         put(c, o, "version", i64(c, f->version));
@@ -989,7 +989,7 @@ static json_object *build_files(ctx *c)
     return files;
 }
 
-json_object *consolidate_to_json(const hz_consolidation *cons, hz_lang lang, hz_date as_of,
+json_object *report_context_json(const hz_consolidation *cons, hz_lang lang, hz_date as_of,
                                  bool final)
 {
     const hz_config *config = cons->config;
@@ -1086,7 +1086,8 @@ json_object *consolidate_to_json(const hz_consolidation *cons, hz_lang lang, hz_
         json_object *o = chk(&c, json_object_new_object());
         put(&c, o, "name", str(&c, p < config->phase_count ? config->phases[p].name
                                       : L(&c, HZ_M_CONSOLIDATE_L_OUTSIDE_PHASE)));
-        put(&c, o, "period", str(&c, consolidate_phase_period(config, p, lang, buf, sizeof buf)));
+        put(&c, o, "period",
+            str(&c, display_format_phase_period(config, p, lang, buf, sizeof buf)));
         put(&c, o, "cases_filed", i64(&c, f->filed));
         put(&c, o, "amount", amount(&c, f->amount));
         push(&c, phases, o);
@@ -1117,7 +1118,7 @@ json_object *consolidate_to_json(const hz_consolidation *cons, hz_lang lang, hz_
     return root;
 }
 
-json_object *consolidate_issues_json(const hz_consolidation *cons, hz_lang lang)
+json_object *report_context_issues_json(const hz_consolidation *cons, hz_lang lang)
 {
     ctx c = {.cons = cons, .config = cons->config, .lang = lang, .decimals = 2, .ok = true};
     json_object *root = chk(&c, json_object_new_object());
@@ -1154,7 +1155,7 @@ json_object *consolidate_issues_json(const hz_consolidation *cons, hz_lang lang)
     return root;
 }
 
-hz_status consolidation_save(json_object *context, const char *path, hz_error *err)
+hz_status report_context_save(json_object *context, const char *path, hz_error *err)
 {
     const char *text = json_object_to_json_string_ext(
         context, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE);
@@ -1177,7 +1178,7 @@ hz_status consolidation_save(json_object *context, const char *path, hz_error *e
     return s;
 }
 
-hz_status consolidation_load(const char *path, json_object **out, hz_error *err)
+hz_status report_context_load(const char *path, json_object **out, hz_error *err)
 {
     *out = NULL;
     char *text = NULL;

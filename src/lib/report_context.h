@@ -21,7 +21,7 @@ struct json_object;
 /* The report context of report_template.h (exact shape documented there).
  * as_of gives report.date; final sets report.final and round.id "final".
  * Returns NULL on out-of-memory. */
-struct json_object *consolidate_to_json(const hz_consolidation *cons, hz_lang lang,
+struct json_object *report_context_json(const hz_consolidation *cons, hz_lang lang,
                                         hz_date as_of, bool final);
 
 /* The consolidation's own findings (cons->issues: cross-unit cases,
@@ -29,11 +29,11 @@ struct json_object *consolidate_to_json(const hz_consolidation *cons, hz_lang la
  * {"valid": no errors, "counts": {errors, warnings, explained, notices},
  *  "issues": [{file, sheet, cell, field, rule, severity, explained, found,
  *              expected, message}]}. NULL on out-of-memory. */
-struct json_object *consolidate_issues_json(const hz_consolidation *cons, hz_lang lang);
+struct json_object *report_context_issues_json(const hz_consolidation *cons, hz_lang lang);
 
-/* Saves the context (consolidate_to_json) atomically as pretty JSON; loads
+/* Saves the context (report_context_json) atomically as pretty JSON; loads
  * it back (*out: a new json object the caller puts). */
-hz_status consolidation_save(struct json_object *context, const char *path, hz_error *err);
-hz_status consolidation_load(const char *path, struct json_object **out, hz_error *err);
+hz_status report_context_save(struct json_object *context, const char *path, hz_error *err);
+hz_status report_context_load(const char *path, struct json_object **out, hz_error *err);
 
 #endif

@@ -10,19 +10,19 @@
 
 static const char *const headings[HZ_NARR__COUNT] = {"主要做法", "存在问题", "下一步工作打算"};
 
-const char *narrative_heading(hz_narrative_kind kind)
+const char *report_narrative_heading(hz_narrative_kind kind)
 {
     return kind < HZ_NARR__COUNT ? headings[kind] : "";
 }
 
-const char *narrative_ordinal(size_t index)
+const char *report_narrative_ordinal(size_t index)
 {
     static const char *const o[] = {"一是", "二是", "三是", "四是", "五是",
                                     "六是", "七是", "八是", "九是", "十是"};
     return index < sizeof o / sizeof o[0] ? o[index] : "";
 }
 
-void narrative_points_free(hz_narrative_points *points)
+void report_narrative_points_free(hz_narrative_points *points)
 {
     if (!points)
         return;
@@ -148,7 +148,7 @@ static void remove_names(char *s, const char *const *names, size_t name_count)
     }
 }
 
-char *narrative_key(const char *sentence_text, const char *const *names, size_t name_count)
+char *report_narrative_key(const char *sentence_text, const char *const *names, size_t name_count)
 {
     char *s = hz_strdup(sentence_text ? sentence_text : "");
     if (!s)
@@ -240,7 +240,7 @@ static double dice(const uint64_t *x, size_t na, const uint64_t *y, size_t nb)
     return 2.0 * (double)common / (double)(na + nb);
 }
 
-double narrative_similarity(const char *a, const char *b)
+double report_narrative_similarity(const char *a, const char *b)
 {
     if (!strcmp(a, b))
         return 1.0;
@@ -293,7 +293,7 @@ static bool split_into(sentences *list, const char *text, size_t unit,
                 break;
             continue;
         }
-        char *key = narrative_key(s, names, name_count);
+        char *key = report_narrative_key(s, names, name_count);
         size_t nbg = 0;
         uint64_t *bg = key ? bigrams(key, &nbg) : NULL;
         if (!key || !bg ||
@@ -352,7 +352,7 @@ static bool mentions_name(const char *s, const char *const *names, size_t n)
     return false;
 }
 
-hz_status narrative_draft(const hz_narrative_source *sources, size_t source_count,
+hz_status report_narrative_draft(const hz_narrative_source *sources, size_t source_count,
                           const char *const *const *names, const size_t *name_count,
                           size_t max_points, hz_narrative_points *out, hz_error *err)
 {
@@ -427,7 +427,7 @@ hz_status narrative_draft(const hz_narrative_source *sources, size_t source_coun
     free(clusters);
     sentences_free(&list);
     if (!ok) {
-        narrative_points_free(out);
+        report_narrative_points_free(out);
         return hz_error_set(err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL);
     }
     return HZ_OK;
@@ -489,7 +489,7 @@ static bool add_point(hz_narrative_points *pts, const char *text)
     return true;
 }
 
-hz_status narrative_parse_city(const char *markdown, const char *file_name,
+hz_status report_narrative_parse_city(const char *markdown, const char *file_name,
                                hz_narrative_points out[HZ_NARR__COUNT],
                                bool found[HZ_NARR__COUNT], hz_error *err)
 {
@@ -548,6 +548,6 @@ hz_status narrative_parse_city(const char *markdown, const char *file_name,
     cmark_node_free(doc);
     if (st != HZ_OK)
         for (int k = 0; k < HZ_NARR__COUNT; k++)
-            narrative_points_free(&out[k]);
+            report_narrative_points_free(&out[k]);
     return st;
 }

@@ -21,14 +21,14 @@ static const char *const figure_names[RULE_FIG__COUNT] = {
     "case_online", "case_physical", "case_cross_region"
 };
 
-const char *rule_case_figure_name(rule_case_figure figure)
+const char *rule_expr_case_figure_name(rule_case_figure figure)
 {
     if ((int)figure < 0 || figure >= RULE_FIG__COUNT)
         return NULL;
     return figure_names[figure];
 }
 
-int rule_case_figure_find(const char *name)
+int rule_expr_case_figure_find(const char *name)
 {
     if (!name)
         return -1;
@@ -38,7 +38,7 @@ int rule_case_figure_find(const char *name)
     return -1;
 }
 
-const char *rule_op_text(rule_op op)
+const char *rule_expr_op_text(rule_op op)
 {
     switch (op) {
     case RULE_OP_EQ: return "==";

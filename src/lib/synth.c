@@ -380,7 +380,7 @@ static bool resolve(void *p, const char *name, double *value, bool *missing)
         *value = ctx->values[ind - ctx->config->indicators];
         return true;
     }
-    int fig = rule_case_figure_find(name);
+    int fig = rule_expr_case_figure_find(name);
     if (fig < 0)
         return false;
     *value = ctx->figures[fig];
