@@ -193,6 +193,14 @@ const hz_phase *config_phase_of(const hz_config *c, hz_date date)
     return NULL;
 }
 
+bool config_measure_first(const hz_config *config, size_t i)
+{
+    for (size_t j = 0; j < i; j++)
+        if (!strcmp(config->indicators[j].measure, config->indicators[i].measure))
+            return false;
+    return true;
+}
+
 bool config_list_contains(const hz_list *list, const char *item)
 {
     if (!list || !item)

@@ -244,6 +244,9 @@ int config_measure_index(const char *numeral);
 /* Lookups; NULL when absent. */
 const hz_unit *config_find_unit(const hz_config *config, const char *code);
 const hz_indicator *config_find_indicator(const hz_config *config, const char *code);
+/* true when indicator i is the first of its measure in configuration order
+ * (the reports group a measure's indicators where it first appears). */
+bool config_measure_first(const hz_config *config, size_t i);
 const hz_round *config_find_round(const hz_config *config, const char *id);
 /* The round whose name (阶段小结) or id (stage) is text. */
 const hz_round *config_find_round_by_word(const hz_config *config, const char *text);

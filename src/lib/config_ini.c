@@ -1200,13 +1200,42 @@ static void code_index_check(loader *L, code_index *ix, const char *code, const 
         problem_add(L, sec, key, dup, code, prev, NULL, NULL);
 }
 
-/* Section i of d, its keys checked against keys; NULL when it has no name. */
-static const char *section_checked(loader *L, dictionary *d, int i, const char *const *keys)
+/* A walk over the sections of a file that fill one array of the config
+ * (units.ini, indicators.ini, rules.ini): one element per named section. */
+typedef struct section_walk {
+    dictionary *d;
+    const char *const *keys; /* the keys a section may have */
+    int next, count;
+    code_index codes;        /* codes (ids) seen, for duplicate messages */
+} section_walk;
+
+static section_walk section_walk_start(dictionary *d, const char *const *keys)
 {
-    const char *sec = iniparser_getsecname(d, i);
-    if (sec)
-        check_keys(L, d, sec, keys);
-    return sec;
+    return (section_walk){ .d = d, .keys = keys, .count = iniparser_getnsec(d) };
+}
+
+/* The next named section (*sec), its keys checked, and a new zeroed element
+ * of the array (items_ptr, *count, *cap) for it; NULL at the end or when
+ * memory runs out (L->nomem). */
+static void *section_walk_next(loader *L, section_walk *w, const char **sec, void *items_ptr,
+                               size_t *count, size_t *cap, size_t elem_size)
+{
+    while (w->next < w->count) {
+        const char *name = iniparser_getsecname(w->d, w->next++);
+        if (!name)
+            continue;
+        check_keys(L, w->d, name, w->keys);
+        *sec = name;
+        return append_zeroed(L, items_ptr, count, cap, elem_size);
+    }
+    return NULL;
+}
+
+/* Frees what the walk holds and the dictionary. */
+static void section_walk_end(section_walk *w)
+{
+    code_index_free(&w->codes);
+    iniparser_freedict(w->d);
 }
 
 static void load_units(loader *L, const char *dir)
@@ -1217,15 +1246,11 @@ static void load_units(loader *L, const char *dir)
     if (!d)
         return;
     hz_config *c = L->cfg;
-    code_index ix = { 0 };
-    int n = iniparser_getnsec(d);
-    for (int i = 0; i < n; i++) {
-        const char *sec = section_checked(L, d, i, keys);
-        if (!sec)
-            continue;
-        hz_unit *u = append_zeroed(L, &c->units, &c->unit_count, &c->unit_cap, sizeof *u);
-        if (!u)
-            break;
+    section_walk w = section_walk_start(d, keys);
+    const char *sec;
+    hz_unit *u;
+    while ((u = section_walk_next(L, &w, &sec, &c->units, &c->unit_count, &c->unit_cap,
+                                  sizeof *u))) {
         u->code = get_string(L, d, sec, "code", true, NULL);
         u->name = get_string(L, d, sec, "name", true, NULL);
         u->short_name = get_string(L, d, sec, "short", true, NULL);
@@ -1238,13 +1263,12 @@ static void load_units(loader *L, const char *dir)
                 snprintf(num, sizeof num, "%zu", chars);
                 problem_add(L, sec, "code", HZ_M_CONFIG_UNIT_CODE_LENGTH, u->code, num, NULL, NULL);
             }
-            code_index_check(L, &ix, u->code, sec, "code", HZ_M_CONFIG_DUP_UNIT);
+            code_index_check(L, &w.codes, u->code, sec, "code", HZ_M_CONFIG_DUP_UNIT);
         }
     }
     if (c->unit_count == 0)
         problem_add(L, NULL, NULL, HZ_M_CONFIG_NO_UNITS, NULL, NULL, NULL, NULL);
-    code_index_free(&ix);
-    iniparser_freedict(d);
+    section_walk_end(&w);
 }
 
 static bool indicator_code_ok(const char *code)
@@ -1297,16 +1321,11 @@ static void load_indicators(loader *L, const char *dir)
     if (!d)
         return;
     hz_config *c = L->cfg;
-    code_index ix = { 0 };
-    int n = iniparser_getnsec(d);
-    for (int i = 0; i < n; i++) {
-        const char *sec = section_checked(L, d, i, keys);
-        if (!sec)
-            continue;
-        hz_indicator *ind = append_zeroed(L, &c->indicators, &c->indicator_count,
-                                          &c->indicator_cap, sizeof *ind);
-        if (!ind)
-            break;
+    section_walk w = section_walk_start(d, keys);
+    const char *sec;
+    hz_indicator *ind;
+    while ((ind = section_walk_next(L, &w, &sec, &c->indicators, &c->indicator_count,
+                                    &c->indicator_cap, sizeof *ind))) {
         ind->code = get_string(L, d, sec, "code", true, NULL);
         ind->name = get_string(L, d, sec, "name", true, NULL);
         ind->uom = get_string(L, d, sec, "uom", true, NULL);
@@ -1322,7 +1341,7 @@ static void load_indicators(loader *L, const char *dir)
         if (ind->code && *ind->code) {
             if (!indicator_code_ok(ind->code))
                 problem_add(L, sec, "code", HZ_M_CONFIG_INDICATOR_CODE, ind->code, NULL, NULL, NULL);
-            code_index_check(L, &ix, ind->code, sec, "code", HZ_M_CONFIG_DUP_INDICATOR);
+            code_index_check(L, &w.codes, ind->code, sec, "code", HZ_M_CONFIG_DUP_INDICATOR);
         }
     }
     if (c->indicator_count == 0)
@@ -1331,16 +1350,15 @@ static void load_indicators(loader *L, const char *dir)
     if (!sections) {
         L->nomem = true;
     } else {
-        for (int i = 0, k = 0; i < n && (size_t)k < c->indicator_count; i++) {
-            const char *sec = iniparser_getsecname(d, i);
-            if (sec)
-                sections[k++] = sec;
+        for (int i = 0, k = 0; i < w.count && (size_t)k < c->indicator_count; i++) {
+            const char *name = iniparser_getsecname(d, i);
+            if (name)
+                sections[k++] = name;
         }
         check_part_of(L, sections);
         free(sections);
     }
-    code_index_free(&ix);
-    iniparser_freedict(d);
+    section_walk_end(&w);
 }
 
 static void load_rules(loader *L, const char *dir, bool indicators_ok)
@@ -1356,15 +1374,11 @@ static void load_rules(loader *L, const char *dir, bool indicators_ok)
     if (!d)
         return;
     hz_config *c = L->cfg;
-    code_index ix = { 0 };
-    int n = iniparser_getnsec(d);
-    for (int i = 0; i < n; i++) {
-        const char *sec = section_checked(L, d, i, keys);
-        if (!sec)
-            continue;
-        hz_rule *r = append_zeroed(L, &c->rules, &c->rule_count, &c->rule_cap, sizeof *r);
-        if (!r)
-            break;
+    section_walk w = section_walk_start(d, keys);
+    const char *sec;
+    hz_rule *r;
+    while ((r = section_walk_next(L, &w, &sec, &c->rules, &c->rule_count, &c->rule_cap,
+                                  sizeof *r))) {
         r->id = get_string(L, d, sec, "id", true, NULL);
         r->expr = get_string(L, d, sec, "expr", true, NULL);
         r->message = get_string(L, d, sec, "message", true, NULL);
@@ -1375,7 +1389,7 @@ static void load_rules(loader *L, const char *dir, bool indicators_ok)
                            "never_skip | skip_if_any_missing | skip_if_all_missing");
         r->missing = m < 0 ? HZ_MISSING_NEVER_SKIP : (hz_missing_strategy)m;
         const char *rule_name = r->id && *r->id ? r->id : sec;
-        code_index_check(L, &ix, r->id, sec, "id", HZ_M_CONFIG_DUP_RULE);
+        code_index_check(L, &w.codes, r->id, sec, "id", HZ_M_CONFIG_DUP_RULE);
         if (r->expr && *r->expr) {
             rule_expr *e = NULL;
             hz_error err = { 0 };
@@ -1397,8 +1411,7 @@ static void load_rules(loader *L, const char *dir, bool indicators_ok)
             rule_expr_free(e);
         }
     }
-    code_index_free(&ix);
-    iniparser_freedict(d);
+    section_walk_end(&w);
 }
 
 /* Each valid part_of relation is a validation rule "PART <= WHOLE", unless

@@ -475,10 +475,7 @@ static void measures(build *b, json_object *content)
             bool req = !strcmp(m, "工作要求");
             if (req != (pass == 1))
                 continue;
-            bool seen = false;
-            for (size_t j = 0; j < i && !seen; j++)
-                seen = !strcmp(config->indicators[j].measure, m);
-            if (seen)
+            if (!config_measure_first(config, i))
                 continue;
             hz_buf s = {0};
             json_object *inds = jarr(b);

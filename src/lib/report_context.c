@@ -305,12 +305,7 @@ static json_object *build_city(ctx *c)
     /* measures in order of first appearance; 工作要求 is not a measure */
     for (size_t i = 0; i < config->indicator_count; i++) {
         const char *m = config->indicators[i].measure;
-        if (!strcmp(m, "工作要求"))
-            continue;
-        bool seen = false;
-        for (size_t j = 0; j < i && !seen; j++)
-            seen = !strcmp(config->indicators[j].measure, m);
-        if (seen)
+        if (!strcmp(m, "工作要求") || !config_measure_first(config, i))
             continue;
         json_object *mo = chk(c, json_object_new_object());
         put(c, mo, "numeral", str(c, m));
