@@ -114,3 +114,32 @@ const char *hz_test_msg(hz_lang lang, hz_msg_id id, ...)
     va_end(ap);
     return hz_msg_format(lang, id, args, n, buf, sizeof buf);
 }
+
+const char *hz_test_msg_head(hz_lang lang, hz_msg_id id, ...)
+{
+    static char buf[4096];
+    const char *args[9];
+    int n = 0;
+    va_list ap;
+    va_start(ap, id);
+    for (const char *a; n < 9 && (a = va_arg(ap, const char *)) != NULL;)
+        args[n++] = a;
+    va_end(ap);
+    size_t len = 0;
+    for (const char *t = hz_msg_text(lang, id); *t && len + 1 < sizeof buf;) {
+        if (t[0] == '{' && t[1] >= '1' && t[1] <= '9' && t[2] == '}') {
+            int k = t[1] - '1';
+            if (k >= n)
+                break;
+            size_t m = strlen(args[k]);
+            cr_assert_lt(len + m, sizeof buf);
+            memcpy(buf + len, args[k], m);
+            len += m;
+            t += 3;
+        } else {
+            buf[len++] = *t++;
+        }
+    }
+    buf[len] = '\0';
+    return buf;
+}
