@@ -2,8 +2,9 @@
  * archive_format.h - the year-end archive's format (DESIGN §8), shared by
  * the writer (archive.h), the checker (verify.h) and the previous-year
  * reader (analysis.h), none of which needs the others for it: the
- * manifest.ini dialect, the canonical names of archived returns and the
- * rule for which relative paths an archive may name.
+ * manifest.ini dialect, the one SHA256SUMS parser, the canonical names of
+ * archived returns and the rule for which relative paths an archive may
+ * name.
  */
 #ifndef HZ_ARCHIVE_FORMAT_H
 #define HZ_ARCHIVE_FORMAT_H
