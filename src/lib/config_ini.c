@@ -1209,9 +1209,13 @@ typedef struct section_walk {
     code_index codes;        /* codes (ids) seen, for duplicate messages */
 } section_walk;
 
-static section_walk section_walk_start(dictionary *d, const char *const *keys)
+/* Opens file of dir for a walk; false when it cannot be read (reported). */
+static bool section_walk_open(loader *L, const char *dir, const char *file,
+                              const char *const *keys, section_walk *w)
 {
-    return (section_walk){ .d = d, .keys = keys, .count = iniparser_getnsec(d) };
+    dictionary *d = ini_open(L, dir, file);
+    *w = (section_walk){ .d = d, .keys = keys, .count = d ? iniparser_getnsec(d) : 0 };
+    return d != NULL;
 }
 
 /* The next named section (*sec), its keys checked, and a new zeroed element
@@ -1242,11 +1246,11 @@ static void load_units(loader *L, const char *dir)
 {
     static const char *const keys[] = { "code", "name", "short", "kind", NULL };
     static const char *const kinds[] = { "county", "district", "zone", "branch", NULL };
-    dictionary *d = ini_open(L, dir, "units.ini");
-    if (!d)
+    section_walk w;
+    if (!section_walk_open(L, dir, "units.ini", keys, &w))
         return;
+    dictionary *d = w.d;
     hz_config *c = L->cfg;
-    section_walk w = section_walk_start(d, keys);
     const char *sec;
     hz_unit *u;
     while ((u = section_walk_next(L, &w, &sec, &c->units, &c->unit_count, &c->unit_cap,
@@ -1317,11 +1321,11 @@ static void load_indicators(loader *L, const char *dir)
     static const char *const measures[] = { "一", "二", "三", "四", "五", "工作要求", NULL };
     static const char *const types[] = { "count", "amount", NULL };
     static const char *const aggs[] = { "cumulative", "stock", NULL };
-    dictionary *d = ini_open(L, dir, "indicators.ini");
-    if (!d)
+    section_walk w;
+    if (!section_walk_open(L, dir, "indicators.ini", keys, &w))
         return;
+    dictionary *d = w.d;
     hz_config *c = L->cfg;
-    section_walk w = section_walk_start(d, keys);
     const char *sec;
     hz_indicator *ind;
     while ((ind = section_walk_next(L, &w, &sec, &c->indicators, &c->indicator_count,
@@ -1370,11 +1374,11 @@ static void load_rules(loader *L, const char *dir, bool indicators_ok)
     static const char *const strategies[] = {
         "never_skip", "skip_if_any_missing", "skip_if_all_missing", NULL
     };
-    dictionary *d = ini_open(L, dir, "rules.ini");
-    if (!d)
+    section_walk w;
+    if (!section_walk_open(L, dir, "rules.ini", keys, &w))
         return;
+    dictionary *d = w.d;
     hz_config *c = L->cfg;
-    section_walk w = section_walk_start(d, keys);
     const char *sec;
     hz_rule *r;
     while ((r = section_walk_next(L, &w, &sec, &c->rules, &c->rule_count, &c->rule_cap,
