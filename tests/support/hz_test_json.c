@@ -102,15 +102,22 @@ size_t hz_test_json_count(json_object *root, const char *path, const char *key,
     return n;
 }
 
+/* The NULL-terminated arguments of ap into args[9]; returns how many. */
+static int collect_args(va_list ap, const char *args[9])
+{
+    int n = 0;
+    for (const char *a; n < 9 && (a = va_arg(ap, const char *)) != NULL;)
+        args[n++] = a;
+    return n;
+}
+
 const char *hz_test_msg(hz_lang lang, hz_msg_id id, ...)
 {
     static char buf[4096];
     const char *args[9];
-    int n = 0;
     va_list ap;
     va_start(ap, id);
-    for (const char *a; n < 9 && (a = va_arg(ap, const char *)) != NULL;)
-        args[n++] = a;
+    int n = collect_args(ap, args);
     va_end(ap);
     return hz_msg_format(lang, id, args, n, buf, sizeof buf);
 }
@@ -119,11 +126,9 @@ const char *hz_test_msg_head(hz_lang lang, hz_msg_id id, ...)
 {
     static char buf[4096];
     const char *args[9];
-    int n = 0;
     va_list ap;
     va_start(ap, id);
-    for (const char *a; n < 9 && (a = va_arg(ap, const char *)) != NULL;)
-        args[n++] = a;
+    int n = collect_args(ap, args);
     va_end(ap);
     size_t len = 0;
     for (const char *t = hz_msg_text(lang, id); *t && len + 1 < sizeof buf;) {
