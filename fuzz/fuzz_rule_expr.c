@@ -53,7 +53,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         for (size_t k = 0; k < i; k++)
             if (strcmp(names[i], names[k]) == 0)
                 abort();
-    (void)rule_op_text(rule_expr_op(e));
+    (void)rule_expr_op_text(rule_expr_op(e));
     static const hz_missing_strategy strategies[] = {
         HZ_MISSING_NEVER_SKIP, HZ_MISSING_SKIP_IF_ANY, HZ_MISSING_SKIP_IF_ALL
     };

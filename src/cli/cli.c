@@ -33,16 +33,6 @@ static void cli_vformat(hz_cli *cli, hz_msg_id id, va_list ap, char *buf, size_t
         free(escaped[i]);
 }
 
-void cli_say(hz_cli *cli, hz_msg_id id, ...)
-{
-    char buf[CLI_LINE];
-    va_list ap;
-    va_start(ap, id);
-    cli_vformat(cli, id, ap, buf, sizeof buf);
-    va_end(ap);
-    fprintf(cli->out, "%s\n", buf);
-}
-
 static void cli_prefix(hz_cli *cli)
 {
     if (cli->command)
@@ -51,15 +41,30 @@ static void cli_prefix(hz_cli *cli)
         fprintf(cli->err, "%s: ", cli->prog);
 }
 
-void cli_error(hz_cli *cli, hz_msg_id id, ...)
+/* One catalogue line: on stdout, or on stderr after "huizong COMMAND: ". */
+static void cli_vline(hz_cli *cli, bool to_err, hz_msg_id id, va_list ap)
 {
     char buf[CLI_LINE];
+    cli_vformat(cli, id, ap, buf, sizeof buf);
+    if (to_err)
+        cli_prefix(cli);
+    fprintf(to_err ? cli->err : cli->out, "%s\n", buf);
+}
+
+void cli_say(hz_cli *cli, hz_msg_id id, ...)
+{
     va_list ap;
     va_start(ap, id);
-    cli_vformat(cli, id, ap, buf, sizeof buf);
+    cli_vline(cli, false, id, ap);
     va_end(ap);
-    cli_prefix(cli);
-    fprintf(cli->err, "%s\n", buf);
+}
+
+void cli_error(hz_cli *cli, hz_msg_id id, ...)
+{
+    va_list ap;
+    va_start(ap, id);
+    cli_vline(cli, true, id, ap);
+    va_end(ap);
 }
 
 void cli_report_error(hz_cli *cli, const hz_error *err)
@@ -72,13 +77,11 @@ void cli_report_error(hz_cli *cli, const hz_error *err)
 
 int cli_usage_error(hz_cli *cli, hz_msg_id id, ...)
 {
-    char buf[CLI_LINE], hint[256];
+    char hint[256];
     va_list ap;
     va_start(ap, id);
-    cli_vformat(cli, id, ap, buf, sizeof buf);
+    cli_vline(cli, true, id, ap);
     va_end(ap);
-    cli_prefix(cli);
-    fprintf(cli->err, "%s\n", buf);
     if (cli->command)
         hz_msg_formatv(cli->lang, HZ_M_CLI_TRY_HELP, hint, sizeof hint, cli->command, NULL);
     else

@@ -60,14 +60,8 @@ typedef struct check_list {
 
 static bool list_add(check_list *l, const char *dir, const char *name)
 {
-    if (l->count == l->cap) {
-        size_t n = l->cap ? l->cap * 2 : 16;
-        char **grown = realloc(l->paths, n * sizeof *grown);
-        if (!grown)
-            return false;
-        l->paths = grown;
-        l->cap = n;
-    }
+    if (!hz_array_reserve(&l->paths, &l->cap, l->count + 1, sizeof *l->paths))
+        return false;
     size_t len = (dir ? strlen(dir) + 1 : 0) + strlen(name) + 1;
     char *path = malloc(len);
     if (!path)
@@ -112,7 +106,7 @@ static int gather_files(hz_cli *cli, int argc, char **argv, check_list *l)
         bool ok = true;
         for (size_t k = 0; k < listing.count && ok; k++) {
             const fs_entry *e = &listing.items[k];
-            if (workbook_classify_name(e->name, e->kind == FS_DIR, e->kind == FS_FILE) ==
+            if (workbook_contract_classify_name(e->name, e->kind == FS_DIR, e->kind == FS_FILE) ==
                 HZ_M_NONE)
                 ok = list_add(l, arg, e->name);
         }

@@ -54,15 +54,15 @@ static void print_summary_text(hz_cli *cli, const hz_consolidation *cons)
     snprintf(b, sizeof b, "%zu", cons->accepted_units);
     snprintf(c, sizeof c, "%zu", cons->late_units);
     snprintf(d, sizeof d, "%zu", cons->missing_units);
-    consolidate_format_rate(cons->accepted_units, cons->unit_count, rate1, sizeof rate1);
-    consolidate_format_rate(cons->on_time_units, cons->unit_count, rate2, sizeof rate2);
+    display_format_rate(cons->accepted_units, cons->unit_count, rate1, sizeof rate1);
+    display_format_rate(cons->on_time_units, cons->unit_count, rate2, sizeof rate2);
     cli_say(cli, HZ_M_CONSOLIDATE_HEAD, cons->config->name, cons->round->name, a, b, c, d,
             rate1, rate2, NULL);
     cli_say(cli, HZ_M_CONSOLIDATE_TABLE_HEAD, NULL);
     for (size_t u = 0; u < cons->unit_count; u++) {
         const hz_cons_unit *cu = &cons->units[u];
         char status[128];
-        consolidate_unit_status_text(cu, cli->lang, status, sizeof status);
+        display_format_unit_status_text(cu, cli->lang, status, sizeof status);
         const hz_cons_file *f = cu->file != HZ_NONE_INDEX ? &cons->files[cu->file] : NULL;
         char shown[512];
         if (f)
@@ -86,7 +86,7 @@ static void print_summary_text(hz_cli *cli, const hz_consolidation *cons)
         hz_msg_formatv(cli->lang, f->reason, reason, sizeof reason,
                        f->reason_arg ? f->reason_arg : "", NULL);
         cli_say(cli, HZ_M_CONSOLIDATE_OTHER_FILE, f->name,
-                consolidate_file_status_text(f->status, cli->lang), reason, NULL);
+                display_format_file_status_text(f->status, cli->lang), reason, NULL);
     }
     int dec = cons->config->report.amount_decimals;
     char f1[32], f2[32], f3[32], f4[64], f5[64];
@@ -238,7 +238,7 @@ int cmd_consolidate(hz_cli *cli, int argc, char **argv)
     rc = cli_read_fault_switch(cli, &faults.sw);
     if (rc != HZ_EXIT_OK) {
         cli_progress_end(&progress);
-        consolidation_free(cons);
+        consolidate_free(cons);
         config_free(config);
         return rc;
     }
@@ -278,7 +278,7 @@ int cmd_consolidate(hz_cli *cli, int argc, char **argv)
 
     if (!strcmp(format, "json")) {
         json_object *summary = context ? json_object_get(context)
-                                       : consolidate_to_json(cons, cli->lang, as_of, final);
+                                       : report_context_json(cons, cli->lang, as_of, final);
         json_object *outs = json_object_new_object();
         if (done.xlsx)
             json_object_object_add(outs, "xlsx", json_object_new_string(o.xlsx));
@@ -327,7 +327,7 @@ int cmd_consolidate(hz_cli *cli, int argc, char **argv)
         rc = HZ_EXIT_INVALID;
     }
     json_object_put(context);
-    consolidation_free(cons);
+    consolidate_free(cons);
     config_free(config);
     cli_release_interrupts(&saved_mask);
     return rc;

@@ -12,6 +12,7 @@
 #include "display_format.h"
 #include "fsutil.h"
 #include "hash.h"
+#include "hz_text.h"
 #include "xlsx_reader.h"
 
 /* ---------------------------------------------------------------- figures */
@@ -281,8 +282,8 @@ hz_status analysis_continuity(hz_consolidation *cons, hz_analysis *a, hz_error *
             if (ind->over_rounds == HZ_AGG_CUMULATIVE && !fell)
                 continue;
             char found[64], expected[64], cell[32];
-            consolidate_format_value(ind, va->value, true, 4, found, sizeof found);
-            consolidate_format_value(ind, vs->value, true, 4, expected, sizeof expected);
+            display_format_value(ind, va->value, true, 4, found, sizeof found);
+            display_format_value(ind, vs->value, true, 4, expected, sizeof expected);
             bool stock = ind->over_rounds == HZ_AGG_STOCK;
             hz_issue_spec spec = {
                 .file = file, .sheet = HZ_SHEET_VALUES,
@@ -338,10 +339,9 @@ static hz_status outlier_add(hz_consolidation *cons, hz_analysis *a, const hz_ou
     if (!is)
         return nomem(err);
     is->explained = o->explained;
-    hz_outlier *n = realloc(a->outliers, (a->outlier_count + 1) * sizeof *n);
-    if (!n)
+    if (!hz_array_reserve(&a->outliers, &a->outlier_cap, a->outlier_count + 1,
+                          sizeof *a->outliers))
         return nomem(err);
-    a->outliers = n;
     a->outliers[a->outlier_count++] = *o;
     return HZ_OK;
 }
@@ -574,7 +574,7 @@ void analysis_previous_free(hz_previous *prev)
 static hz_status sums_check(const archive_sums *listed, const char *dir, const char *rel,
                             hz_error *err)
 {
-    const archive_sum *entry = archive_sums_find(listed, rel);
+    const archive_sum *entry = archive_format_sums_find(listed, rel);
     const char *hex = entry ? entry->hex : NULL;
     if (!hex)
         return hz_error_set(err, HZ_ERR_FORMAT, HZ_M_ANALYSIS_PREV_NOT_LISTED, rel, NULL);
@@ -620,10 +620,10 @@ static hz_status manifest_totals(const archive_ini *ini, hz_case_figures *t, hz_
         {"transferred", &t->transferred}, {"typical", &t->typical},
     };
     for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++)
-        if (!parse_int64(archive_ini_get(ini, "totals", counts[i].key), counts[i].dst))
+        if (!parse_int64(archive_format_ini_get(ini, "totals", counts[i].key), counts[i].dst))
             return bad_manifest(err, counts[i].key);
-    const char *am = archive_ini_get(ini, "totals", "amount");
-    const char *fi = archive_ini_get(ini, "totals", "fine");
+    const char *am = archive_format_ini_get(ini, "totals", "amount");
+    const char *fi = archive_format_ini_get(ini, "totals", "fine");
     if (!am || !hz_amount_parse(am, &t->amount))
         return bad_manifest(err, "amount");
     if (!fi || !hz_amount_parse(fi, &t->fine))
@@ -758,19 +758,19 @@ static hz_status previous_read(const hz_consolidation *cons, const char *dir, hz
     free(sums_path);
     free(man_path);
     archive_sums listed = {0};
-    if (s == HZ_OK && archive_sums_parse(sums, &listed, NULL, NULL) != HZ_OK)
+    if (s == HZ_OK && archive_format_sums_parse(sums, &listed, NULL, NULL) != HZ_OK)
         s = nomem(err);
     if (s == HZ_OK)
         s = sums_check(&listed, dir, ARCHIVE_MANIFEST, err);
     archive_ini ini = {0};
     if (s == HZ_OK)
-        s = archive_ini_parse(manifest, &ini, err);
+        s = archive_format_ini_parse(manifest, &ini, err);
     const char *xlsx_rel = NULL;
     if (s == HZ_OK) {
         char what[64];
-        const char *year = archive_ini_get(&ini, "archive", "year");
-        const char *round = archive_ini_get(&ini, "archive", "round");
-        xlsx_rel = archive_ini_get(&ini, "reports", "xlsx");
+        const char *year = archive_format_ini_get(&ini, "archive", "year");
+        const char *round = archive_format_ini_get(&ini, "archive", "round");
+        xlsx_rel = archive_format_ini_get(&ini, "reports", "xlsx");
         int64_t y = 0;
         if (ini.bad_count) {
             snprintf(what, sizeof what, "line %u", ini.bad_lines[0]);
@@ -779,7 +779,7 @@ static hz_status previous_read(const hz_consolidation *cons, const char *dir, hz
             s = bad_manifest(err, "[archive] year");
         } else if (!round || !*round) {
             s = bad_manifest(err, "[archive] round");
-        } else if (!xlsx_rel || !archive_path_is_safe(xlsx_rel)) {
+        } else if (!xlsx_rel || !archive_format_path_is_safe(xlsx_rel)) {
             s = bad_manifest(err, "[reports] xlsx");
         } else if (y >= config->year) {
             char a[16], b[16];
@@ -799,7 +799,7 @@ static hz_status previous_read(const hz_consolidation *cons, const char *dir, hz
     if (s == HZ_OK)
         s = manifest_totals(&ini, prev->total, err);
     for (size_t i = 0; s == HZ_OK && i < config->indicator_count; i++) {
-        const char *v = archive_ini_get(&ini, "indicators", config->indicators[i].code);
+        const char *v = archive_format_ini_get(&ini, "indicators", config->indicators[i].code);
         if (v && *v) {
             if (!hz_amount_parse(v, &prev->values[i]))
                 s = bad_manifest(err, config->indicators[i].code);
@@ -831,8 +831,8 @@ static hz_status previous_read(const hz_consolidation *cons, const char *dir, hz
             s = disagree(err, HZ_M_CONSOLIDATE_L_TRANSFERRED, a, b);
         }
     }
-    archive_ini_free(&ini);
-    archive_sums_free(&listed);
+    archive_format_ini_free(&ini);
+    archive_format_sums_free(&listed);
     free(sums);
     free(manifest);
     return s;

@@ -116,7 +116,7 @@ typedef struct hz_previous {
 typedef struct hz_analysis {
     bool continuity_done;      /* annual round with a stage consolidation */
     size_t dropped_cases, dropped_explained, cumulative_fell, stock_changed;
-    hz_outlier *outliers;      size_t outlier_count;
+    hz_outlier *outliers;      size_t outlier_count, outlier_cap;
     size_t outlier_checked;    /* figures with enough units */
     size_t outlier_skipped;    /* figures with fewer than min_units values */
     hz_score *scores;          size_t score_count;   /* consolidation unit order */

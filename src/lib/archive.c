@@ -114,9 +114,9 @@ static void figures_add_units(strbuf *sb, const hz_consolidation *cons)
     sb_printf(sb, "late_units = %zu\n", cons->late_units);
     sb_printf(sb, "missing_units = %zu\n", cons->missing_units);
     sb_printf(sb, "completeness = \"%s\"\n",
-              consolidate_format_rate(cons->accepted_units, cons->unit_count, r, sizeof r));
+              display_format_rate(cons->accepted_units, cons->unit_count, r, sizeof r));
     sb_printf(sb, "timeliness = \"%s\"\n",
-              consolidate_format_rate(cons->on_time_units, cons->unit_count, r, sizeof r));
+              display_format_rate(cons->on_time_units, cons->unit_count, r, sizeof r));
 }
 
 char *archive_figures_text(const hz_consolidation *cons)
@@ -291,12 +291,12 @@ static hz_status arc_submissions_of(arc *a, const hz_consolidation *cons, hz_err
         const hz_submission *sub = &f->check->sub;
         const char *code = sub->unit ? sub->unit->code : sub->header.text[HZ_H_UNIT_CODE];
         char name[256];
-        archive_submission_name(code, cons->round->id, f->version, name, sizeof name);
+        archive_format_submission_name(code, cons->round->id, f->version, name, sizeof name);
         arc_sub *as = &a->subs[a->sub_count];
         as->cons = cons;
         as->file = f;
         snprintf(as->rel, sizeof as->rel, "submissions/%s/%s", cons->round->id, name);
-        if (!archive_path_is_safe(as->rel))
+        if (!archive_format_path_is_safe(as->rel))
             return hz_error_set(err, HZ_ERR_IO, HZ_M_ARCHIVE_UNSAFE_NAME, as->rel, NULL);
         for (size_t k = 0; k < a->sub_count; k++)
             if (!strcmp(a->subs[k].rel, as->rel))
@@ -371,9 +371,9 @@ static void receipts_rows(const arc *a, const hz_consolidation *cons, strbuf *sb
         sb_csv(sb, cu->unit->code, false);
         sb_csv(sb, cu->unit->name, false);
         sb_csv(sb, cons->round->name, false);
-        sb_csv(sb, f ? consolidate_file_status_text(f->status, ARCHIVE_LANG) : "", false);
-        sb_csv(sb, consolidate_unit_status_text(cu, ARCHIVE_LANG, buf, sizeof buf), false);
-        sb_csv(sb, consolidate_format_receipt(cu, recv, sizeof recv), false);
+        sb_csv(sb, f ? display_format_file_status_text(f->status, ARCHIVE_LANG) : "", false);
+        sb_csv(sb, display_format_unit_status_text(cu, ARCHIVE_LANG, buf, sizeof buf), false);
+        sb_csv(sb, display_format_receipt(cu, recv, sizeof recv), false);
         sb_csv(sb, !cu->has_receipt ? ""
                    : hz_msg_text(ARCHIVE_LANG, cu->receipt_from_register
                                                    ? HZ_M_CONSOLIDATE_SOURCE_REGISTER
@@ -400,7 +400,7 @@ static void receipts_rows(const arc *a, const hz_consolidation *cons, strbuf *sb
         sb_csv(sb, cu ? cu->unit->code : "", false);
         sb_csv(sb, cu ? cu->unit->name : "", false);
         sb_csv(sb, cons->round->name, false);
-        sb_csv(sb, consolidate_file_status_text(f->status, ARCHIVE_LANG), false);
+        sb_csv(sb, display_format_file_status_text(f->status, ARCHIVE_LANG), false);
         for (int k = 0; k < 4; k++)
             sb_csv(sb, "", false);
         sb_csv(sb, f->name, false);
@@ -451,14 +451,8 @@ static hz_status collect(void *user, const char *rel, fs_entry_kind kind, hz_err
 {
     (void)kind;
     rel_list *out = user;
-    if (out->count == out->cap) {
-        size_t ncap = out->cap ? out->cap * 2 : 64;
-        char **n = realloc(out->items, ncap * sizeof *n);
-        if (!n)
-            return hz_error_set(err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL);
-        out->items = n;
-        out->cap = ncap;
-    }
+    if (!hz_array_reserve(&out->items, &out->cap, out->count + 1, sizeof *out->items))
+        return hz_error_set(err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL);
     if (!(out->items[out->count] = strdup(rel)))
         return hz_error_set(err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL);
     out->count++;
@@ -550,7 +544,7 @@ static hz_status arc_manifest(arc *a, hz_error *err)
         sb_ini_string(&sb, "unit_name", sub->unit ? sub->unit->name : "");
         sb_ini_string(&sb, "round", as->cons->round->id);
         sb_printf(&sb, "version = %d\n", as->file->version);
-        sb_ini_string(&sb, "status", consolidate_file_status_name(as->file->status));
+        sb_ini_string(&sb, "status", display_format_file_status_name(as->file->status));
         sb_ini_string(&sb, "original_name", as->file->name);
         sb_ini_string(&sb, "sha256", sub->sha256);
         sb_printf(&sb, "size = %" PRIu64 "\n", sub->size);
@@ -575,7 +569,7 @@ static hz_status arc_sums(arc *a, size_t *count, hz_error *err)
     qsort(files.items, files.count, sizeof *files.items, cmp_str);
     strbuf sb = {0};
     for (size_t i = 0; s == HZ_OK && i < files.count; i++) {
-        if (!archive_path_is_safe(files.items[i])) {
+        if (!archive_format_path_is_safe(files.items[i])) {
             s = hz_error_set(err, HZ_ERR_IO, HZ_M_ARCHIVE_UNSAFE_NAME, files.items[i], NULL);
             break;
         }
@@ -646,15 +640,12 @@ static hz_status arc_zip(arc *a, hz_error *err)
                     zip_file_set_external_attributes(za, (zip_uint64_t)idx, 0, ZIP_OPSYS_UNIX,
                                                      (zip_uint32_t)(040755) << 16))
                     why = zip_strerror(za);
-                char **nd = realloc(dirs.items, (dirs.count + 1) * sizeof *nd);
-                if (!nd || !(nd[dirs.count] = strdup(entry))) {
-                    if (nd)
-                        dirs.items = nd;
+                if (!hz_array_reserve(&dirs.items, &dirs.cap, dirs.count + 1,
+                                      sizeof *dirs.items) ||
+                    !(dirs.items[dirs.count] = strdup(entry)))
                     why = strerror(ENOMEM);
-                } else {
-                    dirs.items = nd;
+                else
                     dirs.count++;
-                }
             }
             *p = '/';
         }
@@ -724,12 +715,10 @@ static hz_status arc_clean_stale(arc *a, archive_result *result, hz_error *err)
         if (free_to_take) {
             s = fs_remove_tree(path, err);
             if (s == HZ_OK) {
-                char **n = realloc(result->stale, (result->stale_count + 1) * sizeof *n);
-                if (n) {
-                    result->stale = n;
-                    if ((n[result->stale_count] = strdup(path)))
-                        result->stale_count++;
-                }
+                if (hz_array_reserve(&result->stale, &result->stale_cap, result->stale_count + 1,
+                                     sizeof *result->stale) &&
+                    (result->stale[result->stale_count] = strdup(path)))
+                    result->stale_count++;
             }
         }
         close(fd);
@@ -887,7 +876,7 @@ hz_status archive_create(const hz_config *config, const archive_options *opt,
         return s;
     a.cons = cons;
     if (cons->accepted_units == 0) {
-        consolidation_free(cons);
+        consolidate_free(cons);
         return hz_error_set(err, HZ_ERR_INVALID, HZ_M_ARCHIVE_NONE_ACCEPTED, NULL);
     }
 
@@ -918,7 +907,7 @@ hz_status archive_create(const hz_config *config, const archive_options *opt,
         result->amount = cons->total.amount;
     }
     free(a.subs);
-    consolidation_free(cons);
+    consolidate_free(cons);
     return s;
 }
 

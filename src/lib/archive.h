@@ -77,7 +77,7 @@ typedef struct archive_result {
     int64_t cases_filed;
     hz_amount amount;
     char **stale;                 /* staging folders of killed runs removed */
-    size_t stale_count;
+    size_t stale_count, stale_cap;
 } archive_result;
 
 /* Builds the archive. HZ_ERR_IO when the target exists or a write fails,

@@ -7,17 +7,18 @@
 #include <stdlib.h>
 #include <string.h>
 #include "fsutil.h"
+#include "hz_text.h"
 
 /* ------------------------------------------------------------ names */
 
-const char *archive_submission_name(const char *unit_code, const char *round_id, int version,
+const char *archive_format_submission_name(const char *unit_code, const char *round_id, int version,
                                     char *buf, size_t size)
 {
     snprintf(buf, size, "%s-%s-v%d.xlsx", unit_code, round_id, version);
     return fs_sanitize_name(buf);
 }
 
-bool archive_path_is_safe(const char *rel)
+bool archive_format_path_is_safe(const char *rel)
 {
     if (!rel || !*rel || rel[0] == '/')
         return false;
@@ -48,12 +49,11 @@ static char *trim(char *s)
     return s;
 }
 
-hz_status archive_ini_parse(const char *text, archive_ini *out, hz_error *err)
+hz_status archive_format_ini_parse(const char *text, archive_ini *out, hz_error *err)
 {
     memset(out, 0, sizeof *out);
     char *copy = strdup(text ? text : "");
     char *section = strdup("");
-    size_t cap = 0, bad_cap = 0;
     unsigned line_no = 0;
     hz_status s = copy && section ? HZ_OK : HZ_ERR_NOMEM;
     char *line = copy;
@@ -94,15 +94,10 @@ hz_status archive_ini_parse(const char *text, archive_ini *out, hz_error *err)
                 if (!*key) {
                     bad = true;
                 } else {
-                    if (out->count == cap) {
-                        size_t ncap = cap ? cap * 2 : 64;
-                        archive_ini_entry *n = realloc(out->items, ncap * sizeof *n);
-                        if (!n) {
-                            s = HZ_ERR_NOMEM;
-                            break;
-                        }
-                        out->items = n;
-                        cap = ncap;
+                    if (!hz_array_reserve(&out->items, &out->cap, out->count + 1,
+                                          sizeof *out->items)) {
+                        s = HZ_ERR_NOMEM;
+                        break;
                     }
                     archive_ini_entry *e = &out->items[out->count];
                     e->section = strdup(section);
@@ -116,15 +111,10 @@ hz_status archive_ini_parse(const char *text, archive_ini *out, hz_error *err)
             }
         }
         if (bad && s == HZ_OK) {
-            if (out->bad_count == bad_cap) {
-                size_t ncap = bad_cap ? bad_cap * 2 : 8;
-                unsigned *n = realloc(out->bad_lines, ncap * sizeof *n);
-                if (!n) {
-                    s = HZ_ERR_NOMEM;
-                    break;
-                }
-                out->bad_lines = n;
-                bad_cap = ncap;
+            if (!hz_array_reserve(&out->bad_lines, &out->bad_cap, out->bad_count + 1,
+                                  sizeof *out->bad_lines)) {
+                s = HZ_ERR_NOMEM;
+                break;
             }
             out->bad_lines[out->bad_count++] = line_no;
         }
@@ -133,13 +123,13 @@ hz_status archive_ini_parse(const char *text, archive_ini *out, hz_error *err)
     free(copy);
     free(section);
     if (s != HZ_OK) {
-        archive_ini_free(out);
+        archive_format_ini_free(out);
         return hz_error_set(err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL);
     }
     return HZ_OK;
 }
 
-const char *archive_ini_get(const archive_ini *ini, const char *section, const char *key)
+const char *archive_format_ini_get(const archive_ini *ini, const char *section, const char *key)
 {
     for (size_t i = 0; i < ini->count; i++)
         if (!strcmp(ini->items[i].section, section) && !strcmp(ini->items[i].key, key))
@@ -147,7 +137,7 @@ const char *archive_ini_get(const archive_ini *ini, const char *section, const c
     return NULL;
 }
 
-void archive_ini_free(archive_ini *ini)
+void archive_format_ini_free(archive_ini *ini)
 {
     if (!ini)
         return;
@@ -163,7 +153,7 @@ void archive_ini_free(archive_ini *ini)
 
 /* ------------------------------------------------------------ SHA256SUMS */
 
-void archive_sums_free(archive_sums *sums)
+void archive_format_sums_free(archive_sums *sums)
 {
     for (size_t i = 0; i < sums->count; i++)
         free(sums->items[i].rel);
@@ -171,7 +161,7 @@ void archive_sums_free(archive_sums *sums)
     memset(sums, 0, sizeof *sums);
 }
 
-const archive_sum *archive_sums_find(const archive_sums *sums, const char *rel)
+const archive_sum *archive_format_sums_find(const archive_sums *sums, const char *rel)
 {
     for (size_t i = 0; i < sums->count; i++)
         if (!strcmp(sums->items[i].rel, rel))
@@ -179,8 +169,8 @@ const archive_sum *archive_sums_find(const archive_sums *sums, const char *rel)
     return NULL;
 }
 
-hz_status archive_sums_parse(const char *text, archive_sums *out, archive_sums_problem_fn problem,
-                             void *user)
+hz_status archive_format_sums_parse(const char *text, archive_sums *out,
+                                    archive_sums_problem_fn problem, void *user)
 {
     const char *line = text;
     unsigned no = 0;
@@ -203,18 +193,16 @@ hz_status archive_sums_parse(const char *text, archive_sums *out, archive_sums_p
             ok = isxdigit((unsigned char)buf[i]) != 0;
         const char *rel = buf + 66;
         archive_sums_problem p = !ok                          ? ARCHIVE_SUMS_BAD_LINE
-                                 : !archive_path_is_safe(rel) ? ARCHIVE_SUMS_UNSAFE_PATH
+                                 : !archive_format_path_is_safe(rel) ? ARCHIVE_SUMS_UNSAFE_PATH
                                                               : ARCHIVE_SUMS_DUPLICATE;
-        if (!ok || p == ARCHIVE_SUMS_UNSAFE_PATH || archive_sums_find(out, rel)) {
+        if (!ok || p == ARCHIVE_SUMS_UNSAFE_PATH || archive_format_sums_find(out, rel)) {
             if (problem && !problem(user, p, no, ok ? rel : buf))
                 return HZ_ERR_NOMEM;
             continue;
         }
-        archive_sum *grown = realloc(out->items, (out->count + 1) * sizeof *grown);
-        if (!grown)
+        if (!hz_array_reserve(&out->items, &out->cap, out->count + 1, sizeof *out->items))
             return HZ_ERR_NOMEM;
-        out->items = grown;
-        archive_sum *e = &grown[out->count];
+        archive_sum *e = &out->items[out->count];
         for (int i = 0; i < 64; i++)
             e->hex[i] = (char)tolower((unsigned char)buf[i]);
         e->hex[64] = '\0';

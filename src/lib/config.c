@@ -18,6 +18,7 @@ void config_list_free(hz_list *list)
     free(list->items);
     list->items = NULL;
     list->count = 0;
+    list->cap = 0;
 }
 
 static int date_cmp(const void *a, const void *b)
@@ -131,6 +132,7 @@ void config_problems_free(hz_config_problems *problems)
     free(problems->items);
     problems->items = NULL;
     problems->count = 0;
+    problems->cap = 0;
 }
 
 const hz_unit *config_find_unit(const hz_config *c, const char *code)
@@ -189,6 +191,14 @@ const hz_phase *config_phase_of(const hz_config *c, hz_date date)
         if (date >= c->phases[i].first && date <= c->phases[i].last)
             return &c->phases[i];
     return NULL;
+}
+
+bool config_measure_first(const hz_config *config, size_t i)
+{
+    for (size_t j = 0; j < i; j++)
+        if (!strcmp(config->indicators[j].measure, config->indicators[i].measure))
+            return false;
+    return true;
 }
 
 bool config_list_contains(const hz_list *list, const char *item)

@@ -130,6 +130,7 @@ typedef struct hz_rule {
 typedef struct hz_list {
     char **items;
     size_t count;
+    size_t cap;                    /* capacity of items (hz_array_reserve) */
 } hz_list;
 
 typedef struct hz_alias {
@@ -193,8 +194,8 @@ typedef struct hz_config {
                                       (打击侵犯知识产权犯罪专项治理); name when unset */
     int utc_offset_minutes;        /* time zone of receipt times */
 
-    hz_phase *phases;       size_t phase_count;
-    hz_round *rounds;       size_t round_count;
+    hz_phase *phases;       size_t phase_count, phase_cap;
+    hz_round *rounds;       size_t round_count, round_cap;
     hz_date *holidays;      size_t holiday_count;   /* sorted */
     hz_date *workdays;      size_t workday_count;   /* sorted */
     hz_report_settings report;
@@ -203,9 +204,9 @@ typedef struct hz_config {
     int outlier_min_units;
     hz_assessment_weights assessment;
 
-    hz_unit *units;           size_t unit_count;
-    hz_indicator *indicators; size_t indicator_count;
-    hz_rule *rules;           size_t rule_count;
+    hz_unit *units;           size_t unit_count, unit_cap;
+    hz_indicator *indicators; size_t indicator_count, indicator_cap;
+    hz_rule *rules;           size_t rule_count, rule_cap;
 
     hz_list case_categories, commodities, channels, lead_sources, case_statuses;
     char *yes_word, *no_word;
@@ -224,6 +225,7 @@ typedef struct hz_config_problem {
 typedef struct hz_config_problems {
     hz_config_problem *items;
     size_t count;
+    size_t cap;
 } hz_config_problems;
 
 /* Loads and validates the folder dir. On success *out is a new config and
@@ -242,6 +244,9 @@ int config_measure_index(const char *numeral);
 /* Lookups; NULL when absent. */
 const hz_unit *config_find_unit(const hz_config *config, const char *code);
 const hz_indicator *config_find_indicator(const hz_config *config, const char *code);
+/* true when indicator i is the first of its measure in configuration order
+ * (the reports group a measure's indicators where it first appears). */
+bool config_measure_first(const hz_config *config, size_t i);
 const hz_round *config_find_round(const hz_config *config, const char *id);
 /* The round whose name (阶段小结) or id (stage) is text. */
 const hz_round *config_find_round_by_word(const hz_config *config, const char *text);

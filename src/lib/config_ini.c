@@ -44,18 +44,30 @@ typedef struct loader {
 /* ------------------------------------------------------------------ */
 /* Problems                                                            */
 
+/* Appends one zeroed element of elem_size bytes to the array at items_ptr
+ * (count and capacity in *count, *cap) through hz_array_reserve and returns
+ * it; NULL, with L->nomem set, when memory runs out. */
+static void *append_zeroed(loader *L, void *items_ptr, size_t *count, size_t *cap,
+                           size_t elem_size)
+{
+    if (!hz_array_reserve(items_ptr, cap, *count + 1, elem_size)) {
+        L->nomem = true;
+        return NULL;
+    }
+    unsigned char *items;
+    memcpy(&items, items_ptr, sizeof items);
+    unsigned char *e = items + (*count)++ * elem_size;
+    memset(e, 0, elem_size);
+    return e;
+}
+
 static void problem_add(loader *L, const char *section, const char *key, hz_msg_id msg,
                         const char *a1, const char *a2, const char *a3, const char *a4)
 {
     hz_config_problems *ps = L->problems;
-    hz_config_problem *grown = realloc(ps->items, (ps->count + 1) * sizeof *grown);
-    if (!grown) {
-        L->nomem = true;
+    hz_config_problem *p = append_zeroed(L, &ps->items, &ps->count, &ps->cap, sizeof *ps->items);
+    if (!p)
         return;
-    }
-    ps->items = grown;
-    hz_config_problem *p = &ps->items[ps->count++];
-    memset(p, 0, sizeof *p);
     hz_strlcpy_utf8(p->file, L->file ? L->file : "", sizeof p->file);
     hz_strlcpy_utf8(p->section, section ? section : "", sizeof p->section);
     hz_strlcpy_utf8(p->key, key ? key : "", sizeof p->key);
@@ -107,7 +119,7 @@ static void ascii_lower(char *s)
 static bool list_split(const char *text, hz_list *out)
 {
     out->items = NULL;
-    out->count = 0;
+    out->count = out->cap = 0;
     const char *p = text ? text : "";
     for (;;) {
         const char *comma = NULL;
@@ -134,13 +146,11 @@ static bool list_split(const char *text, hz_list *out)
         item[len] = '\0';
         hz_trim(item);
         if (*item) {
-            char **grown = realloc(out->items, (out->count + 1) * sizeof *grown);
-            if (!grown) {
+            if (!hz_array_reserve(&out->items, &out->cap, out->count + 1, sizeof *out->items)) {
                 free(item);
                 config_list_free(out);
                 return false;
             }
-            out->items = grown;
             out->items[out->count++] = item;
         } else {
             free(item);
@@ -177,9 +187,9 @@ typedef struct seen_key {
 
 typedef struct prescan {
     char **sections;
-    size_t section_count;
+    size_t section_count, section_cap;
     seen_key *keys;
-    size_t key_count;
+    size_t key_count, key_cap;
     size_t reported;
     bool fatal;       /* iniparser would fail or misread the file */
 } prescan;
@@ -262,14 +272,13 @@ static void prescan_line(loader *L, prescan *s, const char *line, size_t lineno)
                 break;
             }
         }
-        char **grown = realloc(s->sections, (s->section_count + 1) * sizeof *grown);
-        if (!grown) {
+        if (!hz_array_reserve(&s->sections, &s->section_cap, s->section_count + 1,
+                              sizeof *s->sections)) {
             L->nomem = true;
             free(name);
             free(t);
             return;
         }
-        s->sections = grown;
         s->sections[s->section_count++] = name;
         free(t);
         return;
@@ -305,14 +314,12 @@ static void prescan_line(loader *L, prescan *s, const char *line, size_t lineno)
             break;
         }
     }
-    seen_key *grown = realloc(s->keys, (s->key_count + 1) * sizeof *grown);
-    if (!grown) {
+    if (!hz_array_reserve(&s->keys, &s->key_cap, s->key_count + 1, sizeof *s->keys)) {
         L->nomem = true;
         free(key);
         free(t);
         return;
     }
-    s->keys = grown;
     s->keys[s->key_count++] = (seen_key){ .section = sec, .key = key };
     free(t);
 }
@@ -828,14 +835,9 @@ static void load_phase(loader *L, dictionary *d, const char *sec, const char *id
     static const char *const keys[] = { "name", "first", "last", NULL };
     hz_config *c = L->cfg;
     check_keys(L, d, sec, keys);
-    hz_phase *grown = realloc(c->phases, (c->phase_count + 1) * sizeof *grown);
-    if (!grown) {
-        L->nomem = true;
+    hz_phase *ph = append_zeroed(L, &c->phases, &c->phase_count, &c->phase_cap, sizeof *ph);
+    if (!ph)
         return;
-    }
-    c->phases = grown;
-    hz_phase *ph = &c->phases[c->phase_count++];
-    memset(ph, 0, sizeof *ph);
     ph->id = dup_or_flag(L, id);
     ph->name = get_string(L, d, sec, "name", true, NULL);
     get_date(L, d, sec, "first", &ph->first);
@@ -865,14 +867,9 @@ static void load_round(loader *L, dictionary *d, const char *sec, const char *id
         problem_add(L, sec, NULL, HZ_M_CONFIG_ROUND_ID, sec, NULL, NULL, NULL);
         return;
     }
-    hz_round *grown = realloc(c->rounds, (c->round_count + 1) * sizeof *grown);
-    if (!grown) {
-        L->nomem = true;
+    hz_round *r = append_zeroed(L, &c->rounds, &c->round_count, &c->round_cap, sizeof *r);
+    if (!r)
         return;
-    }
-    c->rounds = grown;
-    hz_round *r = &c->rounds[c->round_count++];
-    memset(r, 0, sizeof *r);
     r->id = dup_or_flag(L, id);
     r->name = get_string(L, d, sec, "name", true, NULL);
     get_date(L, d, sec, "period_start", &r->period_start);
@@ -1147,31 +1144,25 @@ static void load_campaign(loader *L, const char *dir)
 /* ------------------------------------------------------------------ */
 /* units.ini, indicators.ini, rules.ini                                */
 
-/* Section name of the first entry of an array whose code equals code. */
-static const char *section_of(char *const *sections, size_t count, const char *code,
-                              char *const *codes)
-{
-    for (size_t i = 0; i < count; i++)
-        if (codes[i] && strcmp(codes[i], code) == 0)
-            return sections[i];
-    return NULL;
-}
+/* The codes seen so far in one file and the sections that hold them, for
+ * duplicate messages. */
+typedef struct code_entry {
+    char *code;
+    char *section;
+} code_entry;
 
-/* Parallel arrays of codes and section names for duplicate messages. */
 typedef struct code_index {
-    char **codes;
-    char **sections;
-    size_t count;
+    code_entry *items;
+    size_t count, cap;
 } code_index;
 
 static void code_index_free(code_index *ix)
 {
     for (size_t i = 0; i < ix->count; i++) {
-        free(ix->codes[i]);
-        free(ix->sections[i]);
+        free(ix->items[i].code);
+        free(ix->items[i].section);
     }
-    free(ix->codes);
-    free(ix->sections);
+    free(ix->items);
 }
 
 /* Returns the section already holding code, or records it and returns
@@ -1179,56 +1170,91 @@ static void code_index_free(code_index *ix)
 static const char *code_index_claim(loader *L, code_index *ix, const char *code,
                                     const char *section)
 {
-    const char *prev = section_of(ix->sections, ix->count, code, ix->codes);
-    if (prev)
-        return prev;
-    char **c = realloc(ix->codes, (ix->count + 1) * sizeof *c);
-    if (!c) {
+    for (size_t i = 0; i < ix->count; i++)
+        if (strcmp(ix->items[i].code, code) == 0)
+            return ix->items[i].section;
+    if (!hz_array_reserve(&ix->items, &ix->cap, ix->count + 1, sizeof *ix->items)) {
         L->nomem = true;
         return NULL;
     }
-    ix->codes = c;
-    char **s = realloc(ix->sections, (ix->count + 1) * sizeof *s);
-    if (!s) {
+    code_entry e = { hz_strdup(code), hz_strdup(section) };
+    if (!e.code || !e.section) {
+        free(e.code);
+        free(e.section);
         L->nomem = true;
         return NULL;
     }
-    ix->sections = s;
-    ix->codes[ix->count] = hz_strdup(code);
-    ix->sections[ix->count] = hz_strdup(section);
-    if (!ix->codes[ix->count] || !ix->sections[ix->count]) {
-        free(ix->codes[ix->count]);
-        free(ix->sections[ix->count]);
-        L->nomem = true;
-        return NULL;
-    }
-    ix->count++;
+    ix->items[ix->count++] = e;
     return NULL;
+}
+
+/* Records the code of section sec (key key) in ix; a code that an earlier
+ * section holds already is the problem dup (CODE, EARLIER SECTION). */
+static void code_index_check(loader *L, code_index *ix, const char *code, const char *sec,
+                             const char *key, hz_msg_id dup)
+{
+    if (!code || !*code)
+        return;
+    const char *prev = code_index_claim(L, ix, code, sec);
+    if (prev)
+        problem_add(L, sec, key, dup, code, prev, NULL, NULL);
+}
+
+/* A walk over the sections of a file that fill one array of the config
+ * (units.ini, indicators.ini, rules.ini): one element per named section. */
+typedef struct section_walk {
+    dictionary *d;
+    const char *const *keys; /* the keys a section may have */
+    int next, count;
+    code_index codes;        /* codes (ids) seen, for duplicate messages */
+} section_walk;
+
+/* Opens file of dir for a walk; false when it cannot be read (reported). */
+static bool section_walk_open(loader *L, const char *dir, const char *file,
+                              const char *const *keys, section_walk *w)
+{
+    dictionary *d = ini_open(L, dir, file);
+    *w = (section_walk){ .d = d, .keys = keys, .count = d ? iniparser_getnsec(d) : 0 };
+    return d != NULL;
+}
+
+/* The next named section (*sec), its keys checked, and a new zeroed element
+ * of the array (items_ptr, *count, *cap) for it; NULL at the end or when
+ * memory runs out (L->nomem). */
+static void *section_walk_next(loader *L, section_walk *w, const char **sec, void *items_ptr,
+                               size_t *count, size_t *cap, size_t elem_size)
+{
+    while (w->next < w->count) {
+        const char *name = iniparser_getsecname(w->d, w->next++);
+        if (!name)
+            continue;
+        check_keys(L, w->d, name, w->keys);
+        *sec = name;
+        return append_zeroed(L, items_ptr, count, cap, elem_size);
+    }
+    return NULL;
+}
+
+/* Frees what the walk holds and the dictionary. */
+static void section_walk_end(section_walk *w)
+{
+    code_index_free(&w->codes);
+    iniparser_freedict(w->d);
 }
 
 static void load_units(loader *L, const char *dir)
 {
     static const char *const keys[] = { "code", "name", "short", "kind", NULL };
     static const char *const kinds[] = { "county", "district", "zone", "branch", NULL };
-    dictionary *d = ini_open(L, dir, "units.ini");
-    if (!d)
+    section_walk w;
+    if (!section_walk_open(L, dir, "units.ini", keys, &w))
         return;
+    dictionary *d = w.d;
     hz_config *c = L->cfg;
-    code_index ix = { 0 };
-    int n = iniparser_getnsec(d);
-    for (int i = 0; i < n; i++) {
-        const char *sec = iniparser_getsecname(d, i);
-        if (!sec)
-            continue;
-        check_keys(L, d, sec, keys);
-        hz_unit *grown = realloc(c->units, (c->unit_count + 1) * sizeof *grown);
-        if (!grown) {
-            L->nomem = true;
-            break;
-        }
-        c->units = grown;
-        hz_unit *u = &c->units[c->unit_count++];
-        memset(u, 0, sizeof *u);
+    const char *sec;
+    hz_unit *u;
+    while ((u = section_walk_next(L, &w, &sec, &c->units, &c->unit_count, &c->unit_cap,
+                                  sizeof *u))) {
         u->code = get_string(L, d, sec, "code", true, NULL);
         u->name = get_string(L, d, sec, "name", true, NULL);
         u->short_name = get_string(L, d, sec, "short", true, NULL);
@@ -1241,15 +1267,12 @@ static void load_units(loader *L, const char *dir)
                 snprintf(num, sizeof num, "%zu", chars);
                 problem_add(L, sec, "code", HZ_M_CONFIG_UNIT_CODE_LENGTH, u->code, num, NULL, NULL);
             }
-            const char *prev = code_index_claim(L, &ix, u->code, sec);
-            if (prev)
-                problem_add(L, sec, "code", HZ_M_CONFIG_DUP_UNIT, u->code, prev, NULL, NULL);
+            code_index_check(L, &w.codes, u->code, sec, "code", HZ_M_CONFIG_DUP_UNIT);
         }
     }
     if (c->unit_count == 0)
         problem_add(L, NULL, NULL, HZ_M_CONFIG_NO_UNITS, NULL, NULL, NULL, NULL);
-    code_index_free(&ix);
-    iniparser_freedict(d);
+    section_walk_end(&w);
 }
 
 static bool indicator_code_ok(const char *code)
@@ -1261,7 +1284,7 @@ static bool indicator_code_ok(const char *code)
               (*p >= '0' && *p <= '9') || *p == '_'))
             return false;
     return strcmp(code, "compulsory_pair") != 0 && strcmp(code, "exclusive_pair") != 0 &&
-           rule_case_figure_find(code) < 0;
+           rule_expr_case_figure_find(code) < 0;
 }
 
 /* part_of = WHOLE: the whole exists, is another indicator of the same
@@ -1298,25 +1321,15 @@ static void load_indicators(loader *L, const char *dir)
     static const char *const measures[] = { "一", "二", "三", "四", "五", "工作要求", NULL };
     static const char *const types[] = { "count", "amount", NULL };
     static const char *const aggs[] = { "cumulative", "stock", NULL };
-    dictionary *d = ini_open(L, dir, "indicators.ini");
-    if (!d)
+    section_walk w;
+    if (!section_walk_open(L, dir, "indicators.ini", keys, &w))
         return;
+    dictionary *d = w.d;
     hz_config *c = L->cfg;
-    code_index ix = { 0 };
-    int n = iniparser_getnsec(d);
-    for (int i = 0; i < n; i++) {
-        const char *sec = iniparser_getsecname(d, i);
-        if (!sec)
-            continue;
-        check_keys(L, d, sec, keys);
-        hz_indicator *grown = realloc(c->indicators, (c->indicator_count + 1) * sizeof *grown);
-        if (!grown) {
-            L->nomem = true;
-            break;
-        }
-        c->indicators = grown;
-        hz_indicator *ind = &c->indicators[c->indicator_count++];
-        memset(ind, 0, sizeof *ind);
+    const char *sec;
+    hz_indicator *ind;
+    while ((ind = section_walk_next(L, &w, &sec, &c->indicators, &c->indicator_count,
+                                    &c->indicator_cap, sizeof *ind))) {
         ind->code = get_string(L, d, sec, "code", true, NULL);
         ind->name = get_string(L, d, sec, "name", true, NULL);
         ind->uom = get_string(L, d, sec, "uom", true, NULL);
@@ -1332,9 +1345,7 @@ static void load_indicators(loader *L, const char *dir)
         if (ind->code && *ind->code) {
             if (!indicator_code_ok(ind->code))
                 problem_add(L, sec, "code", HZ_M_CONFIG_INDICATOR_CODE, ind->code, NULL, NULL, NULL);
-            const char *prev = code_index_claim(L, &ix, ind->code, sec);
-            if (prev)
-                problem_add(L, sec, "code", HZ_M_CONFIG_DUP_INDICATOR, ind->code, prev, NULL, NULL);
+            code_index_check(L, &w.codes, ind->code, sec, "code", HZ_M_CONFIG_DUP_INDICATOR);
         }
     }
     if (c->indicator_count == 0)
@@ -1343,16 +1354,15 @@ static void load_indicators(loader *L, const char *dir)
     if (!sections) {
         L->nomem = true;
     } else {
-        for (int i = 0, k = 0; i < n && (size_t)k < c->indicator_count; i++) {
-            const char *sec = iniparser_getsecname(d, i);
-            if (sec)
-                sections[k++] = sec;
+        for (int i = 0, k = 0; i < w.count && (size_t)k < c->indicator_count; i++) {
+            const char *name = iniparser_getsecname(d, i);
+            if (name)
+                sections[k++] = name;
         }
         check_part_of(L, sections);
         free(sections);
     }
-    code_index_free(&ix);
-    iniparser_freedict(d);
+    section_walk_end(&w);
 }
 
 static void load_rules(loader *L, const char *dir, bool indicators_ok)
@@ -1364,25 +1374,15 @@ static void load_rules(loader *L, const char *dir, bool indicators_ok)
     static const char *const strategies[] = {
         "never_skip", "skip_if_any_missing", "skip_if_all_missing", NULL
     };
-    dictionary *d = ini_open(L, dir, "rules.ini");
-    if (!d)
+    section_walk w;
+    if (!section_walk_open(L, dir, "rules.ini", keys, &w))
         return;
+    dictionary *d = w.d;
     hz_config *c = L->cfg;
-    code_index ix = { 0 };
-    int n = iniparser_getnsec(d);
-    for (int i = 0; i < n; i++) {
-        const char *sec = iniparser_getsecname(d, i);
-        if (!sec)
-            continue;
-        check_keys(L, d, sec, keys);
-        hz_rule *grown = realloc(c->rules, (c->rule_count + 1) * sizeof *grown);
-        if (!grown) {
-            L->nomem = true;
-            break;
-        }
-        c->rules = grown;
-        hz_rule *r = &c->rules[c->rule_count++];
-        memset(r, 0, sizeof *r);
+    const char *sec;
+    hz_rule *r;
+    while ((r = section_walk_next(L, &w, &sec, &c->rules, &c->rule_count, &c->rule_cap,
+                                  sizeof *r))) {
         r->id = get_string(L, d, sec, "id", true, NULL);
         r->expr = get_string(L, d, sec, "expr", true, NULL);
         r->message = get_string(L, d, sec, "message", true, NULL);
@@ -1393,11 +1393,7 @@ static void load_rules(loader *L, const char *dir, bool indicators_ok)
                            "never_skip | skip_if_any_missing | skip_if_all_missing");
         r->missing = m < 0 ? HZ_MISSING_NEVER_SKIP : (hz_missing_strategy)m;
         const char *rule_name = r->id && *r->id ? r->id : sec;
-        if (r->id && *r->id) {
-            const char *prev = code_index_claim(L, &ix, r->id, sec);
-            if (prev)
-                problem_add(L, sec, "id", HZ_M_CONFIG_DUP_RULE, r->id, prev, NULL, NULL);
-        }
+        code_index_check(L, &w.codes, r->id, sec, "id", HZ_M_CONFIG_DUP_RULE);
         if (r->expr && *r->expr) {
             rule_expr *e = NULL;
             hz_error err = { 0 };
@@ -1410,7 +1406,7 @@ static void load_rules(loader *L, const char *dir, bool indicators_ok)
                 const char *const *names = NULL;
                 size_t count = rule_expr_identifiers(e, &names);
                 for (size_t k = 0; k < count; k++) {
-                    if (rule_case_figure_find(names[k]) < 0 &&
+                    if (rule_expr_case_figure_find(names[k]) < 0 &&
                         !config_find_indicator(c, names[k]))
                         problem_add(L, sec, "expr", HZ_M_CONFIG_RULE_UNKNOWN_NAME, rule_name,
                                     names[k], NULL, NULL);
@@ -1419,8 +1415,7 @@ static void load_rules(loader *L, const char *dir, bool indicators_ok)
             rule_expr_free(e);
         }
     }
-    code_index_free(&ix);
-    iniparser_freedict(d);
+    section_walk_end(&w);
 }
 
 /* Each valid part_of relation is a validation rule "PART <= WHOLE", unless
@@ -1457,14 +1452,9 @@ static void load_part_of(loader *L)
         }
         if (stated)
             continue;
-        hz_rule *grown = realloc(c->rules, (c->rule_count + 1) * sizeof *grown);
-        if (!grown) {
-            L->nomem = true;
+        hz_rule *r = append_zeroed(L, &c->rules, &c->rule_count, &c->rule_cap, sizeof *r);
+        if (!r)
             break;
-        }
-        c->rules = grown;
-        hz_rule *r = &c->rules[c->rule_count++];
-        memset(r, 0, sizeof *r);
         char id[160], msg[512], msg_en[512];
         snprintf(id, sizeof id, "part_of.%s", ind->code);
         snprintf(msg, sizeof msg, "%s不应多于%s（%s 是 %s 的一部分）", ind->name, whole->name,
@@ -1556,7 +1546,7 @@ hz_status config_load(const char *dir, hz_config **out, hz_config_problems *prob
     hz_config_problems local = { 0 };
     hz_config_problems *ps = problems ? problems : &local;
     ps->items = NULL;
-    ps->count = 0;
+    ps->count = ps->cap = 0;
     if (out)
         *out = NULL;
     loader L = { .problems = ps };

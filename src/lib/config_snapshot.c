@@ -381,7 +381,7 @@ static void get_list(reader *R, json_object *o, const char *key, hz_list *out,
                      const char *where)
 {
     out->items = NULL;
-    out->count = 0;
+    out->count = out->cap = 0;
     json_object *a = member(R, o, key, json_type_array, where);
     if (!a)
         return;

@@ -209,7 +209,7 @@ void consolidate_file_free(hz_cons_file *f)
     }
 }
 
-void consolidation_free(hz_consolidation *cons)
+void consolidate_free(hz_consolidation *cons)
 {
     if (!cons)
         return;
@@ -231,7 +231,7 @@ void consolidation_free(hz_consolidation *cons)
     free(cons->values);
     free(cons->present);
     free(cons->folder);
-    consolidation_free(cons->stage);
+    consolidate_free(cons->stage);
     if (cons->analysis && cons->analysis_free)
         cons->analysis_free(cons->analysis);
     free(cons);
@@ -738,7 +738,7 @@ hz_status consolidate_build(const hz_config *config, const hz_round *round,
     for (size_t i = 0; i < count; i++)
         files[i].unit = HZ_NONE_INDEX;
     if (!ok) {
-        consolidation_free(cons);
+        consolidate_free(cons);
         return hz_error_set(err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL);
     }
     hz_status s = account_files(cons, err);
@@ -747,7 +747,7 @@ hz_status consolidate_build(const hz_config *config, const hz_round *round,
     if (s == HZ_OK)
         s = collect_cases(cons, err);
     if (s != HZ_OK) {
-        consolidation_free(cons);
+        consolidate_free(cons);
         return s;
     }
     sum_figures(cons);

@@ -40,7 +40,7 @@
  * missing (present = false), distinct from 0.
  *
  * The consolidation points into the config it was built from: keep the
- * config alive until consolidation_free().
+ * config alive until consolidate_free().
  */
 #ifndef HZ_CONSOLIDATE_H
 #define HZ_CONSOLIDATE_H
@@ -177,7 +177,7 @@ hz_status consolidate_build(const hz_config *config, const hz_round *round,
                             const char *folder, hz_cons_file *files, size_t count,
                             hz_receipts *receipts, hz_consolidation **out, hz_error *err);
 
-void consolidation_free(hz_consolidation *cons);
+void consolidate_free(hz_consolidation *cons);
 /* Frees what one hz_cons_file owns (not the struct itself). */
 void consolidate_file_free(hz_cons_file *file);
 

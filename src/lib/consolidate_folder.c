@@ -135,7 +135,7 @@ hz_status consolidate_folder(const hz_config *config, const hz_round *round,
             s = hz_error_set(err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL);
             break;
         }
-        hz_msg_id why = workbook_classify_name(e->name, e->kind == FS_DIR,
+        hz_msg_id why = workbook_contract_classify_name(e->name, e->kind == FS_DIR,
                                                   e->kind == FS_FILE);
         if (why != HZ_M_NONE) {
             f->status = HZ_FILE_IGNORED;
@@ -176,7 +176,7 @@ hz_status consolidate_folder(const hz_config *config, const hz_round *round,
         hz_consolidate_options sopt = {.threads = opt ? opt->threads : 0};
         s = consolidate_folder(config, stage_round, stage_folder, &sopt, &(*out)->stage, err);
         if (s != HZ_OK) {
-            consolidation_free(*out);
+            consolidate_free(*out);
             *out = NULL;
             return s;
         }
@@ -184,7 +184,7 @@ hz_status consolidate_folder(const hz_config *config, const hz_round *round,
     hz_analysis_options aopt = {.previous_dir = opt ? opt->previous_dir : NULL};
     s = analysis_run(*out, &aopt, err);
     if (s != HZ_OK) {
-        consolidation_free(*out);
+        consolidate_free(*out);
         *out = NULL;
     }
     return s;

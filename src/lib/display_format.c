@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-const char *consolidate_file_status_name(hz_file_status status)
+const char *display_format_file_status_name(hz_file_status status)
 {
     switch (status) {
     case HZ_FILE_ACCEPTED: return "accepted";
@@ -16,7 +16,7 @@ const char *consolidate_file_status_name(hz_file_status status)
     return "unknown";
 }
 
-const char *consolidate_file_status_text(hz_file_status status, hz_lang lang)
+const char *display_format_file_status_text(hz_file_status status, hz_lang lang)
 {
     switch (status) {
     case HZ_FILE_ACCEPTED: return hz_msg_text(lang, HZ_M_CONSOLIDATE_FILE_ACCEPTED);
@@ -27,7 +27,7 @@ const char *consolidate_file_status_text(hz_file_status status, hz_lang lang)
     return "";
 }
 
-const char *consolidate_format_rate(size_t num, size_t den, char *buf, size_t size)
+const char *display_format_rate(size_t num, size_t den, char *buf, size_t size)
 {
     if (den == 0) {
         snprintf(buf, size, "%s", "—");
@@ -39,7 +39,7 @@ const char *consolidate_format_rate(size_t num, size_t den, char *buf, size_t si
     return buf;
 }
 
-const char *consolidate_unit_status_text(const hz_cons_unit *unit, hz_lang lang, char *buf,
+const char *display_format_unit_status_text(const hz_cons_unit *unit, hz_lang lang, char *buf,
                                          size_t size)
 {
     char days[32];
@@ -62,7 +62,7 @@ const char *consolidate_unit_status_text(const hz_cons_unit *unit, hz_lang lang,
     return buf;
 }
 
-const char *consolidate_format_receipt(const hz_cons_unit *unit, char *buf, size_t size)
+const char *display_format_receipt(const hz_cons_unit *unit, char *buf, size_t size)
 {
     if (!unit->has_receipt || unit->receipt_date == HZ_DATE_NONE) {
         snprintf(buf, size, "%s", "");
@@ -78,7 +78,7 @@ const char *consolidate_format_receipt(const hz_cons_unit *unit, char *buf, size
     return buf;
 }
 
-const char *consolidate_phase_period(const hz_config *config, size_t phase, hz_lang lang,
+const char *display_format_phase_period(const hz_config *config, size_t phase, hz_lang lang,
                                      char *buf, size_t size)
 {
     if (phase >= config->phase_count) {
@@ -97,7 +97,7 @@ const char *consolidate_phase_period(const hz_config *config, size_t phase, hz_l
     return hz_msg_formatv(lang, HZ_M_CONSOLIDATE_L_PERIOD_RANGE, buf, size, a, b, NULL);
 }
 
-const char *consolidate_measure_name(const char *numeral, hz_lang lang)
+const char *display_format_measure_name(const char *numeral, hz_lang lang)
 {
     static const char *const numerals[] = {"一", "二", "三", "四", "五"};
     static const hz_msg_id ids[] = {HZ_M_CONSOLIDATE_MEASURE_1, HZ_M_CONSOLIDATE_MEASURE_2,
@@ -109,7 +109,7 @@ const char *consolidate_measure_name(const char *numeral, hz_lang lang)
     return hz_msg_text(lang, HZ_M_CONSOLIDATE_MEASURE_REQ);
 }
 
-const char *consolidate_format_value(const hz_indicator *ind, hz_amount value, bool present,
+const char *display_format_value(const hz_indicator *ind, hz_amount value, bool present,
                                      int decimals, char *buf, size_t size)
 {
     if (!present) {

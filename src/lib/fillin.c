@@ -302,9 +302,9 @@ static void sheet_info(fx *x, lxw_worksheet *ws)
     for (int i = 0; i < FILLIN_INFO__COUNT; i++) {
         lxw_row_t r = (lxw_row_t)i;
         fx_check(x, worksheet_set_row(ws, r, 22, NULL));
-        fx_check(x, worksheet_write_string(ws, r, 0, fillin_info_label((fillin_info_item)i),
-                                           x->label));
-        if (fillin_info_required((fillin_info_item)i))
+        fx_check(x, worksheet_write_string(
+                        ws, r, 0, workbook_contract_info_label((fillin_info_item)i), x->label));
+        if (workbook_contract_info_required((fillin_info_item)i))
             fx_check(x, worksheet_write_string(ws, r, 2, "必填", x->hint));
         fx_check(x, worksheet_write_string(ws, r, 3, info_hints[i], x->hint));
     }
@@ -347,7 +347,9 @@ static void sheet_stats(fx *x, lxw_worksheet *ws)
     static const double widths[FILLIN_STATS__COUNT] = {10, 44, 10, 14, 36, 12, 10};
     for (lxw_col_t col = 0; col < FILLIN_STATS__COUNT; col++) {
         fx_check(x, worksheet_set_column(ws, col, col, widths[col], NULL));
-        fx_check(x, worksheet_write_string(ws, 0, col, fillin_stats_header((fillin_stats_column)col), x->header));
+        fx_check(x, worksheet_write_string(ws, 0, col,
+                                           workbook_contract_stats_header((fillin_stats_column)col),
+                                           x->header));
     }
     fx_check(x, worksheet_set_row(ws, 0, 24, NULL));
     for (size_t i = 0; i < c->indicator_count; i++) {
@@ -420,7 +422,8 @@ static void sheet_cases(fx *x, lxw_worksheet *ws)
         colfmt[col] = f;
         fx_check(x, worksheet_set_column(ws, (lxw_col_t)col, (lxw_col_t)col, case_widths[col], f));
         fx_check(x, worksheet_write_string(ws, 0, (lxw_col_t)col,
-                                           fillin_case_header((fillin_case_column)col), x->header));
+                                           workbook_contract_case_header((fillin_case_column)col),
+                                           x->header));
     }
     fx_check(x, worksheet_set_row(ws, 0, 36, NULL));
 
@@ -511,7 +514,8 @@ static void sheet_text(fx *x, lxw_worksheet *ws)
         double h = t ? wrapped_height(t, 100) : 0;
         fx_check(x, worksheet_set_row(ws, (lxw_row_t)i, h > 150 ? h : 150, NULL));
         fx_check(x, worksheet_write_string(ws, (lxw_row_t)i, 0,
-                                           fillin_text_label((fillin_text_section)i), x->label));
+                                           workbook_contract_text_label((fillin_text_section)i),
+                                           x->label));
         fx_string(x, ws, (lxw_row_t)i, 1, t, x->in_wrap);
     }
     worksheet_set_selection(ws, 0, 1, 0, 1);
@@ -522,7 +526,7 @@ static void sheet_options(fx *x, lxw_worksheet *ws)
 {
     const hz_config *c = x->config;
     const char *yn[2] = {c->yes_word, c->no_word};
-    hz_list yesno = {(char **)yn, 2};
+    hz_list yesno = {(char **)yn, 2, 0};
     const struct { const char *title; const hz_list *list; } cols[OPT__COUNT] = {
         [OPT_STATUS] = {"办理状态", &c->case_statuses},
         [OPT_CATEGORY] = {"案件类别", &c->case_categories},

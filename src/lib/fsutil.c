@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "hz_text.h"
+
 static int fs_entry_cmp(const void *a, const void *b)
 {
     return strcmp(((const fs_entry *)a)->name, ((const fs_entry *)b)->name);
@@ -18,26 +20,19 @@ static int fs_entry_cmp(const void *a, const void *b)
 hz_status fs_list_dir(const char *dir, fs_listing *out, hz_error *err)
 {
     out->items = NULL;
-    out->count = 0;
+    out->count = out->cap = 0;
     DIR *d = opendir(dir);
     if (!d)
         return hz_error_set(err, HZ_ERR_IO, HZ_M_IO_OPEN, dir, strerror(errno), NULL);
-    size_t cap = 0;
     struct dirent *de;
     hz_status status = HZ_OK;
     errno = 0;
     while ((de = readdir(d)) != NULL) {
         if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
             continue;
-        if (out->count == cap) {
-            size_t ncap = cap ? cap * 2 : 16;
-            fs_entry *n = realloc(out->items, ncap * sizeof *n);
-            if (!n) {
-                status = hz_error_set(err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL);
-                break;
-            }
-            out->items = n;
-            cap = ncap;
+        if (!hz_array_reserve(&out->items, &out->cap, out->count + 1, sizeof *out->items)) {
+            status = hz_error_set(err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL);
+            break;
         }
         fs_entry *e = &out->items[out->count];
         e->name = strdup(de->d_name);
@@ -79,7 +74,7 @@ void fs_listing_free(fs_listing *listing)
         free(listing->items[i].name);
     free(listing->items);
     listing->items = NULL;
-    listing->count = 0;
+    listing->count = listing->cap = 0;
 }
 
 const char *fs_base_name(const char *path)
@@ -251,32 +246,17 @@ hz_status fs_read_file(const char *path, char **data, size_t *len, hz_error *err
         *len = 0;
     /* never a FIFO or device: an archive or configuration folder is not
      * trusted to hold only files */
-    int fd;
-    hz_status opened = fs_open_regular(path, &fd, err);
+    FILE *f;
+    hz_status opened = fs_fopen_regular(path, &f, err);
     if (opened != HZ_OK)
         return opened;
-    FILE *f = fdopen(fd, "rb");
-    if (!f) {
-        int saved = errno;
-        close(fd);
-        return hz_error_set(err, HZ_ERR_IO, HZ_M_IO_OPEN, path, strerror(saved), NULL);
-    }
-    size_t cap = 4096, n = 0;
-    char *buf = malloc(cap);
-    if (!buf) {
-        fclose(f);
-        return hz_error_set(err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL);
-    }
+    size_t cap = 0, n = 0;
+    char *buf = NULL;
     for (;;) {
-        if (cap - n < 2) {
-            char *nb = realloc(buf, cap * 2);
-            if (!nb) {
-                free(buf);
-                fclose(f);
-                return hz_error_set(err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL);
-            }
-            buf = nb;
-            cap *= 2;
+        if (!hz_array_reserve(&buf, &cap, n + 4096, 1)) {
+            free(buf);
+            fclose(f);
+            return hz_error_set(err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL);
         }
         size_t r = fread(buf + n, 1, cap - n - 1, f);
         n += r;
@@ -382,6 +362,21 @@ hz_status fs_open_regular(const char *path, int *fd, hz_error *err)
     if (flags >= 0)
         (void)fcntl(f, F_SETFL, flags & ~O_NONBLOCK);
     *fd = f;
+    return HZ_OK;
+}
+
+hz_status fs_fopen_regular(const char *path, FILE **f, hz_error *err)
+{
+    *f = NULL;
+    int fd;
+    hz_status s = fs_open_regular(path, &fd, err);
+    if (s != HZ_OK)
+        return s;
+    if (!(*f = fdopen(fd, "rb"))) {
+        int saved = errno;
+        close(fd);
+        return hz_error_set(err, HZ_ERR_IO, HZ_M_IO_OPEN, path, strerror(saved), NULL);
+    }
     return HZ_OK;
 }
 

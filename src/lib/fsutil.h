@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include "hz_status.h"
 
 typedef enum fs_entry_kind { FS_FILE, FS_DIR, FS_OTHER } fs_entry_kind;
@@ -23,7 +24,7 @@ typedef struct fs_entry {
 
 typedef struct fs_listing {
     fs_entry *items;
-    size_t count;
+    size_t count, cap;
 } fs_listing;
 
 /* Lists dir (without "." and ".."), sorted by strcmp of the names. */
@@ -68,6 +69,9 @@ hz_status fs_read_file(const char *path, char **data, size_t *len, hz_error *err
  * in meanwhile does not block) and check again with fstat. The caller owns
  * *fd. Errors name the path (shown escaped, it is untrusted). */
 hz_status fs_open_regular(const char *path, int *fd, hz_error *err);
+/* fs_open_regular as a stdio stream for reading ("rb"); the caller closes
+ * *f. A failing fdopen is HZ_M_IO_OPEN like a failing open. */
+hz_status fs_fopen_regular(const char *path, FILE **f, hz_error *err);
 
 /* true when path exists (any kind). */
 bool fs_exists(const char *path);

@@ -22,8 +22,8 @@ hz_status hash_file_sha256(const char *path, char hex[65], uint64_t *size, hz_er
         *size = 0;
     if (!path || !hex)
         return hz_error_set(err, HZ_ERR_USAGE, HZ_M_CONSOLIDATE_HASH_READ, path ? path : "", "NULL", NULL);
-    int fd;
-    hz_status opened = fs_open_regular(path, &fd, err);
+    FILE *f;
+    hz_status opened = fs_fopen_regular(path, &f, err);
     if (opened != HZ_OK && err && err->msg == HZ_M_IO_OPEN) {
         char reason[HZ_ERROR_ARG_SIZE];
         snprintf(reason, sizeof reason, "%s", err->args[1]);
@@ -31,12 +31,6 @@ hz_status hash_file_sha256(const char *path, char hex[65], uint64_t *size, hz_er
     }
     if (opened != HZ_OK)
         return opened;
-    FILE *f = fdopen(fd, "rb");
-    if (!f) {
-        int saved = errno;
-        close(fd);
-        return hz_error_set(err, HZ_ERR_IO, HZ_M_CONSOLIDATE_HASH_READ, path, strerror(saved), NULL);
-    }
     struct sha256_ctx ctx;
     sha256_init(&ctx);
     uint8_t buf[65536];

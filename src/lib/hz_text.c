@@ -6,22 +6,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Room for extra more bytes and the terminating NUL: the string buffer is
+ * a growable array of char. */
 static bool hz_buf_reserve(hz_buf *buf, size_t extra)
 {
-    if (buf->len + extra + 1 <= buf->cap)
-        return true;
-    size_t cap = buf->cap ? buf->cap : 64;
-    while (cap < buf->len + extra + 1) {
-        if (cap > SIZE_MAX / 2)
-            return false;
-        cap *= 2;
-    }
-    char *data = realloc(buf->data, cap);
-    if (!data)
+    if (extra > SIZE_MAX - buf->len - 1)
         return false;
-    buf->data = data;
-    buf->cap = cap;
-    return true;
+    return hz_array_reserve(&buf->data, &buf->cap, buf->len + extra + 1, 1);
 }
 
 bool hz_buf_append(hz_buf *buf, const char *data, size_t len)

@@ -75,14 +75,9 @@ static hz_issue_tally *tally_of(hz_issue_list *list, const hz_issue_spec *spec)
         if (!strcmp(t->rule, rule) && !strcmp(t->file, file))
             return t;
     }
-    if (list->tally_count == list->tally_cap) {
-        size_t cap = list->tally_cap ? list->tally_cap * 2 : 8;
-        hz_issue_tally *p = realloc(list->tallies, cap * sizeof *p);
-        if (!p)
-            return NULL;
-        list->tallies = p;
-        list->tally_cap = cap;
-    }
+    if (!hz_array_reserve(&list->tallies, &list->tally_cap, list->tally_count + 1,
+                          sizeof *list->tallies))
+        return NULL;
     hz_issue_tally t = {.file = strdup(file), .rule = strdup(rule), .severity = spec->severity};
     if (!t.file || !t.rule) {
         tally_free(&t);
@@ -167,14 +162,8 @@ bool issue_list_flush_summaries(hz_issue_list *list)
 
 static hz_issue *issue_list_store(hz_issue_list *list, const hz_issue_spec *spec)
 {
-    if (list->count == list->cap) {
-        size_t cap = list->cap ? list->cap * 2 : 16;
-        hz_issue *items = realloc(list->items, cap * sizeof *items);
-        if (!items)
-            return NULL;
-        list->items = items;
-        list->cap = cap;
-    }
+    if (!hz_array_reserve(&list->items, &list->cap, list->count + 1, sizeof *list->items))
+        return NULL;
     hz_issue issue = {
         .file = dup_or_empty(spec->file),
         .sheet = dup_or_empty(spec->sheet),

@@ -383,9 +383,9 @@ static json_object *status_build(portal_server *s, hz_lang lang, hz_error *err)
     json_object_object_add(j, "late_units", json_object_new_int64((int64_t)cons->late_units));
     json_object_object_add(j, "missing_units", json_object_new_int64((int64_t)cons->missing_units));
     json_object_object_add(j, "completeness", json_object_new_string(
-        consolidate_format_rate(cons->accepted_units, cons->unit_count, rate, sizeof rate)));
+        display_format_rate(cons->accepted_units, cons->unit_count, rate, sizeof rate)));
     json_object_object_add(j, "timeliness", json_object_new_string(
-        consolidate_format_rate(cons->on_time_units, cons->unit_count, rate, sizeof rate)));
+        display_format_rate(cons->on_time_units, cons->unit_count, rate, sizeof rate)));
     json_object *units = json_object_new_array();
     for (size_t u = 0; u < cons->unit_count; u++) {
         const hz_cons_unit *cu = &cons->units[u];
@@ -395,10 +395,10 @@ static json_object *status_build(portal_server *s, hz_lang lang, hz_error *err)
         json_object_object_add(o, "name", json_object_new_string(cu->unit->short_name));
         json_object_object_add(o, "status", json_object_new_string(receipt_status_name(cu->receipt)));
         json_object_object_add(o, "status_text", json_object_new_string(
-            consolidate_unit_status_text(cu, lang, text, sizeof text)));
+            display_format_unit_status_text(cu, lang, text, sizeof text)));
         json_object_object_add(o, "days_late", json_object_new_int(cu->days_late));
         json_object_object_add(o, "received", json_object_new_string(
-            consolidate_format_receipt(cu, receipt, sizeof receipt)));
+            display_format_receipt(cu, receipt, sizeof receipt)));
         json_object_object_add(o, "uploads", json_object_new_int64(
             (int64_t)portal_store_upload_count(&s->store, cu->unit->code)));
         const hz_cons_file *f = cu->file != HZ_NONE_INDEX ? &cons->files[cu->file] : NULL;
@@ -410,7 +410,7 @@ static json_object *status_build(portal_server *s, hz_lang lang, hz_error *err)
         json_object_array_add(units, o);
     }
     json_object_object_add(j, "units", units);
-    consolidation_free(cons);
+    consolidate_free(cons);
     return j;
 }
 
@@ -624,7 +624,7 @@ static enum MHD_Result run_consolidate(struct MHD_Connection *c, request *rq)
         s->last_xlsx = done.xlsx ? hz_strdup(xlsx) : NULL;
     }
     size_t accepted = cons ? cons->accepted_units : 0, expected = cons ? cons->unit_count : 0;
-    consolidation_free(cons);
+    consolidate_free(cons);
     pthread_mutex_unlock(&s->outputs_lock);
     if (st != HZ_OK) {
         char text[1024];

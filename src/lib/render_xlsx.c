@@ -11,6 +11,7 @@
 #include "display_format.h"
 #include "fsutil.h"
 #include "hz_text.h"
+#include "report_context.h"
 
 #define PRINT_MARGIN_IN 0.6 /* left and right print margins, inches */
 #define PRINT_MIN_SCALE 70 /* never printed smaller than this, percent */
@@ -205,6 +206,17 @@ static const hz_msg_id figure_heads[FIGURE_COLS] = {
     HZ_M_CONSOLIDATE_L_RURAL, HZ_M_CONSOLIDATE_L_TYPICAL,
 };
 
+/* The rows of a table as the report context decides them (which rows,
+ * their order, ranks), so that the workbook and the PDF cannot disagree;
+ * false, with the writer's error set, when memory runs out. */
+static bool table_rows(writer *w, report_table table, report_rows *rows)
+{
+    if (report_context_rows(w->cons, table, rows, NULL) == HZ_OK)
+        return true;
+    note_error(w, LXW_ERROR_MEMORY_MALLOC_FAILED);
+    return false;
+}
+
 /* ------------------------------------------------------------- 汇总 */
 
 static void sheet_summary(writer *w, hz_date as_of)
@@ -261,7 +273,11 @@ static void sheet_summary(writer *w, hz_date as_of)
         r++;
     }
     /* indicators, grouped by measure in config order */
-    for (size_t i = 0; i < config->indicator_count; i++) {
+    report_rows rows;
+    if (!table_rows(w, REPORT_TABLE_INDICATORS, &rows))
+        return;
+    for (size_t k = 0; k < rows.count; k++) {
+        size_t i = rows.items[k].index;
         const hz_indicator *ind = &config->indicators[i];
         size_t entered = 0;
         for (size_t u = 0; u < cons->unit_count; u++)
@@ -277,7 +293,7 @@ static void sheet_summary(writer *w, hz_date as_of)
         put_str(&s, r, 3, ind->code, NULL);
         /* each measure named once, on the first row of its group ("一 …";
          * 工作要求 is its own name) */
-        const char *mname = consolidate_measure_name(ind->measure, HZ_LANG_ZH);
+        const char *mname = display_format_measure_name(ind->measure, HZ_LANG_ZH);
         bool first_of_measure = i == 0 || strcmp(config->indicators[i - 1].measure, ind->measure);
         if (!mname || !*mname || !strcmp(mname, ind->measure))
             snprintf(buf, sizeof buf, "%s", ind->measure);
@@ -287,6 +303,7 @@ static void sheet_summary(writer *w, hz_date as_of)
         put_count(&s, r, 5, (int64_t)entered, false);
         r++;
     }
+    report_context_rows_free(&rows);
     sheet_finish(&s, 2, 0);
 }
 
@@ -327,13 +344,16 @@ static void sheet_units(writer *w)
     put_head(&s, 0, head, ncols);
     char buf[128];
     lxw_row_t r = 1;
-    for (size_t u = 0; u < cons->unit_count; u++, r++) {
+    report_rows rows = {0};
+    bool have_rows = table_rows(w, REPORT_TABLE_UNITS, &rows);
+    for (size_t k = 0; k < rows.count && rows.items[k].kind == REPORT_ROW_ITEM; k++, r++) {
+        size_t u = rows.items[k].index;
         const hz_cons_unit *cu = &cons->units[u];
         put_num(&s, r, 0, (double)u + 1, w->seq);
         put_str(&s, r, 1, cu->unit->code, w->code);
         put_str(&s, r, 2, unit_short(cu->unit), NULL);
-        put_str(&s, r, 3, consolidate_unit_status_text(cu, HZ_LANG_ZH, buf, sizeof buf), NULL);
-        if (cu->file == HZ_NONE_INDEX)
+        put_str(&s, r, 3, display_format_unit_status_text(cu, HZ_LANG_ZH, buf, sizeof buf), NULL);
+        if (!rows.items[k].reported)
             continue; /* 未报送: its figure cells stay empty, never 0 */
         figures_cols(&s, r, 4, &cu->cases, false);
         put_count(&s, r, (lxw_col_t)(4 + FIGURE_COLS), cu->joint_assisted, false);
@@ -347,6 +367,7 @@ static void sheet_units(writer *w)
                 put_num(&s, r, c, hz_amount_to_double(cu->values[i]), w->count);
         }
     }
+    report_context_rows_free(&rows);
     lxw_row_t total_row = r;
     put_str(&s, r, 0, "", w->total_text);
     put_str(&s, r, 1, "", w->total_text);
@@ -375,7 +396,7 @@ static void sheet_units(writer *w)
     note_error(w, worksheet_set_row(s.ws, 0, 48, NULL));
 
     /* charts of cases and amounts by unit, below the table */
-    if (cons->unit_count > 0) {
+    if (have_rows && cons->unit_count > 0) {
         struct { hz_msg_id title, axis; lxw_col_t col; } spec[2] = {
             {HZ_M_CONSOLIDATE_CHART_CASES_BY_UNIT, HZ_M_CONSOLIDATE_L_FILED, 4},
             {HZ_M_CONSOLIDATE_CHART_AMOUNT_BY_UNIT, HZ_M_CONSOLIDATE_L_AMOUNT, 6},
@@ -411,22 +432,30 @@ static void sheet_units(writer *w)
 /* ------------------------------------------------------------- 分类别 */
 
 static lxw_row_t figures_block(writer *w, sheet *s, lxw_row_t r, hz_msg_id first,
-                               const hz_list *labels, const hz_case_figures *figs)
+                               report_table table, const hz_list *labels,
+                               const hz_case_figures *figs)
 {
     const char *head[1 + FIGURE_COLS];
     head[0] = Z(first);
     for (size_t i = 0; i < FIGURE_COLS; i++)
         head[1 + i] = Z(figure_heads[i]);
     put_head(s, r++, head, 1 + FIGURE_COLS);
-    for (size_t i = 0; i <= labels->count; i++) {
-        if (i == labels->count && figs[i].filed == 0)
+    report_rows rows;
+    if (!table_rows(w, table, &rows))
+        return r;
+    for (size_t k = 0; k < rows.count; k++) {
+        const report_row *row = &rows.items[k];
+        if (row->kind == REPORT_ROW_TOTAL) {
+            put_str(s, r, 0, Z(HZ_M_CONSOLIDATE_L_TOTAL), w->total_text);
+            figures_cols(s, r++, 1, &w->cons->total, true);
             continue;
-        put_str(s, r, 0, i < labels->count ? labels->items[i] : Z(HZ_M_CONSOLIDATE_L_OTHER),
+        }
+        put_str(s, r, 0, row->kind == REPORT_ROW_ITEM ? labels->items[row->index]
+                                                      : Z(HZ_M_CONSOLIDATE_L_OTHER),
                 NULL);
-        figures_cols(s, r++, 1, &figs[i], false);
+        figures_cols(s, r++, 1, &figs[row->index], false);
     }
-    put_str(s, r, 0, Z(HZ_M_CONSOLIDATE_L_TOTAL), w->total_text);
-    figures_cols(s, r++, 1, &w->cons->total, true);
+    report_context_rows_free(&rows);
     return r;
 }
 
@@ -436,12 +465,12 @@ static void sheet_category(writer *w)
     if (!sheet_open(w, &s, HZ_M_CONSOLIDATE_SHEET_CATEGORY))
         return;
     const hz_config *config = w->config;
-    lxw_row_t r = figures_block(w, &s, 0, HZ_M_CONSOLIDATE_L_CATEGORY,
+    lxw_row_t r = figures_block(w, &s, 0, HZ_M_CONSOLIDATE_L_CATEGORY, REPORT_TABLE_CATEGORY,
                                 &config->case_categories, w->cons->by_category);
-    r = figures_block(w, &s, r + 1, HZ_M_CONSOLIDATE_L_COMMODITY, &config->commodities,
-                      w->cons->by_commodity);
-    figures_block(w, &s, r + 1, HZ_M_CONSOLIDATE_L_CHANNEL, &config->channels,
-                  w->cons->by_channel);
+    r = figures_block(w, &s, r + 1, HZ_M_CONSOLIDATE_L_COMMODITY, REPORT_TABLE_COMMODITY,
+                      &config->commodities, w->cons->by_commodity);
+    figures_block(w, &s, r + 1, HZ_M_CONSOLIDATE_L_CHANNEL, REPORT_TABLE_CHANNEL,
+                  &config->channels, w->cons->by_channel);
     sheet_finish(&s, 0, 1);
     note_error(w, worksheet_set_row(s.ws, 0, 36, NULL));
 }
@@ -462,23 +491,29 @@ static void sheet_phase(writer *w)
         head[3 + i] = Z(figure_heads[i]);
     put_head(&s, 0, head, 3 + FIGURE_COLS);
     lxw_row_t r = 1;
-    for (size_t p = 0; p <= config->phase_count; p++) {
-        const hz_case_figures *f = &w->cons->by_phase[p];
-        if (p == config->phase_count && f->filed == 0)
+    report_rows rows;
+    if (!table_rows(w, REPORT_TABLE_PHASE, &rows))
+        return;
+    for (size_t k = 0; k < rows.count; k++) {
+        const report_row *row = &rows.items[k];
+        size_t p = row->index;
+        if (row->kind == REPORT_ROW_TOTAL) {
+            put_str(&s, r, 0, Z(HZ_M_CONSOLIDATE_L_TOTAL), w->total_text);
+            put_str(&s, r, 1, "", w->total_text);
+            put_str(&s, r, 2, "", w->total_text);
+            figures_cols(&s, r, 3, &w->cons->total, true);
             continue;
-        if (p < config->phase_count) {
+        }
+        if (row->kind == REPORT_ROW_ITEM) {
             put_str(&s, r, 0, config->phases[p].name, NULL);
             put_date(&s, r, 1, config->phases[p].first);
             put_date(&s, r, 2, config->phases[p].last);
         } else {
             put_str(&s, r, 0, Z(HZ_M_CONSOLIDATE_L_OUTSIDE_PHASE), NULL);
         }
-        figures_cols(&s, r++, 3, f, false);
+        figures_cols(&s, r++, 3, &w->cons->by_phase[p], false);
     }
-    put_str(&s, r, 0, Z(HZ_M_CONSOLIDATE_L_TOTAL), w->total_text);
-    put_str(&s, r, 1, "", w->total_text);
-    put_str(&s, r, 2, "", w->total_text);
-    figures_cols(&s, r, 3, &w->cons->total, true);
+    report_context_rows_free(&rows);
     sheet_finish(&s, 0, 1);
     note_error(w, worksheet_set_row(s.ws, 0, 36, NULL));
 }
@@ -551,8 +586,12 @@ static void sheet_rounds(writer *w)
     lxw_row_t hrow = 2;
     put_head(&s, hrow, head, ncols);
     lxw_row_t r = hrow + 1;
-    for (size_t u = 0; u <= cons->unit_count; u++, r++) {
-        bool tot = u == cons->unit_count;
+    report_rows rows;
+    if (!table_rows(w, REPORT_TABLE_UNITS, &rows))
+        return;
+    for (size_t k = 0; k < rows.count; k++, r++) {
+        size_t u = rows.items[k].index;
+        bool tot = rows.items[k].kind == REPORT_ROW_TOTAL;
         const hz_case_figures *now = tot ? &cons->total : &cons->units[u].cases;
         const hz_case_figures *was = !st ? NULL : tot ? &st->total : &st->units[u].cases;
         const hz_case_figures *last = !prev ? NULL : tot ? prev->total : &prev->units[u];
@@ -561,8 +600,7 @@ static void sheet_rounds(writer *w)
         put_str(&s, r, 1, tot ? Z(HZ_M_CONSOLIDATE_L_TOTAL) : unit_short(cons->units[u].unit),
                 tot ? w->total_text : NULL);
         /* a round the unit did not report leaves its cells empty (未报送) */
-        bool has = tot || cons->units[u].file != HZ_NONE_INDEX;
-        bool had = st && (tot || (u < st->unit_count && st->units[u].file != HZ_NONE_INDEX));
+        bool has = rows.items[k].reported, had = rows.items[k].stage_reported;
         char status[160] = "";
         if (!tot && !has)
             snprintf(status, sizeof status, "%s", Z(HZ_M_CONSOLIDATE_STATUS_MISSING));
@@ -600,6 +638,7 @@ static void sheet_rounds(writer *w)
             }
         }
     }
+    report_context_rows_free(&rows);
     /* indicators below */
     r += 1;
     const char *ihead[9];
@@ -621,7 +660,10 @@ static void sheet_rounds(writer *w)
     for (size_t i = 0; i < ni; i++)
         note_error(w, worksheet_write_string(s.ws, r, (lxw_col_t)i, ihead[i], w->head));
     r++;
-    for (size_t i = 0; i < config->indicator_count; i++, r++) {
+    if (!table_rows(w, REPORT_TABLE_INDICATORS, &rows))
+        return;
+    for (size_t k = 0; k < rows.count; k++, r++) {
+        size_t i = rows.items[k].index;
         const hz_indicator *ind = &config->indicators[i];
         lxw_format *nf = ind->type == HZ_VALUE_AMOUNT ? w->amount : w->count;
         put_str(&s, r, 0, ind->code, NULL);
@@ -650,6 +692,7 @@ static void sheet_rounds(writer *w)
                            hz_amount_to_double(prev->values[i]));
         }
     }
+    report_context_rows_free(&rows);
     sheet_finish(&s, hrow, 2);
     note_error(w, worksheet_set_row(s.ws, hrow, 48, NULL));
 }
@@ -717,39 +760,39 @@ static void sheet_assessment(writer *w)
     }
     lxw_format *score = w->amount; /* two decimals when amount_decimals is 2 */
     lxw_row_t r = hrow + 1;
-    for (int rank = 1; rank <= (int)a->score_count; rank++) {
-        for (size_t u = 0; u < a->score_count; u++) {
-            const hz_score *sc = &a->scores[u];
-            if (sc->rank != rank)
-                continue;
-            const hz_cons_unit *cu = &cons->units[sc->unit];
-            char buf[128];
-            put_count(&s, r, 0, sc->rank, false);
-            put_str(&s, r, 1, cu->unit->code, NULL);
-            put_str(&s, r, 2, unit_short(cu->unit), NULL);
-            put_str(&s, r, 3, consolidate_unit_status_text(cu, HZ_LANG_ZH, buf, sizeof buf),
-                    NULL);
-            if (!sc->missing) {
-                put_count(&s, r, 4, sc->days_late, false);
-                put_count(&s, r, 6, (int64_t)sc->errors, false);
-                put_count(&s, r, 7, (int64_t)sc->warnings, false);
-                put_count(&s, r, 9, (int64_t)sc->sections, false);
-                put_count(&s, r, 11, cu->cases.filed, false);
-                put_amount(&s, r, 13, cu->cases.amount, false);
-                put_count(&s, r, 15, cu->cases.transferred, false);
-                put_count(&s, r, 17, cu->cases.typical, false);
-            }
-            put_num(&s, r, 5, sc->timeliness, score);
-            put_num(&s, r, 8, sc->quality, score);
-            put_num(&s, r, 10, sc->completeness, score);
-            for (int k = 0; k < 4; k++)
-                put_num(&s, r, (lxw_col_t)(12 + 2 * k), sc->part_results[k], score);
-            put_num(&s, r, 19, sc->results, score);
-            put_num(&s, r, 20, sc->total, w->total_amount);
-            put_str(&s, r, 21, Z(analysis_grade(config, sc)), NULL);
-            r++;
+    report_rows rows;
+    if (!table_rows(w, REPORT_TABLE_ASSESSMENT, &rows))
+        return;
+    for (size_t i = 0; i < rows.count; i++) {
+        const hz_score *sc = &a->scores[rows.items[i].index];
+        const hz_cons_unit *cu = &cons->units[sc->unit];
+        char buf[128];
+        put_count(&s, r, 0, sc->rank, false);
+        put_str(&s, r, 1, cu->unit->code, NULL);
+        put_str(&s, r, 2, unit_short(cu->unit), NULL);
+        put_str(&s, r, 3, display_format_unit_status_text(cu, HZ_LANG_ZH, buf, sizeof buf),
+                NULL);
+        if (!sc->missing) {
+            put_count(&s, r, 4, sc->days_late, false);
+            put_count(&s, r, 6, (int64_t)sc->errors, false);
+            put_count(&s, r, 7, (int64_t)sc->warnings, false);
+            put_count(&s, r, 9, (int64_t)sc->sections, false);
+            put_count(&s, r, 11, cu->cases.filed, false);
+            put_amount(&s, r, 13, cu->cases.amount, false);
+            put_count(&s, r, 15, cu->cases.transferred, false);
+            put_count(&s, r, 17, cu->cases.typical, false);
         }
+        put_num(&s, r, 5, sc->timeliness, score);
+        put_num(&s, r, 8, sc->quality, score);
+        put_num(&s, r, 10, sc->completeness, score);
+        for (int k = 0; k < 4; k++)
+            put_num(&s, r, (lxw_col_t)(12 + 2 * k), sc->part_results[k], score);
+        put_num(&s, r, 19, sc->results, score);
+        put_num(&s, r, 20, sc->total, w->total_amount);
+        put_str(&s, r, 21, Z(analysis_grade(config, sc)), NULL);
+        r++;
     }
+    report_context_rows_free(&rows);
     sheet_finish(&s, hrow, 3);
     note_error(w, worksheet_set_row(s.ws, hrow, 48, NULL));
     for (int k = 0; k < ANALYSIS_FORMULA_LINES; k++)
@@ -848,10 +891,11 @@ static void sheet_typical(writer *w)
                           Z(HZ_M_CONSOLIDATE_L_FINE), Z(HZ_M_CONSOLIDATE_L_SUMMARY)};
     put_head(&s, 0, head, 8);
     lxw_row_t r = 1;
-    for (size_t i = 0; i < cons->case_count; i++) {
-        const hz_cons_case *cc = &cons->cases[i];
-        if (!cc->counted || cc->c->typical != HZ_YES)
-            continue;
+    report_rows rows;
+    if (!table_rows(w, REPORT_TABLE_TYPICAL, &rows))
+        return;
+    for (size_t i = 0; i < rows.count; i++) {
+        const hz_cons_case *cc = &cons->cases[rows.items[i].index];
         put_count(&s, r, 0, (int64_t)r, false);
         put_str(&s, r, 1, unit_short(cons->units[cc->unit].unit), NULL);
         put_str(&s, r, 2, cc->c->case_no, NULL);
@@ -862,6 +906,7 @@ static void sheet_typical(writer *w)
         put_str(&s, r, 7, cc->c->typical_summary, w->wrap);
         r++;
     }
+    report_context_rows_free(&rows);
     sheet_finish(&s, 0, 2);
 }
 
@@ -876,7 +921,7 @@ static void file_cols(writer *w, sheet *s, lxw_row_t r, const hz_cons_file *f)
     put_str(s, r, 6, f->name, NULL);
     if (f->version > 0)
         put_count(s, r, 7, f->version, false);
-    put_str(s, r, 8, consolidate_file_status_text(f->status, HZ_LANG_ZH), NULL);
+    put_str(s, r, 8, display_format_file_status_text(f->status, HZ_LANG_ZH), NULL);
     if (f->check) {
         put_str(s, r, 9, f->check->sub.sha256, NULL);
         put_count(s, r, 10, (int64_t)f->check->counts.errors, false);
@@ -902,33 +947,34 @@ static void sheet_receipts(writer *w)
     put_head(&s, 0, head, 13);
     char buf[128];
     lxw_row_t r = 1;
-    for (size_t u = 0; u < cons->unit_count; u++, r++) {
-        const hz_cons_unit *cu = &cons->units[u];
+    report_rows rows;
+    if (!table_rows(w, REPORT_TABLE_RECEIPTS, &rows))
+        return;
+    for (size_t i = 0; i < rows.count; i++, r++) {
+        if (rows.items[i].kind == REPORT_ROW_OTHER) { /* a file not accepted */
+            const hz_cons_file *f = &cons->files[rows.items[i].index];
+            if (f->unit != HZ_NONE_INDEX) {
+                put_str(&s, r, 0, cons->units[f->unit].unit->code, NULL);
+                put_str(&s, r, 1, unit_short(cons->units[f->unit].unit), NULL);
+            }
+            file_cols(w, &s, r, f);
+            continue;
+        }
+        const hz_cons_unit *cu = &cons->units[rows.items[i].index];
         put_str(&s, r, 0, cu->unit->code, NULL);
         put_str(&s, r, 1, unit_short(cu->unit), NULL);
-        put_str(&s, r, 2, consolidate_unit_status_text(cu, HZ_LANG_ZH, buf, sizeof buf), NULL);
-        put_str(&s, r, 3, consolidate_format_receipt(cu, buf, sizeof buf), NULL);
+        put_str(&s, r, 2, display_format_unit_status_text(cu, HZ_LANG_ZH, buf, sizeof buf), NULL);
+        put_str(&s, r, 3, display_format_receipt(cu, buf, sizeof buf), NULL);
         if (cu->has_receipt)
             put_str(&s, r, 4, Z(cu->receipt_from_register ? HZ_M_CONSOLIDATE_SOURCE_REGISTER
                                                           : HZ_M_CONSOLIDATE_SOURCE_FILL_DATE),
                     NULL);
         if (cu->receipt != HZ_RECEIPT_MISSING)
             put_count(&s, r, 5, cu->days_late, false);
-        if (cu->file != HZ_NONE_INDEX)
+        if (rows.items[i].reported)
             file_cols(w, &s, r, &cons->files[cu->file]);
     }
-    /* every other entry of the folder */
-    for (size_t i = 0; i < cons->file_count; i++) {
-        const hz_cons_file *f = &cons->files[i];
-        if (f->status == HZ_FILE_ACCEPTED)
-            continue;
-        if (f->unit != HZ_NONE_INDEX) {
-            put_str(&s, r, 0, cons->units[f->unit].unit->code, NULL);
-            put_str(&s, r, 1, unit_short(cons->units[f->unit].unit), NULL);
-        }
-        file_cols(w, &s, r, f);
-        r++;
-    }
+    report_context_rows_free(&rows);
     s.width[9] = 18.5; /* sha256: long, rarely read */
     sheet_finish(&s, 0, 2);
 }

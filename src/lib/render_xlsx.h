@@ -16,6 +16,11 @@
  * the score; the formula in the rows above the header and in notes on the
  * header cells).
  *
+ * Which rows a table sheet has, their order and the ranks come from
+ * report_context_rows (report_context.h), the rows the PDF's context is
+ * built from, so the workbook and the report cannot disagree; the sheets
+ * only choose their columns and write the cells typed.
+ *
  * Numbers are numbers (counts "#,##0", 万元 "#,##0.00" with the configured
  * decimals, rates "0.0%"), dates are dates, totals are values (no formulas).
  * Header rows are frozen and repeated on every printed A4 page. The

@@ -33,7 +33,7 @@ static int cmp_case(const void *pa, const void *pb)
     return a->index < b->index ? -1 : a->index > b->index;
 }
 
-size_t report_typical_select(const hz_consolidation *cons, size_t count, size_t *idx)
+size_t report_cases_typical_select(const hz_consolidation *cons, size_t count, size_t *idx)
 {
     if (count == 0 || cons->case_count == 0)
         return 0;
@@ -85,7 +85,7 @@ static bool put_subject(hz_buf *out, const char *name)
     return hz_buf_append(out, name, n);
 }
 
-bool report_typical_title(const hz_consolidation *cons, size_t i, hz_buf *out)
+bool report_cases_typical_title(const hz_consolidation *cons, size_t i, hz_buf *out)
 {
     const hz_cons_case *cc = &cons->cases[i];
     const hz_unit *u = cons->units[cc->unit].unit;
@@ -96,7 +96,8 @@ bool report_typical_title(const hz_consolidation *cons, size_t i, hz_buf *out)
                          cc->c->category ? cc->c->category : "");
 }
 
-bool report_typical_sentence(const hz_consolidation *cons, size_t i, int decimals, hz_buf *out)
+bool report_cases_typical_sentence(const hz_consolidation *cons, size_t i, int decimals,
+                                   hz_buf *out)
 {
     const hz_cons_case *cc = &cons->cases[i];
     const hz_case *c = cc->c;

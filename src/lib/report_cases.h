@@ -22,14 +22,15 @@
 
 /* Fills idx[0..n) with indexes into cons->cases, in report order; returns n
  * (<= count). idx must hold count entries. */
-size_t report_typical_select(const hz_consolidation *cons, size_t count, size_t *idx);
+size_t report_cases_typical_select(const hz_consolidation *cons, size_t count, size_t *idx);
 
 /* Appends the sentence of cons->cases[i] (with its closing 。) to out;
  * false on out-of-memory. decimals: amounts in 万元. */
-bool report_typical_sentence(const hz_consolidation *cons, size_t i, int decimals, hz_buf *out);
+bool report_cases_typical_sentence(const hz_consolidation *cons, size_t i, int decimals,
+                                   hz_buf *out);
 
 /* The case's title for a heading: its 案件名称, or one composed from the
  * unit and category when the name is empty. */
-bool report_typical_title(const hz_consolidation *cons, size_t i, hz_buf *out);
+bool report_cases_typical_title(const hz_consolidation *cons, size_t i, hz_buf *out);
 
 #endif

@@ -364,7 +364,7 @@ const char *report_content_measure_heading(const hz_config *config, const char *
         return config->measure_names[i];
     if (i == 5)
         return "落实工作要求";
-    return consolidate_measure_name(numeral, HZ_LANG_ZH);
+    return display_format_measure_name(numeral, HZ_LANG_ZH);
 }
 
 static bool has_value(const hz_consolidation *cons, size_t i)
@@ -375,7 +375,7 @@ static bool has_value(const hz_consolidation *cons, size_t i)
 static void value_text(build *b, const hz_indicator *ind, hz_amount v, bool present, char *buf,
                        size_t size)
 {
-    consolidate_format_value(ind, v, present, b->decimals, buf, size);
+    display_format_value(ind, v, present, b->decimals, buf, size);
 }
 
 static json_object *indicator_json(build *b, size_t i)
@@ -475,10 +475,7 @@ static void measures(build *b, json_object *content)
             bool req = !strcmp(m, "工作要求");
             if (req != (pass == 1))
                 continue;
-            bool seen = false;
-            for (size_t j = 0; j < i && !seen; j++)
-                seen = !strcmp(config->indicators[j].measure, m);
-            if (seen)
+            if (!config_measure_first(config, i))
                 continue;
             hz_buf s = {0};
             json_object *inds = jarr(b);
@@ -565,11 +562,11 @@ static void typical(build *b, json_object *content)
         put(b, content, "typical", list);
         return;
     }
-    size_t n = report_typical_select(cons, want, idx);
+    size_t n = report_cases_typical_select(cons, want, idx);
     for (size_t k = 0; k < n; k++) {
         hz_buf title = {0}, sentence = {0};
-        buf_ok(b, report_typical_title(cons, idx[k], &title));
-        buf_ok(b, report_typical_sentence(cons, idx[k], b->decimals, &sentence));
+        buf_ok(b, report_cases_typical_title(cons, idx[k], &title));
+        buf_ok(b, report_cases_typical_sentence(cons, idx[k], b->decimals, &sentence));
         json_object *o = jobj(b);
         put(b, o, "title", jstr(b, title.data));
         put(b, o, "sentence", jstr(b, sentence.data));
@@ -596,14 +593,14 @@ static json_object *points_json(build *b, const hz_narrative_points *pts, hz_nar
         const hz_narrative_point *p = &pts->items[k];
         hz_buf who = {0}, sentence = {0};
         put_units(b, &who, p->units, p->unit_count);
-        buf_ok(b, hz_buf_puts(&sentence, narrative_ordinal(k)));
+        buf_ok(b, hz_buf_puts(&sentence, report_narrative_ordinal(k)));
         if (p->unit_count) {
             static const char *const verb[HZ_NARR__COUNT] = {"", "反映，", "提出，"};
             buf_ok(b, hz_buf_printf(&sentence, "%s%s", who.data, verb[kind]));
         }
         buf_ok(b, hz_buf_printf(&sentence, "%s。", p->text));
         json_object *po = jobj(b);
-        put(b, po, "ordinal", jstr(b, narrative_ordinal(k)));
+        put(b, po, "ordinal", jstr(b, report_narrative_ordinal(k)));
         put(b, po, "text", jstr(b, p->text));
         put(b, po, "units", jstr(b, who.data ? who.data : ""));
         put(b, po, "unit_count", json_object_new_int64((int64_t)p->unit_count));
@@ -632,7 +629,8 @@ static hz_status narrative(build *b, json_object *root, hz_error *err)
         st = report_template_expand(config->report.narrative_text, config->report.narrative_name,
                                     root, &expanded, err);
         if (st == HZ_OK)
-            st = narrative_parse_city(expanded, config->report.narrative_name, city, found, err);
+            st = report_narrative_parse_city(expanded, config->report.narrative_name, city, found,
+                                             err);
         free(expanded);
         if (st != HZ_OK)
             return st;
@@ -680,15 +678,15 @@ static hz_status narrative(build *b, json_object *root, hz_error *err)
             src[n++] = (hz_narrative_source){u, t ? t : ""};
         }
         hz_narrative_points draft = {0};
-        st = narrative_draft(src, n, (const char *const *const *)names, name_count,
+        st = report_narrative_draft(src, n, (const char *const *const *)names, name_count,
                              NARRATIVE_MAX_POINTS, &draft, err);
         if (st == HZ_OK)
             put(b, narr, narrative_keys[k],
                 points_json(b, &draft, (hz_narrative_kind)k, "county"));
-        narrative_points_free(&draft);
+        report_narrative_points_free(&draft);
     }
     for (int k = 0; k < HZ_NARR__COUNT; k++)
-        narrative_points_free(&city[k]);
+        report_narrative_points_free(&city[k]);
     free(names);
     free(name_count);
     free(src);

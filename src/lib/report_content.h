@@ -42,7 +42,7 @@
 
 struct json_object;
 
-/* Adds "content" and "narrative" to root (a consolidate_to_json context).
+/* Adds "content" and "narrative" to root (a report_context_json context).
  * HZ_ERR_TEMPLATE / HZ_ERR_CONFIG when the city's narrative file is wrong
  * (err names it), HZ_ERR_NOMEM. */
 hz_status report_content_add(const hz_consolidation *cons, struct json_object *root,

@@ -83,7 +83,7 @@ static json_object *indicator_value(ctx *c, const hz_indicator *ind, hz_amount v
     if (ind->type == HZ_VALUE_COUNT && v % HZ_AMOUNT_SCALE == 0)
         return i64(c, v / HZ_AMOUNT_SCALE);
     char buf[64];
-    return str(c, consolidate_format_value(ind, v, present, c->decimals, buf, sizeof buf));
+    return str(c, display_format_value(ind, v, present, c->decimals, buf, sizeof buf));
 }
 
 static void put_value(ctx *c, json_object *obj, const char *key, json_object *val)
@@ -123,7 +123,7 @@ static json_object *table_rows(json_object *t)
     return rows;
 }
 
-/* ------------------------------------------------------------ sections */
+/* ------------------------------------------------------------ units */
 
 static const char *unit_short(const hz_unit *u)
 {
@@ -135,6 +135,135 @@ static const hz_submission *unit_sub(const hz_consolidation *cons, size_t u)
     size_t f = cons->units[u].file;
     return f == HZ_NONE_INDEX ? NULL : &cons->files[f].check->sub;
 }
+
+/* ------------------------------------------------------------ rows */
+
+static bool rows_add(report_rows *r, report_row_kind kind, size_t index, bool reported,
+                     bool stage_reported)
+{
+    if (!hz_array_reserve(&r->items, &r->cap, r->count + 1, sizeof *r->items))
+        return false;
+    r->items[r->count++] = (report_row){kind, index, reported, stage_reported};
+    return true;
+}
+
+/* Every unit, then the total, each with whether it reported this round and
+ * in the stage consolidation. */
+static bool rows_units(const hz_consolidation *cons, report_rows *r)
+{
+    const hz_consolidation *st = cons->stage;
+    bool ok = true;
+    for (size_t u = 0; ok && u < cons->unit_count; u++)
+        ok = rows_add(r, REPORT_ROW_ITEM, u, cons->units[u].file != HZ_NONE_INDEX,
+                      st && u < st->unit_count && st->units[u].file != HZ_NONE_INDEX);
+    return ok && rows_add(r, REPORT_ROW_TOTAL, 0, true, st != NULL);
+}
+
+/* Each of n labels, the bucket of the rest only when something fell in it
+ * (figs[n]), then the total. */
+static bool rows_labels(size_t n, const hz_case_figures *figs, report_rows *r)
+{
+    bool ok = true;
+    for (size_t i = 0; ok && i < n; i++)
+        ok = rows_add(r, REPORT_ROW_ITEM, i, true, false);
+    if (ok && figs[n].filed != 0)
+        ok = rows_add(r, REPORT_ROW_OTHER, n, true, false);
+    return ok && rows_add(r, REPORT_ROW_TOTAL, 0, true, false);
+}
+
+/* The scores in rank order, ties in configuration order (a stable
+ * insertion sort: n is the number of units). */
+static bool rows_ranked(const hz_analysis *a, report_rows *r)
+{
+    size_t n = a ? a->score_count : 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!rows_add(r, REPORT_ROW_ITEM, i, true, false))
+            return false;
+        size_t j = r->count - 1;
+        while (j > 0 && a->scores[r->items[j - 1].index].rank > a->scores[i].rank) {
+            r->items[j] = r->items[j - 1];
+            j--;
+        }
+        r->items[j].index = i;
+    }
+    return true;
+}
+
+hz_status report_context_rows(const hz_consolidation *cons, report_table table,
+                              report_rows *out, hz_error *err)
+{
+    memset(out, 0, sizeof *out);
+    const hz_config *config = cons->config;
+    bool ok = true;
+    switch (table) {
+    case REPORT_TABLE_UNITS:
+        ok = rows_units(cons, out);
+        break;
+    case REPORT_TABLE_CATEGORY:
+        ok = rows_labels(config->case_categories.count, cons->by_category, out);
+        break;
+    case REPORT_TABLE_COMMODITY:
+        ok = rows_labels(config->commodities.count, cons->by_commodity, out);
+        break;
+    case REPORT_TABLE_CHANNEL:
+        ok = rows_labels(config->channels.count, cons->by_channel, out);
+        break;
+    case REPORT_TABLE_PHASE:
+        ok = rows_labels(config->phase_count, cons->by_phase, out);
+        break;
+    case REPORT_TABLE_INDICATORS:
+        for (size_t i = 0; ok && i < config->indicator_count; i++)
+            ok = rows_add(out, REPORT_ROW_ITEM, i, cons->present[i], false);
+        break;
+    case REPORT_TABLE_RECEIPTS:
+        for (size_t u = 0; ok && u < cons->unit_count; u++)
+            ok = rows_add(out, REPORT_ROW_ITEM, u, cons->units[u].file != HZ_NONE_INDEX, false);
+        for (size_t f = 0; ok && f < cons->file_count; f++)
+            if (cons->files[f].status != HZ_FILE_ACCEPTED)
+                ok = rows_add(out, REPORT_ROW_OTHER, f, false, false);
+        break;
+    case REPORT_TABLE_ASSESSMENT:
+        ok = rows_ranked(cons->analysis, out);
+        break;
+    case REPORT_TABLE_TYPICAL:
+        for (size_t i = 0; ok && i < cons->case_count; i++)
+            if (cons->cases[i].counted && cons->cases[i].c->typical == HZ_YES)
+                ok = rows_add(out, REPORT_ROW_ITEM, i, true, false);
+        break;
+    }
+    if (!ok) {
+        report_context_rows_free(out);
+        return hz_error_set(err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL);
+    }
+    return HZ_OK;
+}
+
+void report_context_rows_free(report_rows *rows)
+{
+    if (!rows)
+        return;
+    free(rows->items);
+    memset(rows, 0, sizeof *rows);
+}
+
+/* The rows of table for a builder: empty, with c->ok false, when memory
+ * runs out. */
+static report_rows rows_of(ctx *c, report_table table)
+{
+    report_rows r;
+    if (report_context_rows(c->cons, table, &r, NULL) != HZ_OK)
+        c->ok = false;
+    return r;
+}
+
+/* The name of a row of the phase table: the phase, or 阶段外. */
+static const char *phase_name(const ctx *c, const report_row *r)
+{
+    return r->kind == REPORT_ROW_ITEM ? c->config->phases[r->index].name
+                                      : L(c, HZ_M_CONSOLIDATE_L_OUTSIDE_PHASE);
+}
+
+/* ------------------------------------------------------------ sections */
 
 static json_object *build_city(ctx *c)
 {
@@ -153,10 +282,10 @@ static json_object *build_city(ctx *c)
     put(c, city, "missing_count", i64(c, (int64_t)cons->missing_units));
     put(c, city, "typical_count", i64(c, cons->total.typical));
     put(c, city, "completeness",
-        str(c, consolidate_format_rate(cons->accepted_units, cons->unit_count, rate,
+        str(c, display_format_rate(cons->accepted_units, cons->unit_count, rate,
                                        sizeof rate)));
     put(c, city, "timeliness",
-        str(c, consolidate_format_rate(cons->on_time_units, cons->unit_count, rate,
+        str(c, display_format_rate(cons->on_time_units, cons->unit_count, rate,
                                        sizeof rate)));
     put(c, city, "expected_units", i64(c, (int64_t)cons->unit_count));
     put(c, city, "accepted_units", i64(c, (int64_t)cons->accepted_units));
@@ -176,16 +305,11 @@ static json_object *build_city(ctx *c)
     /* measures in order of first appearance; 工作要求 is not a measure */
     for (size_t i = 0; i < config->indicator_count; i++) {
         const char *m = config->indicators[i].measure;
-        if (!strcmp(m, "工作要求"))
-            continue;
-        bool seen = false;
-        for (size_t j = 0; j < i && !seen; j++)
-            seen = !strcmp(config->indicators[j].measure, m);
-        if (seen)
+        if (!strcmp(m, "工作要求") || !config_measure_first(config, i))
             continue;
         json_object *mo = chk(c, json_object_new_object());
         put(c, mo, "numeral", str(c, m));
-        put(c, mo, "name", str(c, consolidate_measure_name(m, c->lang)));
+        put(c, mo, "name", str(c, display_format_measure_name(m, c->lang)));
         json_object *list = chk(c, json_object_new_array());
         for (size_t j = i; j < config->indicator_count; j++) {
             const hz_indicator *ind = &config->indicators[j];
@@ -222,13 +346,13 @@ static json_object *build_units(ctx *c)
             str(c, cu->receipt == HZ_RECEIPT_ON_TIME ? "on_time"
                    : cu->receipt == HZ_RECEIPT_LATE ? "late" : "missing"));
         put(c, o, "status_text",
-            str(c, consolidate_unit_status_text(cu, c->lang, status, sizeof status)));
+            str(c, display_format_unit_status_text(cu, c->lang, status, sizeof status)));
         put(c, o, "received_wrong_format",
             chk(c, json_object_new_boolean(cu->files_seen &&
                                            cu->files_seen == cu->files_wrong_format)));
         put(c, o, "days_late", i64(c, cu->days_late));
         put(c, o, "reported", chk(c, json_object_new_boolean(cu->file != HZ_NONE_INDEX)));
-        put(c, o, "received", str(c, consolidate_format_receipt(cu, receipt, sizeof receipt)));
+        put(c, o, "received", str(c, display_format_receipt(cu, receipt, sizeof receipt)));
         put(c, o, "file", str(c, cu->file == HZ_NONE_INDEX ? "" : cons->files[cu->file].name));
         put(c, o, "cases_filed", i64(c, cu->cases.filed));
         put(c, o, "cases_closed", i64(c, cu->cases.closed));
@@ -302,8 +426,8 @@ static json_object *figure_cell(ctx *c, const hz_case_figures *f, int which)
 }
 
 static json_object *figures_table(ctx *c, hz_msg_id caption, hz_msg_id first,
-                                  const hz_list *labels, const hz_case_figures *figs,
-                                  const int *cols, size_t ncols)
+                                  report_table table, const hz_list *labels,
+                                  const hz_case_figures *figs, const int *cols, size_t ncols)
 {
     json_object *header = chk(c, json_object_new_array());
     push(c, header, str(c, L(c, first)));
@@ -315,21 +439,20 @@ static json_object *figures_table(ctx *c, hz_msg_id caption, hz_msg_id first,
     }
     json_object *t = table_new(c, L(c, caption), header, align, ncols + 1, true);
     json_object *rows = table_rows(t);
-    for (size_t i = 0; i <= labels->count; i++) {
-        const hz_case_figures *f = &figs[i];
-        if (i == labels->count && f->filed == 0)
-            continue; /* the 'other' bucket only when something fell in it */
+    report_rows rr = rows_of(c, table);
+    for (size_t i = 0; i < rr.count; i++) {
+        const report_row *r = &rr.items[i];
+        const hz_case_figures *f = r->kind == REPORT_ROW_TOTAL ? &c->cons->total : &figs[r->index];
+        const char *label = r->kind == REPORT_ROW_ITEM    ? labels->items[r->index]
+                            : r->kind == REPORT_ROW_OTHER ? L(c, HZ_M_CONSOLIDATE_L_OTHER)
+                                                          : L(c, HZ_M_CONSOLIDATE_L_TOTAL);
         json_object *row = chk(c, json_object_new_array());
-        push(c, row, str(c, i < labels->count ? labels->items[i] : L(c, HZ_M_CONSOLIDATE_L_OTHER)));
+        push(c, row, str(c, label));
         for (size_t k = 0; k < ncols; k++)
             push(c, row, figure_cell(c, f, cols[k]));
         push(c, rows, row);
     }
-    json_object *row = chk(c, json_object_new_array());
-    push(c, row, str(c, L(c, HZ_M_CONSOLIDATE_L_TOTAL)));
-    for (size_t k = 0; k < ncols; k++)
-        push(c, row, figure_cell(c, &c->cons->total, cols[k]));
-    push(c, rows, row);
+    report_context_rows_free(&rr);
     return t;
 }
 
@@ -392,25 +515,6 @@ static json_object *growth(ctx *c, double cur, double prev)
     return str(c, analysis_format_growth(cur, prev, buf, sizeof buf));
 }
 
-/* Units in rank order (then config order), for the assessment lists. */
-static size_t *rank_order(const hz_analysis *a)
-{
-    size_t n = a->score_count;
-    size_t *order = malloc((n ? n : 1) * sizeof *order);
-    if (!order)
-        return NULL;
-    for (size_t i = 0; i < n; i++)
-        order[i] = i;
-    for (size_t i = 1; i < n; i++) { /* insertion sort: stable, n is small */
-        size_t x = order[i], j = i;
-        while (j > 0 && a->scores[order[j - 1]].rank > a->scores[x].rank) {
-            order[j] = order[j - 1];
-            j--;
-        }
-        order[j] = x;
-    }
-    return order;
-}
 
 static json_object *label_with_weight(ctx *c, hz_msg_id id, double w)
 {
@@ -457,11 +561,9 @@ static void build_analysis_tables(ctx *c, json_object *tables)
     json_object *t = table_new(c, L(c, HZ_M_CONSOLIDATE_CAP_ASSESSMENT), header, as_align, 8,
                                false);
     json_object *rows = table_rows(t);
-    size_t *order = a ? rank_order(a) : NULL;
-    if (a && !order)
-        c->ok = false;
-    for (size_t i = 0; order && i < a->score_count; i++) {
-        const hz_score *sc = &a->scores[order[i]];
+    report_rows rr = rows_of(c, REPORT_TABLE_ASSESSMENT);
+    for (size_t i = 0; i < rr.count; i++) {
+        const hz_score *sc = &a->scores[rr.items[i].index];
         json_object *row = chk(c, json_object_new_array());
         push(c, row, i64(c, sc->rank));
         push(c, row, str(c, unit_short(cons->units[sc->unit].unit)));
@@ -473,7 +575,7 @@ static void build_analysis_tables(ctx *c, json_object *tables)
         push(c, row, str(c, L(c, analysis_grade(config, sc))));
         push(c, rows, row);
     }
-    free(order);
+    report_context_rows_free(&rr);
     put(c, tables, "assessment", t);
 
     /* indicators: stage, this round, increment */
@@ -492,26 +594,29 @@ static void build_analysis_tables(ctx *c, json_object *tables)
                    cons->round->name, NULL);
     t = table_new(c, cap, header, ri_align, 6, false);
     rows = table_rows(t);
-    for (size_t i = 0; st && i < config->indicator_count; i++) {
+    rr = rows_of(c, REPORT_TABLE_INDICATORS);
+    for (size_t k = 0; st && k < rr.count; k++) {
+        size_t i = rr.items[k].index;
         const hz_indicator *ind = &config->indicators[i];
         char b1[64], b2[64], b3[64];
         json_object *row = chk(c, json_object_new_array());
         push(c, row, str(c, ind->code));
         push(c, row, str(c, ind->name));
         push(c, row, str(c, ind->uom));
-        push(c, row, str(c, consolidate_format_value(ind, st->values[i], st->present[i],
+        push(c, row, str(c, display_format_value(ind, st->values[i], st->present[i],
                                                      c->decimals, b1, sizeof b1)));
-        push(c, row, str(c, consolidate_format_value(ind, cons->values[i], cons->present[i],
+        push(c, row, str(c, display_format_value(ind, cons->values[i], cons->present[i],
                                                      c->decimals, b2, sizeof b2)));
         if (ind->over_rounds == HZ_AGG_STOCK) /* no increment: the note under
                                                  the table says stock takes the latest */
             push(c, row, str(c, "—"));
         else
-            push(c, row, str(c, consolidate_format_value(ind, cons->values[i] - st->values[i],
+            push(c, row, str(c, display_format_value(ind, cons->values[i] - st->values[i],
                                                          st->present[i] && cons->present[i],
                                                          c->decimals, b3, sizeof b3)));
         push(c, rows, row);
     }
+    report_context_rows_free(&rr);
     put(c, tables, "rounds_indicators", t);
 
     /* year on year, per unit */
@@ -539,8 +644,10 @@ static void build_analysis_tables(ctx *c, json_object *tables)
     hz_msg_formatv(c->lang, HZ_M_ANALYSIS_CAP_YOY, cap, sizeof cap, y1, y2, NULL);
     t = table_new(c, cap, header, NULL, 7, true);
     rows = table_rows(t);
-    for (size_t u = 0; prev && u <= cons->unit_count; u++) {
-        bool tot = u == cons->unit_count;
+    rr = rows_of(c, REPORT_TABLE_UNITS);
+    for (size_t i = 0; prev && i < rr.count; i++) {
+        size_t u = rr.items[i].index;
+        bool tot = rr.items[i].kind == REPORT_ROW_TOTAL;
         const hz_case_figures *p = tot ? prev->total : &prev->units[u];
         const hz_case_figures *n = tot ? &cons->total : &cons->units[u].cases;
         json_object *row = chk(c, json_object_new_array());
@@ -564,6 +671,7 @@ static void build_analysis_tables(ctx *c, json_object *tables)
         }
         push(c, rows, row);
     }
+    report_context_rows_free(&rr);
     put(c, tables, "yoy", t);
 }
 
@@ -691,11 +799,9 @@ static void build_analysis(ctx *c, json_object *root, json_object *stage)
 
     /* assessment (rank order) */
     json_object *as = chk(c, json_object_new_array());
-    size_t *order = a ? rank_order(a) : NULL;
-    if (a && !order)
-        c->ok = false;
-    for (size_t i = 0; order && i < a->score_count; i++) {
-        const hz_score *sc = &a->scores[order[i]];
+    report_rows rr = rows_of(c, REPORT_TABLE_ASSESSMENT);
+    for (size_t i = 0; i < rr.count; i++) {
+        const hz_score *sc = &a->scores[rr.items[i].index];
         json_object *o = chk(c, json_object_new_object());
         put(c, o, "rank", i64(c, sc->rank));
         put(c, o, "short_name", str(c, unit_short(cons->units[sc->unit].unit)));
@@ -708,7 +814,7 @@ static void build_analysis(ctx *c, json_object *root, json_object *stage)
         put(c, o, "missing", chk(c, json_object_new_boolean(sc->missing)));
         push(c, as, o);
     }
-    free(order);
+    report_context_rows_free(&rr);
     put(c, root, "has_assessment",
         chk(c, json_object_new_boolean(a && a->score_count > 0 && cons->accepted_units > 0)));
     put(c, root, "assessment", as);
@@ -764,48 +870,48 @@ static json_object *build_tables(ctx *c, json_object **charts_out)
     json_object *t = table_new(c, L(c, HZ_M_CONSOLIDATE_CAP_UNITS), header_of(c, units_head, 8),
                                units_align, 8, true);
     json_object *rows = table_rows(t);
-    for (size_t u = 0; u < cons->unit_count; u++) {
-        const hz_cons_unit *cu = &cons->units[u];
-        json_object *row = chk(c, json_object_new_array());
-        push(c, row, i64(c, (int64_t)u + 1));
-        push(c, row, str(c, unit_short(cu->unit)));
-        push(c, row, str(c, consolidate_unit_status_text(cu, c->lang, buf, sizeof buf)));
-        if (cu->file == HZ_NONE_INDEX) { /* 未报 is not 0 */
+    json_object *row;
+    report_rows rr = rows_of(c, REPORT_TABLE_UNITS);
+    for (size_t i = 0; i < rr.count; i++) {
+        const report_row *r = &rr.items[i];
+        bool tot = r->kind == REPORT_ROW_TOTAL;
+        const hz_cons_unit *cu = tot ? NULL : &cons->units[r->index];
+        const hz_case_figures *f = tot ? &cons->total : &cu->cases;
+        row = chk(c, json_object_new_array());
+        push(c, row, tot ? str(c, "") : i64(c, (int64_t)r->index + 1));
+        push(c, row, str(c, tot ? L(c, HZ_M_CONSOLIDATE_L_TOTAL) : unit_short(cu->unit)));
+        push(c, row, str(c, tot ? "" : display_format_unit_status_text(cu, c->lang, buf,
+                                                                       sizeof buf)));
+        if (!r->reported) { /* 未报 is not 0 */
             for (int k = 0; k < 5; k++)
                 push(c, row, str(c, L(c, HZ_M_CONSOLIDATE_L_NOT_REPORTED)));
         } else {
-            push(c, row, i64(c, cu->cases.filed));
-            push(c, row, i64(c, cu->cases.closed));
-            push(c, row, amount(c, cu->cases.amount));
-            push(c, row, amount(c, cu->cases.fine));
-            push(c, row, i64(c, cu->cases.transferred));
+            push(c, row, i64(c, f->filed));
+            push(c, row, i64(c, f->closed));
+            push(c, row, amount(c, f->amount));
+            push(c, row, amount(c, f->fine));
+            push(c, row, i64(c, f->transferred));
         }
         push(c, rows, row);
     }
-    json_object *row = chk(c, json_object_new_array());
-    push(c, row, str(c, ""));
-    push(c, row, str(c, L(c, HZ_M_CONSOLIDATE_L_TOTAL)));
-    push(c, row, str(c, ""));
-    push(c, row, i64(c, cons->total.filed));
-    push(c, row, i64(c, cons->total.closed));
-    push(c, row, amount(c, cons->total.amount));
-    push(c, row, amount(c, cons->total.fine));
-    push(c, row, i64(c, cons->total.transferred));
-    push(c, rows, row);
+    report_context_rows_free(&rr);
     put(c, tables, "units", t);
 
     static const int cat_cols[] = {F_FILED, F_CLOSED, F_AMOUNT, F_FINE, F_TRANSFERRED};
     put(c, tables, "by_category",
         figures_table(c, HZ_M_CONSOLIDATE_CAP_CATEGORY, HZ_M_CONSOLIDATE_L_CATEGORY,
-                      &config->case_categories, cons->by_category, cat_cols, 5));
+                      REPORT_TABLE_CATEGORY, &config->case_categories, cons->by_category,
+                      cat_cols, 5));
     static const int com_cols[] = {F_FILED, F_AMOUNT, F_FINE};
     put(c, tables, "by_commodity",
         figures_table(c, HZ_M_CONSOLIDATE_CAP_COMMODITY, HZ_M_CONSOLIDATE_L_COMMODITY,
-                      &config->commodities, cons->by_commodity, com_cols, 3));
+                      REPORT_TABLE_COMMODITY, &config->commodities, cons->by_commodity,
+                      com_cols, 3));
     static const int ch_cols[] = {F_FILED, F_KEY_MARKET, F_RURAL, F_AMOUNT};
     put(c, tables, "by_channel",
         figures_table(c, HZ_M_CONSOLIDATE_CAP_CHANNEL, HZ_M_CONSOLIDATE_L_CHANNEL,
-                      &config->channels, cons->by_channel, ch_cols, 4));
+                      REPORT_TABLE_CHANNEL, &config->channels, cons->by_channel, ch_cols,
+                      4));
 
     /* by_phase */
     static const hz_msg_id phase_head[] = {HZ_M_CONSOLIDATE_L_PHASE, HZ_M_CONSOLIDATE_L_PERIOD,
@@ -816,26 +922,23 @@ static json_object *build_tables(ctx *c, json_object **charts_out)
     rows = table_rows(t);
     json_object *ch_phase = chart(c, HZ_M_CONSOLIDATE_CHART_CASES_BY_PHASE,
                                   HZ_M_CONSOLIDATE_L_FILED, 0);
-    for (size_t p = 0; p <= config->phase_count; p++) {
-        const hz_case_figures *f = &cons->by_phase[p];
-        if (p == config->phase_count && f->filed == 0)
-            continue;
-        const char *name = p < config->phase_count ? config->phases[p].name
-                                                   : L(c, HZ_M_CONSOLIDATE_L_OUTSIDE_PHASE);
+    rr = rows_of(c, REPORT_TABLE_PHASE);
+    for (size_t i = 0; i < rr.count; i++) {
+        const report_row *r = &rr.items[i];
+        bool tot = r->kind == REPORT_ROW_TOTAL;
+        const hz_case_figures *f = tot ? &cons->total : &cons->by_phase[r->index];
+        const char *name = tot ? L(c, HZ_M_CONSOLIDATE_L_TOTAL) : phase_name(c, r);
         row = chk(c, json_object_new_array());
         push(c, row, str(c, name));
-        push(c, row, str(c, consolidate_phase_period(config, p, c->lang, buf, sizeof buf)));
+        push(c, row, str(c, tot ? "" : display_format_phase_period(config, r->index, c->lang,
+                                                                   buf, sizeof buf)));
         push(c, row, i64(c, f->filed));
         push(c, row, amount(c, f->amount));
         push(c, rows, row);
-        chart_add_int(c, ch_phase, name, f->filed);
+        if (!tot)
+            chart_add_int(c, ch_phase, name, f->filed);
     }
-    row = chk(c, json_object_new_array());
-    push(c, row, str(c, L(c, HZ_M_CONSOLIDATE_L_TOTAL)));
-    push(c, row, str(c, ""));
-    push(c, row, i64(c, cons->total.filed));
-    push(c, row, amount(c, cons->total.amount));
-    push(c, rows, row);
+    report_context_rows_free(&rr);
     put(c, tables, "by_phase", t);
 
     /* indicators */
@@ -846,7 +949,9 @@ static json_object *build_tables(ctx *c, json_object **charts_out)
     t = table_new(c, L(c, HZ_M_CONSOLIDATE_CAP_INDICATORS), header_of(c, ind_head, 5),
                   ind_align, 5, false);
     rows = table_rows(t);
-    for (size_t i = 0; i < config->indicator_count; i++) {
+    rr = rows_of(c, REPORT_TABLE_INDICATORS);
+    for (size_t k = 0; k < rr.count; k++) {
+        size_t i = rr.items[k].index;
         const hz_indicator *ind = &config->indicators[i];
         row = chk(c, json_object_new_array());
         push(c, row, str(c, ind->code));
@@ -857,6 +962,7 @@ static json_object *build_tables(ctx *c, json_object **charts_out)
         push(c, row, v ? v : str(c, L(c, HZ_M_CONSOLIDATE_L_MISSING_VALUE)));
         push(c, rows, row);
     }
+    report_context_rows_free(&rr);
     put(c, tables, "indicators", t);
 
     /* receipts */
@@ -869,13 +975,16 @@ static json_object *build_tables(ctx *c, json_object **charts_out)
                    NULL);
     t = table_new(c, cap, header_of(c, rec_head, 5), rec_align, 5, false);
     rows = table_rows(t);
-    for (size_t u = 0; u < cons->unit_count; u++) {
-        const hz_cons_unit *cu = &cons->units[u];
+    rr = rows_of(c, REPORT_TABLE_RECEIPTS);
+    for (size_t i = 0; i < rr.count; i++) {
+        if (rr.items[i].kind != REPORT_ROW_ITEM)
+            continue; /* the report lists the units; the workbook the other files too */
+        const hz_cons_unit *cu = &cons->units[rr.items[i].index];
         row = chk(c, json_object_new_array());
         push(c, row, str(c, unit_short(cu->unit)));
-        push(c, row, str(c, consolidate_format_receipt(cu, buf, sizeof buf)));
-        push(c, row, str(c, consolidate_unit_status_text(cu, c->lang, buf, sizeof buf)));
-        if (cu->file != HZ_NONE_INDEX) {
+        push(c, row, str(c, display_format_receipt(cu, buf, sizeof buf)));
+        push(c, row, str(c, display_format_unit_status_text(cu, c->lang, buf, sizeof buf)));
+        if (rr.items[i].reported) {
             push(c, row, i64(c, cons->files[cu->file].version));
             push(c, row, str(c, cons->files[cu->file].name));
         } else {
@@ -884,6 +993,7 @@ static json_object *build_tables(ctx *c, json_object **charts_out)
         }
         push(c, rows, row);
     }
+    report_context_rows_free(&rr);
     put(c, tables, "receipts", t);
 
     /* rounds: stage vs this round, two header rows */
@@ -913,27 +1023,27 @@ static json_object *build_tables(ctx *c, json_object **charts_out)
                                                "right", "right", "right"};
     t = table_new(c, cap, header, rounds_align, 7, true);
     rows = table_rows(t);
-    if (st) {
-        for (size_t u = 0; u <= cons->unit_count; u++) {
-            bool tot = u == cons->unit_count;
-            const hz_case_figures *a = tot ? &st->total : &st->units[u].cases;
-            const hz_case_figures *b = tot ? &cons->total : &cons->units[u].cases;
-            row = chk(c, json_object_new_array());
-            push(c, row, str(c, tot ? L(c, HZ_M_CONSOLIDATE_L_TOTAL)
-                                    : unit_short(cons->units[u].unit)));
-            /* a round the unit did not report is 未报, and has no increment */
-            bool had = tot || (u < st->unit_count && st->units[u].file != HZ_NONE_INDEX);
-            bool has = tot || cons->units[u].file != HZ_NONE_INDEX;
-            const char *nr = L(c, HZ_M_CONSOLIDATE_L_NOT_REPORTED);
-            push(c, row, had ? i64(c, a->filed) : str(c, nr));
-            push(c, row, has ? i64(c, b->filed) : str(c, nr));
-            push(c, row, had && has ? i64(c, b->filed - a->filed) : str(c, "—"));
-            push(c, row, had ? amount(c, a->amount) : str(c, nr));
-            push(c, row, has ? amount(c, b->amount) : str(c, nr));
-            push(c, row, had && has ? amount(c, b->amount - a->amount) : str(c, "—"));
-            push(c, rows, row);
-        }
+    rr = rows_of(c, REPORT_TABLE_UNITS);
+    for (size_t i = 0; st && i < rr.count; i++) {
+        size_t u = rr.items[i].index;
+        bool tot = rr.items[i].kind == REPORT_ROW_TOTAL;
+        const hz_case_figures *a = tot ? &st->total : &st->units[u].cases;
+        const hz_case_figures *b = tot ? &cons->total : &cons->units[u].cases;
+        row = chk(c, json_object_new_array());
+        push(c, row, str(c, tot ? L(c, HZ_M_CONSOLIDATE_L_TOTAL)
+                                : unit_short(cons->units[u].unit)));
+        /* a round the unit did not report is 未报, and has no increment */
+        bool had = rr.items[i].stage_reported, has = rr.items[i].reported;
+        const char *nr = L(c, HZ_M_CONSOLIDATE_L_NOT_REPORTED);
+        push(c, row, had ? i64(c, a->filed) : str(c, nr));
+        push(c, row, has ? i64(c, b->filed) : str(c, nr));
+        push(c, row, had && has ? i64(c, b->filed - a->filed) : str(c, "—"));
+        push(c, row, had ? amount(c, a->amount) : str(c, nr));
+        push(c, row, has ? amount(c, b->amount) : str(c, nr));
+        push(c, row, had && has ? amount(c, b->amount - a->amount) : str(c, "—"));
+        push(c, rows, row);
     }
+    report_context_rows_free(&rr);
     put(c, tables, "rounds", t);
 
     build_analysis_tables(c, tables);
@@ -976,8 +1086,8 @@ static json_object *build_files(ctx *c)
             hz_msg_formatv(c->lang, f->reason, reason, sizeof reason,
                            f->reason_arg ? f->reason_arg : "", NULL);
         put(c, o, "file", str(c, f->name));
-        put(c, o, "status", str(c, consolidate_file_status_name(f->status)));
-        put(c, o, "status_text", str(c, consolidate_file_status_text(f->status, c->lang)));
+        put(c, o, "status", str(c, display_format_file_status_name(f->status)));
+        put(c, o, "status_text", str(c, display_format_file_status_text(f->status, c->lang)));
         put(c, o, "reason", str(c, reason));
         put(c, o, "unit", str(c, f->unit != HZ_NONE_INDEX ? cons->units[f->unit].unit->code : ""));
         put(c, o, "version", i64(c, f->version));
@@ -989,7 +1099,7 @@ static json_object *build_files(ctx *c)
     return files;
 }
 
-json_object *consolidate_to_json(const hz_consolidation *cons, hz_lang lang, hz_date as_of,
+json_object *report_context_json(const hz_consolidation *cons, hz_lang lang, hz_date as_of,
                                  bool final)
 {
     const hz_config *config = cons->config;
@@ -1063,10 +1173,9 @@ json_object *consolidate_to_json(const hz_consolidation *cons, hz_lang lang, hz_
     put(&c, root, "superseded", sup);
 
     json_object *typical = chk(&c, json_object_new_array());
-    for (size_t i = 0; i < cons->case_count; i++) {
-        const hz_cons_case *cc = &cons->cases[i];
-        if (!cc->counted || cc->c->typical != HZ_YES)
-            continue;
+    report_rows rr = rows_of(&c, REPORT_TABLE_TYPICAL);
+    for (size_t i = 0; i < rr.count; i++) {
+        const hz_cons_case *cc = &cons->cases[rr.items[i].index];
         json_object *o = chk(&c, json_object_new_object());
         put(&c, o, "unit", str(&c, unit_short(cons->units[cc->unit].unit)));
         put(&c, o, "case_no", str(&c, cc->c->case_no));
@@ -1074,23 +1183,27 @@ json_object *consolidate_to_json(const hz_consolidation *cons, hz_lang lang, hz_
         put(&c, o, "summary", str(&c, cc->c->typical_summary));
         push(&c, typical, o);
     }
+    report_context_rows_free(&rr);
     put(&c, root, "typical_cases", typical);
     put(&c, root, "problems", build_narrative_list(&c, HZ_N_PROBLEMS));
     put(&c, root, "next_steps", build_narrative_list(&c, HZ_N_NEXT));
 
     json_object *phases = chk(&c, json_object_new_array());
-    for (size_t p = 0; p <= config->phase_count; p++) {
-        const hz_case_figures *f = &cons->by_phase[p];
-        if (p == config->phase_count && f->filed == 0)
+    rr = rows_of(&c, REPORT_TABLE_PHASE);
+    for (size_t i = 0; i < rr.count; i++) {
+        const report_row *r = &rr.items[i];
+        if (r->kind == REPORT_ROW_TOTAL)
             continue;
+        const hz_case_figures *f = &cons->by_phase[r->index];
         json_object *o = chk(&c, json_object_new_object());
-        put(&c, o, "name", str(&c, p < config->phase_count ? config->phases[p].name
-                                      : L(&c, HZ_M_CONSOLIDATE_L_OUTSIDE_PHASE)));
-        put(&c, o, "period", str(&c, consolidate_phase_period(config, p, lang, buf, sizeof buf)));
+        put(&c, o, "name", str(&c, phase_name(&c, r)));
+        put(&c, o, "period",
+            str(&c, display_format_phase_period(config, r->index, lang, buf, sizeof buf)));
         put(&c, o, "cases_filed", i64(&c, f->filed));
         put(&c, o, "amount", amount(&c, f->amount));
         push(&c, phases, o);
     }
+    report_context_rows_free(&rr);
     put(&c, root, "phases", phases);
 
     const hz_consolidation *st = cons->stage;
@@ -1117,7 +1230,7 @@ json_object *consolidate_to_json(const hz_consolidation *cons, hz_lang lang, hz_
     return root;
 }
 
-json_object *consolidate_issues_json(const hz_consolidation *cons, hz_lang lang)
+json_object *report_context_issues_json(const hz_consolidation *cons, hz_lang lang)
 {
     ctx c = {.cons = cons, .config = cons->config, .lang = lang, .decimals = 2, .ok = true};
     json_object *root = chk(&c, json_object_new_object());
@@ -1154,7 +1267,7 @@ json_object *consolidate_issues_json(const hz_consolidation *cons, hz_lang lang)
     return root;
 }
 
-hz_status consolidation_save(json_object *context, const char *path, hz_error *err)
+hz_status report_context_save(json_object *context, const char *path, hz_error *err)
 {
     const char *text = json_object_to_json_string_ext(
         context, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE);
@@ -1177,7 +1290,7 @@ hz_status consolidation_save(json_object *context, const char *path, hz_error *e
     return s;
 }
 
-hz_status consolidation_load(const char *path, json_object **out, hz_error *err)
+hz_status report_context_load(const char *path, json_object **out, hz_error *err)
 {
     *out = NULL;
     char *text = NULL;

@@ -10,19 +10,19 @@
 
 static const char *const headings[HZ_NARR__COUNT] = {"主要做法", "存在问题", "下一步工作打算"};
 
-const char *narrative_heading(hz_narrative_kind kind)
+const char *report_narrative_heading(hz_narrative_kind kind)
 {
     return kind < HZ_NARR__COUNT ? headings[kind] : "";
 }
 
-const char *narrative_ordinal(size_t index)
+const char *report_narrative_ordinal(size_t index)
 {
     static const char *const o[] = {"一是", "二是", "三是", "四是", "五是",
                                     "六是", "七是", "八是", "九是", "十是"};
     return index < sizeof o / sizeof o[0] ? o[index] : "";
 }
 
-void narrative_points_free(hz_narrative_points *points)
+void report_narrative_points_free(hz_narrative_points *points)
 {
     if (!points)
         return;
@@ -32,7 +32,7 @@ void narrative_points_free(hz_narrative_points *points)
     }
     free(points->items);
     points->items = NULL;
-    points->count = 0;
+    points->count = points->cap = 0;
 }
 
 /* ------------------------------------------------------------ sentences */
@@ -118,14 +118,8 @@ typedef struct sentences {
 
 static bool sentences_push(sentences *list, sentence s)
 {
-    if (list->count == list->cap) {
-        size_t cap = list->cap ? list->cap * 2 : 32;
-        sentence *n = realloc(list->items, cap * sizeof *n);
-        if (!n)
-            return false;
-        list->items = n;
-        list->cap = cap;
-    }
+    if (!hz_array_reserve(&list->items, &list->cap, list->count + 1, sizeof *list->items))
+        return false;
     list->items[list->count++] = s;
     return true;
 }
@@ -154,7 +148,7 @@ static void remove_names(char *s, const char *const *names, size_t name_count)
     }
 }
 
-char *narrative_key(const char *sentence_text, const char *const *names, size_t name_count)
+char *report_narrative_key(const char *sentence_text, const char *const *names, size_t name_count)
 {
     char *s = hz_strdup(sentence_text ? sentence_text : "");
     if (!s)
@@ -246,7 +240,7 @@ static double dice(const uint64_t *x, size_t na, const uint64_t *y, size_t nb)
     return 2.0 * (double)common / (double)(na + nb);
 }
 
-double narrative_similarity(const char *a, const char *b)
+double report_narrative_similarity(const char *a, const char *b)
 {
     if (!strcmp(a, b))
         return 1.0;
@@ -299,7 +293,7 @@ static bool split_into(sentences *list, const char *text, size_t unit,
                 break;
             continue;
         }
-        char *key = narrative_key(s, names, name_count);
+        char *key = report_narrative_key(s, names, name_count);
         size_t nbg = 0;
         uint64_t *bg = key ? bigrams(key, &nbg) : NULL;
         if (!key || !bg ||
@@ -323,7 +317,7 @@ typedef struct cluster {
     size_t first;      /* sentence index of the first member */
     size_t rep;        /* the member whose text is shown */
     size_t *units;
-    size_t unit_count;
+    size_t unit_count, unit_cap;
 } cluster;
 
 static bool cluster_add_unit(cluster *c, size_t unit)
@@ -331,10 +325,8 @@ static bool cluster_add_unit(cluster *c, size_t unit)
     for (size_t i = 0; i < c->unit_count; i++)
         if (c->units[i] == unit)
             return true;
-    size_t *n = realloc(c->units, (c->unit_count + 1) * sizeof *n);
-    if (!n)
+    if (!hz_array_reserve(&c->units, &c->unit_cap, c->unit_count + 1, sizeof *c->units))
         return false;
-    c->units = n;
     size_t i = c->unit_count++;
     while (i > 0 && c->units[i - 1] > unit) { /* ascending */
         c->units[i] = c->units[i - 1];
@@ -360,12 +352,12 @@ static bool mentions_name(const char *s, const char *const *names, size_t n)
     return false;
 }
 
-hz_status narrative_draft(const hz_narrative_source *sources, size_t source_count,
+hz_status report_narrative_draft(const hz_narrative_source *sources, size_t source_count,
                           const char *const *const *names, const size_t *name_count,
                           size_t max_points, hz_narrative_points *out, hz_error *err)
 {
     out->items = NULL;
-    out->count = 0;
+    out->count = out->cap = 0;
     sentences list = {0};
     cluster *clusters = NULL;
     size_t ncl = 0;
@@ -416,6 +408,7 @@ hz_status narrative_draft(const hz_narrative_source *sources, size_t source_coun
         size_t n = ncl < max_points ? ncl : max_points;
         out->items = calloc(n, sizeof *out->items);
         ok = out->items != NULL;
+        out->cap = ok ? n : 0;
         for (size_t k = 0; ok && k < n; k++) {
             hz_narrative_point *pt = &out->items[k];
             const sentence *rep = &list.items[clusters[k].rep];
@@ -434,7 +427,7 @@ hz_status narrative_draft(const hz_narrative_source *sources, size_t source_coun
     free(clusters);
     sentences_free(&list);
     if (!ok) {
-        narrative_points_free(out);
+        report_narrative_points_free(out);
         return hz_error_set(err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL);
     }
     return HZ_OK;
@@ -488,23 +481,21 @@ static bool add_point(hz_narrative_points *pts, const char *text)
         free(s);
         return true;
     }
-    hz_narrative_point *n = realloc(pts->items, (pts->count + 1) * sizeof *n);
-    if (!n) {
+    if (!hz_array_reserve(&pts->items, &pts->cap, pts->count + 1, sizeof *pts->items)) {
         free(s);
         return false;
     }
-    pts->items = n;
     pts->items[pts->count++] = (hz_narrative_point){.text = s};
     return true;
 }
 
-hz_status narrative_parse_city(const char *markdown, const char *file_name,
+hz_status report_narrative_parse_city(const char *markdown, const char *file_name,
                                hz_narrative_points out[HZ_NARR__COUNT],
                                bool found[HZ_NARR__COUNT], hz_error *err)
 {
     for (int k = 0; k < HZ_NARR__COUNT; k++) {
         out[k].items = NULL;
-        out[k].count = 0;
+        out[k].count = out[k].cap = 0;
         found[k] = false;
     }
     cmark_node *doc = cmark_parse_document(markdown, strlen(markdown), CMARK_OPT_DEFAULT);
@@ -557,6 +548,6 @@ hz_status narrative_parse_city(const char *markdown, const char *file_name,
     cmark_node_free(doc);
     if (st != HZ_OK)
         for (int k = 0; k < HZ_NARR__COUNT; k++)
-            narrative_points_free(&out[k]);
+            report_narrative_points_free(&out[k]);
     return st;
 }

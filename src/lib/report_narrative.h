@@ -8,8 +8,8 @@
  *     "## 主要做法" / "## 存在问题" / "## 下一步工作打算" heading per section;
  *     every paragraph or list item under a heading is one point. It may use
  *     the templates' placeholders ({{city.cases_filed}}); the caller expands
- *     them before narrative_parse_city (report_template_expand).
- *   - otherwise a draft from the county 文字材料 (narrative_draft): the texts
+ *     them before report_narrative_parse_city (report_template_expand).
+ *   - otherwise a draft from the county 文字材料 (report_narrative_draft): the texts
  *     are split into sentences at 。！？；and line breaks; sentences that carry
  *     figures (any digit) are left out, since the city's figures come from
  *     the consolidation, not from county prose; two sentences are the same
@@ -46,7 +46,7 @@ typedef enum hz_narrative_kind {
 } hz_narrative_kind;
 
 /* Heading of a section in narrative.md ("存在问题"). */
-const char *narrative_heading(hz_narrative_kind kind);
+const char *report_narrative_heading(hz_narrative_kind kind);
 
 /* One county text of a section. */
 typedef struct hz_narrative_source {
@@ -62,35 +62,35 @@ typedef struct hz_narrative_point {
 
 typedef struct hz_narrative_points {
     hz_narrative_point *items;
-    size_t count;
+    size_t count, cap;
 } hz_narrative_points;
 
 /* Drafts the points of one section from the county texts. names[u] is the
  * list of names (full and short) of unit u, name_count[u] how many, removed
  * from the sentences before they are compared. HZ_ERR_NOMEM on failure. */
-hz_status narrative_draft(const hz_narrative_source *sources, size_t source_count,
+hz_status report_narrative_draft(const hz_narrative_source *sources, size_t source_count,
                           const char *const *const *names, const size_t *name_count,
                           size_t max_points, hz_narrative_points *out, hz_error *err);
 
 /* Splits the (already expanded) city narrative file into its sections:
- * out[k] receives the points under narrative_heading(k); found[k] is true
+ * out[k] receives the points under report_narrative_heading(k); found[k] is true
  * when the file has that heading. Other headings are an error
  * (HZ_ERR_CONFIG naming file_name and the heading). */
-hz_status narrative_parse_city(const char *markdown, const char *file_name,
+hz_status report_narrative_parse_city(const char *markdown, const char *file_name,
                                hz_narrative_points out[HZ_NARR__COUNT],
                                bool found[HZ_NARR__COUNT], hz_error *err);
 
-void narrative_points_free(hz_narrative_points *points);
+void report_narrative_points_free(hz_narrative_points *points);
 
 /* "一是", "二是" … "十是" for index 0..9; "" beyond. */
-const char *narrative_ordinal(size_t index);
+const char *report_narrative_ordinal(size_t index);
 
 /* Similarity of two UTF-8 strings: Dice coefficient of their character
  * bigrams (1.0 equal, 0.0 nothing shared). */
-double narrative_similarity(const char *a, const char *b);
+double report_narrative_similarity(const char *a, const char *b);
 
 /* The comparison key of a sentence: names removed, then every blank and
  * punctuation character removed. malloc'd; NULL on out-of-memory. */
-char *narrative_key(const char *sentence, const char *const *names, size_t name_count);
+char *report_narrative_key(const char *sentence, const char *const *names, size_t name_count);
 
 #endif

@@ -129,7 +129,7 @@ json_object *report_outputs_validation_json(const hz_consolidation *cons, hz_lan
     free(arr);
     /* the consolidation's own findings (cross-unit, continuity, outliers);
      * an error among them makes the whole run invalid */
-    json_object *cj = j ? consolidate_issues_json(cons, lang) : NULL;
+    json_object *cj = j ? report_context_issues_json(cons, lang) : NULL;
     if (j && !cj) {
         json_object_put(j);
         return NULL;
@@ -244,7 +244,7 @@ hz_status report_outputs_write(const hz_consolidation *cons, const report_output
 
     if (paths->validation) {
         json_object *vj = report_outputs_validation_json(cons, spec->lang, spec->base_names);
-        s = vj ? consolidation_save(vj, paths->validation, err)
+        s = vj ? report_context_save(vj, paths->validation, err)
                : hz_error_set(err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL);
         json_object_put(vj);
         if (s == HZ_OK)
@@ -256,7 +256,7 @@ hz_status report_outputs_write(const hz_consolidation *cons, const report_output
     if (cons->accepted_units == 0)
         return HZ_OK;
 
-    json_object *context = consolidate_to_json(cons, spec->lang, spec->as_of, spec->final);
+    json_object *context = report_context_json(cons, spec->lang, spec->as_of, spec->final);
     if (!context)
         return hz_error_set(err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL);
     s = report_content_add(cons, context, err);
@@ -265,7 +265,7 @@ hz_status report_outputs_write(const hz_consolidation *cons, const report_output
         return s;
     }
     if (paths->context) {
-        s = consolidation_save(context, paths->context, err);
+        s = report_context_save(context, paths->context, err);
         if (s == HZ_OK)
             s = staged(spec, paths->context, err);
         done->context = s == HZ_OK;

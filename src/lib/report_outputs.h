@@ -23,7 +23,7 @@ struct json_object;
 /* Where to write each output; NULL skips it. */
 typedef struct report_outputs_paths {
     const char *validation;   /* check_report_json of every examined file */
-    const char *context;      /* consolidate_to_json */
+    const char *context;      /* report_context_json */
     const char *xlsx;         /* render_xlsx_write */
     const char *pdf;          /* template rendered with pdf_render */
 } report_outputs_paths;

@@ -103,14 +103,8 @@ static void tmpl_free(tmpl *t)
 
 static tnode *nodes_push(tnodes *n, tnode_kind kind, int line)
 {
-    if (n->count == n->cap) {
-        size_t cap = n->cap ? n->cap * 2 : 64;
-        tnode *items = realloc(n->items, cap * sizeof *items);
-        if (!items)
-            return NULL;
-        n->items = items;
-        n->cap = cap;
-    }
+    if (!hz_array_reserve(&n->items, &n->cap, n->count + 1, sizeof *n->items))
+        return NULL;
     tnode *node = &n->items[n->count++];
     memset(node, 0, sizeof *node);
     node->kind = kind;
@@ -174,14 +168,8 @@ static void segs_clear(segs *s)
 
 static seg *segs_push(segs *s, seg_kind kind)
 {
-    if (s->count == s->cap) {
-        size_t cap = s->cap ? s->cap * 2 : 16;
-        seg *items = realloc(s->items, cap * sizeof *items);
-        if (!items)
-            return NULL;
-        s->items = items;
-        s->cap = cap;
-    }
+    if (!hz_array_reserve(&s->items, &s->cap, s->count + 1, sizeof *s->items))
+        return NULL;
     seg *sg = &s->items[s->count++];
     memset(sg, 0, sizeof *sg);
     sg->kind = kind;
@@ -852,16 +840,10 @@ static hz_status render_directive(tmpl *t, const tnode *node)
         if (st != HZ_OK)
             return st;
     }
-    if (t->ndirs == t->capdirs) {
-        size_t cap = t->capdirs ? t->capdirs * 2 : 16;
-        directive *dirs = realloc(t->dirs, cap * sizeof *dirs);
-        if (!dirs) {
-            doc_table_free(d.table);
-            doc_chart_free(d.chart);
-            return tmpl_nomem(t);
-        }
-        t->dirs = dirs;
-        t->capdirs = cap;
+    if (!hz_array_reserve(&t->dirs, &t->capdirs, t->ndirs + 1, sizeof *t->dirs)) {
+        doc_table_free(d.table);
+        doc_chart_free(d.chart);
+        return tmpl_nomem(t);
     }
     t->dirs[t->ndirs++] = d;
     bool ok = true;

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hz_text.h"
+
 /* rules.ini lines are at most 1024 bytes, so anything longer is not ours;
  * the bound also keeps the recursion of parse and eval shallow. */
 #define EXPR_MAX_BYTES 1024
@@ -19,14 +21,14 @@ static const char *const figure_names[RULE_FIG__COUNT] = {
     "case_online", "case_physical", "case_cross_region"
 };
 
-const char *rule_case_figure_name(rule_case_figure figure)
+const char *rule_expr_case_figure_name(rule_case_figure figure)
 {
     if ((int)figure < 0 || figure >= RULE_FIG__COUNT)
         return NULL;
     return figure_names[figure];
 }
 
-int rule_case_figure_find(const char *name)
+int rule_expr_case_figure_find(const char *name)
 {
     if (!name)
         return -1;
@@ -36,7 +38,7 @@ int rule_case_figure_find(const char *name)
     return -1;
 }
 
-const char *rule_op_text(rule_op op)
+const char *rule_expr_op_text(rule_op op)
 {
     switch (op) {
     case RULE_OP_EQ: return "==";
@@ -247,15 +249,9 @@ static bool lex(parser *p)
 static int add_node(parser *p, node n)
 {
     rule_expr *e = p->expr;
-    if (e->node_count == e->node_cap) {
-        size_t cap = e->node_cap ? e->node_cap * 2 : 16;
-        node *grown = realloc(e->nodes, cap * sizeof *grown);
-        if (!grown) {
-            fail_nomem(p);
-            return -1;
-        }
-        e->nodes = grown;
-        e->node_cap = cap;
+    if (!hz_array_reserve(&e->nodes, &e->node_cap, e->node_count + 1, sizeof *e->nodes)) {
+        fail_nomem(p);
+        return -1;
     }
     e->nodes[e->node_count] = n;
     return (int)e->node_count++;
@@ -267,15 +263,9 @@ static int add_name(parser *p, const char *start, size_t len)
     for (size_t i = 0; i < e->name_count; i++)
         if (strlen(e->names[i]) == len && memcmp(e->names[i], start, len) == 0)
             return (int)i;
-    if (e->name_count == e->name_cap) {
-        size_t cap = e->name_cap ? e->name_cap * 2 : 8;
-        char **grown = realloc(e->names, cap * sizeof *grown);
-        if (!grown) {
-            fail_nomem(p);
-            return -1;
-        }
-        e->names = grown;
-        e->name_cap = cap;
+    if (!hz_array_reserve(&e->names, &e->name_cap, e->name_count + 1, sizeof *e->names)) {
+        fail_nomem(p);
+        return -1;
     }
     char *copy = malloc(len + 1);
     if (!copy) {

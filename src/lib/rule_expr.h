@@ -56,9 +56,9 @@ typedef enum rule_case_figure {
 } rule_case_figure;
 
 /* The identifier of figure ("case_filed" ...); NULL when out of range. */
-const char *rule_case_figure_name(rule_case_figure figure);
+const char *rule_expr_case_figure_name(rule_case_figure figure);
 /* The figure named name, or -1 when name is not a case figure. */
-int rule_case_figure_find(const char *name);
+int rule_expr_case_figure_find(const char *name);
 
 typedef enum rule_op {
     RULE_OP_EQ, RULE_OP_NE, RULE_OP_LT, RULE_OP_LE, RULE_OP_GT, RULE_OP_GE,
@@ -96,7 +96,7 @@ size_t rule_expr_identifiers(const rule_expr *expr, const char *const **names);
 
 rule_op rule_expr_op(const rule_expr *expr);
 /* "<=", "compulsory_pair", ... */
-const char *rule_op_text(rule_op op);
+const char *rule_expr_op_text(rule_op op);
 
 /* Evaluates expr. Returns HZ_ERR_NOT_FOUND (HZ_M_CONFIG_EXPR_UNKNOWN_NAME)
  * when the resolver does not know an identifier, HZ_ERR_USAGE for NULL

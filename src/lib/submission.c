@@ -15,27 +15,27 @@
 /* The template's own texts are the contract; fillin.c holds them once. */
 const char *submission_header_label(hz_header_field field)
 {
-    return fillin_info_label((fillin_info_item)field);
+    return workbook_contract_info_label((fillin_info_item)field);
 }
 
 const char *submission_case_column(hz_case_field field)
 {
-    return fillin_case_header((fillin_case_column)field);
+    return workbook_contract_case_header((fillin_case_column)field);
 }
 
 const char *submission_narrative_label(hz_narrative_section section)
 {
-    return fillin_text_label((fillin_text_section)section);
+    return workbook_contract_text_label((fillin_text_section)section);
 }
 
 bool submission_header_required(hz_header_field field)
 {
-    return fillin_info_required((fillin_info_item)field);
+    return workbook_contract_info_required((fillin_info_item)field);
 }
 
 bool submission_case_required(hz_case_field field)
 {
-    return fillin_case_required((fillin_case_column)field);
+    return workbook_contract_case_required((fillin_case_column)field);
 }
 
 /* Longest accepted texts, in characters: longer ones are typing accidents
@@ -628,12 +628,12 @@ static void read_values_sheet(reader *r)
     const hz_config *config = r->config;
     column_spec specs[ST__COUNT];
     for (int c = 0; c < ST__COUNT; c++) {
-        specs[c].header = fillin_stats_header((fillin_stats_column)c);
+        specs[c].header = workbook_contract_stats_header((fillin_stats_column)c);
         specs[c].required = c == ST_CODE || c == ST_VALUE;
     }
     char extra1[64], extra2[64];
-    header_key(fillin_stats_header(FILLIN_STATS_MEASURE), extra1, sizeof extra1);
-    header_key(fillin_stats_header(FILLIN_STATS_REQUIRED), extra2, sizeof extra2);
+    header_key(workbook_contract_stats_header(FILLIN_STATS_MEASURE), extra1, sizeof extra1);
+    header_key(workbook_contract_stats_header(FILLIN_STATS_REQUIRED), extra2, sizeof extra2);
     const char *const known[] = {extra1, extra2, NULL};
 
     xlsx_sheet *ws = NULL;
@@ -663,7 +663,7 @@ static void read_values_sheet(reader *r)
             continue; /* a note or a total line under the table */
         const hz_indicator *ind = config_find_indicator(config, code);
         if (!ind) {
-            add(r, sheet, at, fillin_stats_header(FILLIN_STATS_CODE),
+            add(r, sheet, at, workbook_contract_stats_header(FILLIN_STATS_CODE),
                 "structure.unknown_indicator", HZ_SEV_WARNING, HZ_M_WORKBOOK_UNKNOWN_INDICATOR,
                 code, NULL, NULL);
             continue;
@@ -682,7 +682,7 @@ static void read_values_sheet(reader *r)
         hz_trim(note);
         char note_at[16];
         v->note = keep_text(r, sheet, ref(row->row, cols[ST_NOTE], note_at),
-                            fillin_stats_header(FILLIN_STATS_NOTE), note);
+                            workbook_contract_stats_header(FILLIN_STATS_NOTE), note);
         bool invalid = false;
         v->present = read_amount(r, sheet, row_cell(row, cols[ST_VALUE]), row->row,
                                  cols[ST_VALUE], ind->name, ind->type == HZ_VALUE_AMOUNT ? 4 : 0,

@@ -271,14 +271,8 @@ static void case_close(rng *r, scase *c, hz_date from, hz_date hi)
 
 static bool case_add(gen *g, rng *r, hz_date lo, hz_date hi)
 {
-    if (g->count == g->cap) {
-        size_t cap = g->cap ? g->cap * 2 : 64;
-        scase *p = realloc(g->cases, cap * sizeof *p);
-        if (!p)
-            return false;
-        g->cases = p;
-        g->cap = cap;
-    }
+    if (!hz_array_reserve(&g->cases, &g->cap, g->count + 1, sizeof *g->cases))
+        return false;
     const hz_config *cf = g->config;
     scase *c = &g->cases[g->count];
     memset(c, 0, sizeof *c);
@@ -386,7 +380,7 @@ static bool resolve(void *p, const char *name, double *value, bool *missing)
         *value = ctx->values[ind - ctx->config->indicators];
         return true;
     }
-    int fig = rule_case_figure_find(name);
+    int fig = rule_expr_case_figure_find(name);
     if (fig < 0)
         return false;
     *value = ctx->figures[fig];

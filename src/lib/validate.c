@@ -318,7 +318,7 @@ static bool resolve(void *ctx, const char *name, double *value, bool *missing)
             *value = hz_amount_to_double(v->value);
         return true;
     }
-    int fig = rule_case_figure_find(name);
+    int fig = rule_expr_case_figure_find(name);
     if (fig < 0)
         return false;
     const hz_case_totals *t = &rc->totals;

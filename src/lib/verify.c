@@ -8,6 +8,7 @@
 #include <string.h>
 #include "archive.h"
 #include "archive_format.h"
+#include "hz_text.h"
 #include "check.h"
 #include "config.h"
 #include "consolidate_folder.h"
@@ -42,11 +43,9 @@ void verify_report_free(verify_report *report)
 /* Adds a finding (NULL-terminated message arguments). false: out of memory. */
 static bool add_finding(verify_report *r, verify_kind kind, const char *path, hz_msg_id msg, ...)
 {
-    verify_finding *n = realloc(r->items, (r->count + 1) * sizeof *n);
-    if (!n)
+    if (!hz_array_reserve(&r->items, &r->cap, r->count + 1, sizeof *r->items))
         return false;
-    r->items = n;
-    verify_finding *f = &n[r->count];
+    verify_finding *f = &r->items[r->count];
     memset(f, 0, sizeof *f);
     f->kind = kind;
     f->path = strdup(path ? path : "");
@@ -100,14 +99,8 @@ static void tree_free(tree *t)
 
 static bool tree_add(tree *t, const char *rel, bool regular)
 {
-    if (t->count == t->cap) {
-        size_t ncap = t->cap ? t->cap * 2 : 64;
-        entry *n = realloc(t->items, ncap * sizeof *n);
-        if (!n)
-            return false;
-        t->items = n;
-        t->cap = ncap;
-    }
+    if (!hz_array_reserve(&t->items, &t->cap, t->count + 1, sizeof *t->items))
+        return false;
     t->items[t->count] = (entry){.rel = strdup(rel), .regular = regular};
     return t->items[t->count++].rel != NULL;
 }
@@ -203,7 +196,7 @@ static void step_files(vctx *v)
 
 static void manifest_count(vctx *v, const char *key, size_t actual)
 {
-    const char *val = archive_ini_get(&v->manifest, "counts", key);
+    const char *val = archive_format_ini_get(&v->manifest, "counts", key);
     char a[32], k[64];
     snprintf(a, sizeof a, "%zu", actual);
     snprintf(k, sizeof k, "[counts] %s", key);
@@ -235,14 +228,14 @@ static void step_manifest(vctx *v)
     for (size_t i = 0; i < m->count; i++) {
         const archive_ini_entry *e = &m->items[i];
         if (!strcmp(e->section, "reports")) {
-            if (!archive_sums_find(&v->sums, e->value))
+            if (!archive_format_sums_find(&v->sums, e->value))
                 FIND(r, VERIFY_MANIFEST, e->value, HZ_M_ARCHIVE_V_MANIFEST_UNLISTED, e->value);
             continue;
         }
         if (strncmp(e->section, "submission.", 11) || strcmp(e->key, "path"))
             continue;
         sections++;
-        const archive_sum *s = archive_sums_find(&v->sums, e->value);
+        const archive_sum *s = archive_format_sums_find(&v->sums, e->value);
         const char *sha = NULL;
         for (size_t k = 0; k < m->count; k++)
             if (!strcmp(m->items[k].section, e->section) && !strcmp(m->items[k].key, "sha256"))
@@ -293,7 +286,7 @@ static void recheck_files(vctx *v, const hz_consolidation *cons, const char *rou
         const hz_submission *sub = &f->check->sub;
         const char *code = sub->unit ? sub->unit->code : sub->header.text[HZ_H_UNIT_CODE];
         char expect[256];
-        archive_submission_name(code, cons->round->id, f->version, expect, sizeof expect);
+        archive_format_submission_name(code, cons->round->id, f->version, expect, sizeof expect);
         if (strcmp(expect, f->name) != 0) {
             char ver[32];
             snprintf(ver, sizeof ver, "%s / %d", code, f->version);
@@ -327,14 +320,14 @@ static void compare_section(vctx *v, const archive_ini *fresh, const char *secti
         if (strcmp(e->section, section))
             continue;
         v->r->figures_compared++;
-        const char *old = archive_ini_get(&v->manifest, e->section, e->key);
+        const char *old = archive_format_ini_get(&v->manifest, e->section, e->key);
         if (!old || strcmp(old, e->value) != 0)
             d[n++] = (figure_diff){e->key, e->value, old ? old : "-"};
     }
     /* and nothing recorded that the returns no longer give */
     for (size_t i = 0; i < v->manifest.count; i++) {
         const archive_ini_entry *e = &v->manifest.items[i];
-        if (!strcmp(e->section, section) && !archive_ini_get(fresh, e->section, e->key))
+        if (!strcmp(e->section, section) && !archive_format_ini_get(fresh, e->section, e->key))
             d[n++] = (figure_diff){e->key, "-", e->value};
     }
     if (n <= FIGURES_ONE_BY_ONE) {
@@ -364,14 +357,14 @@ static void compare_figures(vctx *v, const char *text)
 {
     archive_ini fresh;
     hz_error err;
-    if (archive_ini_parse(text, &fresh, &err) != HZ_OK) {
+    if (archive_format_ini_parse(text, &fresh, &err) != HZ_OK) {
         v->oom = true;
         return;
     }
     static const char *const sections[] = {"totals", "indicators", "stage"};
     for (size_t s = 0; s < sizeof sections / sizeof sections[0]; s++)
         compare_section(v, &fresh, sections[s]);
-    archive_ini_free(&fresh);
+    archive_format_ini_free(&fresh);
 }
 
 static void step_reconsolidate(vctx *v)
@@ -387,7 +380,7 @@ static void step_reconsolidate(vctx *v)
         FIND(v->r, VERIFY_CHECK, "config", HZ_M_ARCHIVE_V_CONFIG, n);
         return;
     }
-    const char *round_id = archive_ini_get(&v->manifest, "archive", "round");
+    const char *round_id = archive_format_ini_get(&v->manifest, "archive", "round");
     const hz_round *round = round_id ? config_find_round(config, round_id) : NULL;
     if (!round) {
         FIND(v->r, VERIFY_MANIFEST, ARCHIVE_MANIFEST, HZ_M_ARCHIVE_V_ROUND,
@@ -398,7 +391,7 @@ static void step_reconsolidate(vctx *v)
     /* the archive is self-contained: never the stage folder the config
      * names on the machine that made it */
     config->stage_folder[0] = '\0';
-    const char *stage_flag = archive_ini_get(&v->manifest, "archive", "stage");
+    const char *stage_flag = archive_format_ini_get(&v->manifest, "archive", "stage");
     bool with_stage = stage_flag && !strcmp(stage_flag, "yes");
     char folder[4200], stage[4200], rel[256], srel[256];
     snprintf(rel, sizeof rel, "submissions/%s", round->id);
@@ -429,7 +422,7 @@ static void step_reconsolidate(vctx *v)
     else
         compare_figures(v, figures);
     free(figures);
-    consolidation_free(cons);
+    consolidate_free(cons);
     config_free(config);
 }
 
@@ -510,7 +503,7 @@ hz_status verify_archive_sealed(const char *dir, hz_lang lang, const seal_public
         FIND(report, VERIFY_LIST, ARCHIVE_SUMS, HZ_M_ARCHIVE_V_UNREADABLE, ARCHIVE_SUMS, "");
     } else {
         v->sums.present = true;
-        if (archive_sums_parse(text, &v->sums, sums_problem, report) != HZ_OK)
+        if (archive_format_sums_parse(text, &v->sums, sums_problem, report) != HZ_OK)
             v->oom = true;
         if (v->sums.count == 0)
             FIND(report, VERIFY_LIST, ARCHIVE_SUMS, HZ_M_ARCHIVE_V_SUMS_EMPTY);
@@ -522,11 +515,11 @@ hz_status verify_archive_sealed(const char *dir, hz_lang lang, const seal_public
 
     snprintf(path, sizeof path, "%s/%s", dir, ARCHIVE_MANIFEST);
     if (fs_read_file(path, &text, NULL, &ignored) == HZ_OK) {
-        if (archive_ini_parse(text, &v->manifest, &ignored) == HZ_OK)
+        if (archive_format_ini_parse(text, &v->manifest, &ignored) == HZ_OK)
             v->have_manifest = true;
         else
             v->oom = true;
-    } else if (!v->sums.present || !archive_sums_find(&v->sums, ARCHIVE_MANIFEST)) {
+    } else if (!v->sums.present || !archive_format_sums_find(&v->sums, ARCHIVE_MANIFEST)) {
         /* when listed, step_files has reported it missing already */
         FIND(report, VERIFY_MISSING, ARCHIVE_MANIFEST, HZ_M_ARCHIVE_V_MISSING, ARCHIVE_MANIFEST);
     }
@@ -535,15 +528,15 @@ hz_status verify_archive_sealed(const char *dir, hz_lang lang, const seal_public
         step_manifest(v);
         step_reconsolidate(v);
         /* the manifest names the key the archive was sealed with */
-        const char *named = archive_ini_get(&v->manifest, "seal", "key");
+        const char *named = archive_format_ini_get(&v->manifest, "seal", "key");
         if ((named || report->seal_key[0]) &&
             (!named || strcmp(named, report->seal_key) != 0))
             FIND(report, VERIFY_MANIFEST, ARCHIVE_MANIFEST, HZ_M_SEAL_MANIFEST_KEY,
                  named ? named : "-", report->seal_key[0] ? report->seal_key : "-");
     }
 
-    archive_ini_free(&v->manifest);
-    archive_sums_free(&v->sums);
+    archive_format_ini_free(&v->manifest);
+    archive_format_sums_free(&v->sums);
     tree_free(&v->files);
     if (v->oom) {
         verify_report_free(report);

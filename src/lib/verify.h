@@ -63,7 +63,7 @@ typedef struct verify_finding {
 
 typedef struct verify_report {
     verify_finding *items;
-    size_t count;
+    size_t count, cap;
     size_t files_listed;        /* entries of SHA256SUMS */
     size_t files_ok;            /* of them, present with the right hash */
     size_t submissions_checked; /* returns re-checked */

@@ -33,32 +33,32 @@ static const char *const text_labels[FILLIN_TEXT__COUNT] = {
     "工作开展情况", "主要成效", "存在问题", "下一步工作打算",
 };
 
-const char *fillin_info_label(fillin_info_item item)
+const char *workbook_contract_info_label(fillin_info_item item)
 {
     return (unsigned)item < FILLIN_INFO__COUNT ? info_labels[item] : NULL;
 }
 
-bool fillin_info_required(fillin_info_item item)
+bool workbook_contract_info_required(fillin_info_item item)
 {
     return (unsigned)item < FILLIN_INFO__COUNT && info_required[item];
 }
 
-const char *fillin_stats_header(fillin_stats_column column)
+const char *workbook_contract_stats_header(fillin_stats_column column)
 {
     return (unsigned)column < FILLIN_STATS__COUNT ? stats_headers[column] : NULL;
 }
 
-const char *fillin_case_header(fillin_case_column column)
+const char *workbook_contract_case_header(fillin_case_column column)
 {
     return (unsigned)column < FILLIN_CASE__COUNT ? case_headers[column] : NULL;
 }
 
-bool fillin_case_required(fillin_case_column column)
+bool workbook_contract_case_required(fillin_case_column column)
 {
     return (unsigned)column < FILLIN_CASE__COUNT && case_required[column];
 }
 
-const char *fillin_text_label(fillin_text_section section)
+const char *workbook_contract_text_label(fillin_text_section section)
 {
     return (unsigned)section < FILLIN_TEXT__COUNT ? text_labels[section] : NULL;
 }
@@ -71,7 +71,7 @@ static bool ends_with_ci(const char *s, const char *suffix)
     return n >= m && strcasecmp(s + n - m, suffix) == 0;
 }
 
-hz_msg_id workbook_classify_name(const char *name, bool is_dir, bool is_regular)
+hz_msg_id workbook_contract_classify_name(const char *name, bool is_dir, bool is_regular)
 {
     if (is_dir)
         return HZ_M_CONSOLIDATE_IGNORED_DIR;

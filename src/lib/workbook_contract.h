@@ -54,17 +54,17 @@ typedef enum fillin_text_section {
 } fillin_text_section;
 
 /* Label / header texts of the enums above; NULL when out of range. */
-const char *fillin_info_label(fillin_info_item item);
-bool fillin_info_required(fillin_info_item item);
-const char *fillin_stats_header(fillin_stats_column column);
-const char *fillin_case_header(fillin_case_column column);
-bool fillin_case_required(fillin_case_column column);
-const char *fillin_text_label(fillin_text_section section);
+const char *workbook_contract_info_label(fillin_info_item item);
+bool workbook_contract_info_required(fillin_info_item item);
+const char *workbook_contract_stats_header(fillin_stats_column column);
+const char *workbook_contract_case_header(fillin_case_column column);
+bool workbook_contract_case_required(fillin_case_column column);
+const char *workbook_contract_text_label(fillin_text_section section);
 
 /* Why a folder entry is not a return (HZ_M_NONE when it is a candidate:
  * .xlsx, or a return saved in another format that is examined and refused).
  * is_dir / is_regular describe the entry. Shared by check FOLDER and the
  * consolidation's folder run, so both take the same files. */
-hz_msg_id workbook_classify_name(const char *name, bool is_dir, bool is_regular);
+hz_msg_id workbook_contract_classify_name(const char *name, bool is_dir, bool is_regular);
 
 #endif

@@ -16,6 +16,7 @@
 #include "config.h"
 #include "fillin.h"
 #include "hz_test.h"
+#include "hz_test_json.h"
 #include "hz_test_fixture.h"
 #include "hz_test_sheet.h"
 #include "submission.h"
@@ -567,14 +568,17 @@ static void tamper(const char *archive, const char *name, const char *change)
 }
 
 /* consolidate of samples/annual (config cfg) with --previous tmp/name must
- * stop with exit 3 and a message naming what. */
+ * stop with exit 3 and the message id (its beginning up to the arguments
+ * given: a1, a2 or NULL), naming what. */
 static void expect_previous_refused(const char *cfg, const char *samples, const char *name,
-                                    const char *out, const char *what)
+                                    const char *out, hz_msg_id id, const char *a1,
+                                    const char *a2, const char *what)
 {
-    hz_run r = hz_test_run("'%s' consolidate --config '%s' --round annual --previous '%s/%s' "
-                           "-o '%s' '%s/annual'",
+    hz_run r = hz_test_run("'%s' consolidate --lang zh --config '%s' --round annual "
+                           "--previous '%s/%s' -o '%s' '%s/annual'",
                            HZ_BIN, cfg, tmp, name, out, samples);
     cr_expect_eq(r.exit_code, 3, "%s: %s", name, r.err);
+    cr_expect(hz_test_says_head(r.err, HZ_LANG_ZH, id, a1, a2, NULL), "%s: %s", name, r.err);
     cr_expect(strstr(r.err, what) != NULL, "%s: %s", name, r.err);
     hz_run_free(&r);
 }
@@ -584,20 +588,29 @@ Test(e2e_analysis, previous_archive_missing_or_tampered)
     char cfg[2048], archive[2048], samples[2048], out[4096];
     two_years(cfg, archive, samples, sizeof cfg);
     snprintf(out, sizeof out, "%s/out", tmp);
-    expect_previous_refused(cfg, samples, "nope", out, "上年归档");
+    char nope[2100], t3[2100];
+    snprintf(nope, sizeof nope, "%s/nope", tmp);
+    snprintf(t3, sizeof t3, "%s/t3", tmp);
+    expect_previous_refused(cfg, samples, "nope", out, HZ_M_ANALYSIS_PREV_NOT_FOLDER, nope, NULL,
+                            nope);
     /* the workbook altered */
     tamper(archive, "t1", "printf x >> \"$(ls -d reports/*.xlsx)\"");
-    expect_previous_refused(cfg, samples, "t1", out, "校验值不符");
+    expect_previous_refused(cfg, samples, "t1", out, HZ_M_ANALYSIS_PREV_TAMPERED, NULL, NULL,
+                            ".xlsx");
     /* the manifest's totals altered */
     tamper(archive, "t2", "sed -i 's/^cases_filed = /cases_filed = 1/' manifest.ini");
-    expect_previous_refused(cfg, samples, "t2", out, "manifest.ini");
+    expect_previous_refused(cfg, samples, "t2", out, HZ_M_ANALYSIS_PREV_TAMPERED, "manifest.ini",
+                            NULL, "manifest.ini");
     /* SHA256SUMS gone */
     tamper(archive, "t3", "rm SHA256SUMS");
-    expect_previous_refused(cfg, samples, "t3", out, "SHA256SUMS");
+    expect_previous_refused(cfg, samples, "t3", out, HZ_M_ANALYSIS_PREV_NO_FILE, t3, "SHA256SUMS",
+                            "SHA256SUMS");
     /* the same year is not a previous year */
-    hz_run r = hz_test_run("'%s' consolidate --round annual --previous '%s' -o '%s' '%s/annual'",
+    hz_run r = hz_test_run("'%s' consolidate --lang zh --round annual --previous '%s' -o '%s' "
+                           "'%s/annual'",
                            HZ_BIN, archive, out, SAMPLES);
     cr_expect_eq(r.exit_code, 3, "%s", r.err);
-    cr_expect(strstr(r.err, "2022") != NULL, "%s", r.err);
+    cr_expect(hz_test_says(r.err, HZ_LANG_ZH, HZ_M_ANALYSIS_PREV_YEAR, "2022", "2022", NULL), "%s",
+              r.err);
     hz_run_free(&r);
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "hz_test.h"
+#include "hz_test_json.h"
 #include "hz_test_fixture.h"
 
 #define SAMPLES HZ_SOURCE_DIR "/input/xuchang-2022"
@@ -84,7 +85,8 @@ Test(e2e_faults, error_while_writing_keeps_old_outputs)
     char *before = good_run();
     hz_run r = faulty_run("HUIZONG_FAIL_AFTER=2");
     cr_expect_eq(r.exit_code, 3);
-    cr_expect(strstr(r.err, "HUIZONG_FAIL_AFTER") != NULL, "%s", r.err);
+    cr_expect(hz_test_says_head(r.err, HZ_LANG_ZH, HZ_M_CONSOLIDATE_INJECTED, "HUIZONG_FAIL_AFTER",
+                                NULL), "%s", r.err);
     hz_run_free(&r);
     expect_outputs_kept(before);
 }
@@ -94,7 +96,8 @@ Test(e2e_faults, interrupt_while_writing_keeps_old_outputs)
     char *before = good_run();
     hz_run r = faulty_run("HUIZONG_INTERRUPT_AFTER=3");
     cr_expect_neq(r.exit_code, 0, "an interrupted run must not report success");
-    cr_expect(strstr(r.err, "已中断") != NULL, "%s", r.err);
+    cr_expect(hz_test_says(r.err, HZ_LANG_ZH, HZ_M_CONSOLIDATE_INTERRUPTED, out, NULL), "%s",
+              r.err);
     hz_run_free(&r);
     expect_outputs_kept(before);
 }
@@ -139,7 +142,8 @@ Test(e2e_faults, second_run_on_a_busy_folder_is_refused)
                            "/stage\"; echo inner=$?'",
                            out, out);
     cr_expect(strstr(r.out, "inner=3") != NULL, "%s %s", r.out, r.err);
-    cr_expect(strstr(r.err, "另一个 huizong 正在写入") != NULL, "%s", r.err);
+    cr_expect(hz_test_says(r.err, HZ_LANG_ZH, HZ_M_CONSOLIDATE_OUTPUT_BUSY, out, NULL), "%s",
+              r.err);
     hz_run_free(&r);
     expect_outputs_kept(before);
 }

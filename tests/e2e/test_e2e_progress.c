@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "hz_test.h"
+#include "hz_test_json.h"
 
 #define STAGE HZ_SOURCE_DIR "/input/xuchang-2022/stage"
 #define CONSOLIDATE "'" HZ_BIN "' --lang en consolidate --round stage --as-of 2022-08-30"
@@ -57,16 +58,27 @@ static char *on_terminal(const char *command, double *elapsed)
     return text;
 }
 
+/* Where the progress line `line` (a catalogue text) is drawn in tty: just
+ * after the code that erases the line; NULL when it is not. */
+static const char *after_erase(const char *tty, const char *line)
+{
+    char want[1024];
+    snprintf(want, sizeof want, ERASE "%s", line);
+    return strstr(tty, want);
+}
+
 Test(e2e_progress, consolidate_on_a_terminal_shows_files_then_phases)
 {
     char command[4096];
     snprintf(command, sizeof command, CONSOLIDATE " -o '%s/out' '" STAGE "'", tmp);
     double elapsed;
     char *tty = on_terminal(command, &elapsed);
-    const char *files = strstr(tty, ERASE "read 1/7: ");
-    const char *summing = strstr(tty, ERASE "consolidating...");
-    const char *xlsx = strstr(tty, ERASE "writing the XLSX...");
-    const char *pdf = strstr(tty, ERASE "rendering the PDF...");
+    const char *files = after_erase(tty, hz_test_msg_head(HZ_LANG_EN, HZ_M_CLI_PROGRESS_FILES, "1",
+                                                          "7", NULL));
+    const char *summing = after_erase(tty, hz_test_msg(HZ_LANG_EN, HZ_M_CLI_PROGRESS_CONSOLIDATE,
+                                                       NULL));
+    const char *xlsx = after_erase(tty, hz_test_msg(HZ_LANG_EN, HZ_M_CLI_PROGRESS_XLSX, NULL));
+    const char *pdf = after_erase(tty, hz_test_msg(HZ_LANG_EN, HZ_M_CLI_PROGRESS_PDF, NULL));
     cr_expect(files && summing && xlsx && pdf, "%s", tty);
     cr_expect(files < summing && summing < xlsx && xlsx < pdf, "phases out of order: %s", tty);
     /* the line is cleared at the end */
@@ -81,7 +93,8 @@ Test(e2e_progress, consolidate_on_a_terminal_shows_files_then_phases)
 Test(e2e_progress, check_of_many_files_counts_them)
 {
     char *tty = on_terminal("'" HZ_BIN "' --lang en check '" STAGE "'/*.xlsx", NULL);
-    cr_expect(strstr(tty, ERASE "read 1/7: "), "%s", tty);
+    cr_expect(after_erase(tty, hz_test_msg_head(HZ_LANG_EN, HZ_M_CLI_PROGRESS_FILES, "1", "7",
+                                                NULL)), "%s", tty);
     free(tty);
 }
 
@@ -101,7 +114,9 @@ Test(e2e_progress, quiet_or_no_terminal_shows_nothing)
     hz_run r = hz_test_run(CONSOLIDATE " -o '%s/p' '" STAGE "'", tmp);
     cr_expect_eq(r.exit_code, 0);
     cr_expect(!strchr(r.err, '\r') && !strchr(r.err, '\033'), "progress drawn: %s", r.err);
-    cr_expect(!strstr(r.err, "已读取") && !strstr(r.err, "汇总……") && !strstr(r.err, "生成 PDF"),
+    cr_expect(!hz_test_says_head(r.err, HZ_LANG_ZH, HZ_M_CLI_PROGRESS_FILES, NULL) &&
+                  !hz_test_says(r.err, HZ_LANG_ZH, HZ_M_CLI_PROGRESS_CONSOLIDATE, NULL) &&
+                  !hz_test_says(r.err, HZ_LANG_ZH, HZ_M_CLI_PROGRESS_PDF, NULL),
               "progress written: %s", r.err);
     hz_run_free(&r);
 }

@@ -196,7 +196,7 @@ Test(analysis, assessment_by_hand)
     cr_expect_eq(cons->analysis->outlier_count, 0);
     /* no stage: no continuity */
     cr_expect_not(cons->analysis->continuity_done);
-    consolidation_free(cons);
+    consolidate_free(cons);
 }
 
 Test(analysis, assessment_nobody_has_a_figure_gets_it_in_full)
@@ -211,7 +211,7 @@ Test(analysis, assessment_nobody_has_a_figure_gets_it_in_full)
     cr_expect_float_eq(sa->results, 50, 1e-9);
     cr_expect_float_eq(sa->completeness, 0, 1e-9);
     cr_expect_float_eq(sa->total, 90, 1e-9);
-    consolidation_free(cons);
+    consolidate_free(cons);
 }
 
 Test(analysis, formula_text_names_the_weights)
@@ -285,7 +285,7 @@ Test(analysis, continuity)
     cr_expect_float_eq(s->quality, 10, 1e-9);
     /* the explained drop costs 411024 nothing */
     cr_expect_float_eq(score_of(cons, "411024")->quality, 20, 1e-9);
-    consolidation_free(cons);
+    consolidate_free(cons);
 }
 
 /* ------------------------------------------------------------ outliers */
@@ -330,7 +330,7 @@ Test(analysis, outliers_unexplained)
     cr_expect_float_eq(score_of(cons, "411082")->quality, 18, 1e-9);
     /* figures with a spread of zero (cases filed: 1 each) are checked, not flagged */
     cr_expect_eq(a->outlier_skipped, config->indicator_count - 1);
-    consolidation_free(cons);
+    consolidate_free(cons);
 }
 
 Test(analysis, outliers_explained)
@@ -340,7 +340,7 @@ Test(analysis, outliers_explained)
     cr_expect_eq(count_rule(cons, "outlier.A05", HZ_SEV_WARNING, true), 1);
     cr_expect_eq(count_rule(cons, "outlier.amount", HZ_SEV_WARNING, true), 1);
     cr_expect_float_eq(score_of(cons, "411082")->quality, 20, 1e-9);
-    consolidation_free(cons);
+    consolidate_free(cons);
 }
 
 Test(analysis, outlier_case_note_must_name_the_figure)
@@ -348,5 +348,5 @@ Test(analysis, outlier_case_note_must_name_the_figure)
     /* a 说明 that does not name 涉案金额 does not explain the amount */
     hz_consolidation *cons = six_units(NULL, "当事人配合调查");
     cr_expect_eq(count_rule(cons, "outlier.amount", HZ_SEV_WARNING, false), 1);
-    consolidation_free(cons);
+    consolidate_free(cons);
 }

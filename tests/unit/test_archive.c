@@ -41,45 +41,45 @@ Test(archive_ini, parses_sections_quotes_comments_and_bad_lines)
                        "empty =\n";
     archive_ini ini;
     hz_error err;
-    cr_assert_eq(archive_ini_parse(text, &ini, &err), HZ_OK);
-    cr_expect_str_eq(archive_ini_get(&ini, "archive", "format"), "1");
-    cr_expect_str_eq(archive_ini_get(&ini, "archive", "campaign"), "专项 ; 治理");
-    cr_expect_str_eq(archive_ini_get(&ini, "submission.1", "path"),
+    cr_assert_eq(archive_format_ini_parse(text, &ini, &err), HZ_OK);
+    cr_expect_str_eq(archive_format_ini_get(&ini, "archive", "format"), "1");
+    cr_expect_str_eq(archive_format_ini_get(&ini, "archive", "campaign"), "专项 ; 治理");
+    cr_expect_str_eq(archive_format_ini_get(&ini, "submission.1", "path"),
                      "submissions/annual/411002-annual-v1.xlsx");
-    cr_expect_str_eq(archive_ini_get(&ini, "submission.1", "empty"), "");
-    cr_expect_null(archive_ini_get(&ini, "archive", "path"));
+    cr_expect_str_eq(archive_format_ini_get(&ini, "submission.1", "empty"), "");
+    cr_expect_null(archive_format_ini_get(&ini, "archive", "path"));
     cr_assert_eq(ini.bad_count, 3);
     cr_expect_eq(ini.bad_lines[0], 9);
     cr_expect_eq(ini.bad_lines[1], 10);
     cr_expect_eq(ini.bad_lines[2], 11);
     cr_expect_eq(ini.items[1].line, 4);
-    archive_ini_free(&ini);
+    archive_format_ini_free(&ini);
 
-    cr_assert_eq(archive_ini_parse("", &ini, &err), HZ_OK);
+    cr_assert_eq(archive_format_ini_parse("", &ini, &err), HZ_OK);
     cr_expect_eq(ini.count, 0);
-    archive_ini_free(&ini);
+    archive_format_ini_free(&ini);
 }
 
 Test(archive_paths, safety)
 {
-    cr_expect(archive_path_is_safe("manifest.ini"));
-    cr_expect(archive_path_is_safe("reports/许昌市报告.pdf"));
-    cr_expect(archive_path_is_safe("a/b/.hidden"));
-    cr_expect(!archive_path_is_safe(""));
-    cr_expect(!archive_path_is_safe("/etc/passwd"));
-    cr_expect(!archive_path_is_safe("../x"));
-    cr_expect(!archive_path_is_safe("a/../../x"));
-    cr_expect(!archive_path_is_safe("a/./x"));
-    cr_expect(!archive_path_is_safe("a//x"));
-    cr_expect(!archive_path_is_safe("a/"));
-    cr_expect(!archive_path_is_safe("a\\b"));
-    cr_expect(!archive_path_is_safe("a\nb"));
+    cr_expect(archive_format_path_is_safe("manifest.ini"));
+    cr_expect(archive_format_path_is_safe("reports/许昌市报告.pdf"));
+    cr_expect(archive_format_path_is_safe("a/b/.hidden"));
+    cr_expect(!archive_format_path_is_safe(""));
+    cr_expect(!archive_format_path_is_safe("/etc/passwd"));
+    cr_expect(!archive_format_path_is_safe("../x"));
+    cr_expect(!archive_format_path_is_safe("a/../../x"));
+    cr_expect(!archive_format_path_is_safe("a/./x"));
+    cr_expect(!archive_format_path_is_safe("a//x"));
+    cr_expect(!archive_format_path_is_safe("a/"));
+    cr_expect(!archive_format_path_is_safe("a\\b"));
+    cr_expect(!archive_format_path_is_safe("a\nb"));
 }
 
 Test(archive_names, canonical_and_report_base)
 {
     char buf[256];
-    cr_expect_str_eq(archive_submission_name("411002", "annual", 2, buf, sizeof buf),
+    cr_expect_str_eq(archive_format_submission_name("411002", "annual", 2, buf, sizeof buf),
                      "411002-annual-v2.xlsx");
     hz_config cfg = {0};
     hz_round round = {.id = "annual", .name = "年度总结"};

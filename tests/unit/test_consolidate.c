@@ -110,7 +110,7 @@ Test(consolidate, figures_by_unit_category_commodity_channel_phase)
     cr_assert_eq(cons->values[0], 15 * HZ_AMOUNT_SCALE);
     cr_assert_not(cons->present[1]);
     cr_assert_not(cons->units[ua].present[1]);
-    consolidation_free(cons);
+    consolidate_free(cons);
 }
 
 Test(consolidate, highest_valid_version_wins)
@@ -139,7 +139,7 @@ Test(consolidate, highest_valid_version_wins)
     cr_assert_eq(cons->units[u].files_seen, 3);
     cr_assert_eq(cons->accepted_units, 1);
     cr_assert_eq(cons->missing_units, config->unit_count - 1);
-    consolidation_free(cons);
+    consolidate_free(cons);
 }
 
 Test(consolidate, duplicate_versions_rejected_and_named)
@@ -162,7 +162,7 @@ Test(consolidate, duplicate_versions_rejected_and_named)
     char buf[1024];
     issue_render(is, HZ_LANG_ZH, buf, sizeof buf);
     cr_assert(strstr(buf, "x-v2a.xlsx") && strstr(buf, "x-v2b.xlsx"), "%s", buf);
-    consolidation_free(cons);
+    consolidate_free(cons);
 }
 
 Test(consolidate, joint_case_counted_once_for_lead)
@@ -193,7 +193,7 @@ Test(consolidate, joint_case_counted_once_for_lead)
     cr_assert_eq(joint, 2);
     cr_assert_eq(count_rule(cons, "cross.joint_case"), 1);
     cr_assert_eq(count_rule(cons, "cross.duplicate_case"), 0);
-    consolidation_free(cons);
+    consolidate_free(cons);
 }
 
 Test(consolidate, joint_case_both_naming_lower_code_leads)
@@ -210,7 +210,7 @@ Test(consolidate, joint_case_both_naming_lower_code_leads)
     cr_assert_eq(cons->units[unit_of(cons, "411025")].cases.filed, 1);
     cr_assert_eq(cons->units[unit_of(cons, "411082")].cases.filed, 0);
     cr_assert_eq(cons->units[unit_of(cons, "411082")].joint_assisted, 1);
-    consolidation_free(cons);
+    consolidate_free(cons);
 }
 
 Test(consolidate, cross_unit_duplicate_flagged_and_counted_twice)
@@ -231,7 +231,7 @@ Test(consolidate, cross_unit_duplicate_flagged_and_counted_twice)
     cr_assert_str_eq(is->found, "D-1");
     cr_assert_str_eq(is->extra, "a.xlsx");
     cr_assert_str_eq(is->sheet, "案件明细");
-    consolidation_free(cons);
+    consolidate_free(cons);
 }
 
 Test(consolidate, receipts_status_and_rates)
@@ -254,8 +254,8 @@ Test(consolidate, receipts_status_and_rates)
     cr_assert(w->receipt_from_register);
     cr_assert_eq(w->receipt_minute, 10 * 60 + 12);
     char buf[64];
-    cr_assert_str_eq(consolidate_format_receipt(w, buf, sizeof buf), "2022-11-26 10:12");
-    cr_assert_str_eq(consolidate_unit_status_text(w, HZ_LANG_ZH, buf, sizeof buf), "迟报2天");
+    cr_assert_str_eq(display_format_receipt(w, buf, sizeof buf), "2022-11-26 10:12");
+    cr_assert_str_eq(display_format_unit_status_text(w, HZ_LANG_ZH, buf, sizeof buf), "迟报2天");
     cr_assert_eq(cons->units[unit_of(cons, "411003")].receipt, HZ_RECEIPT_ON_TIME);
     const hz_cons_unit *y = &cons->units[unit_of(cons, "411024")];
     cr_assert_eq(y->receipt, HZ_RECEIPT_LATE);
@@ -264,32 +264,32 @@ Test(consolidate, receipts_status_and_rates)
     cr_assert_eq(cons->units[unit_of(cons, "411081")].receipt, HZ_RECEIPT_ON_TIME);
     const hz_cons_unit *c = &cons->units[unit_of(cons, "411082")];
     cr_assert_eq(c->receipt, HZ_RECEIPT_MISSING);
-    cr_assert_str_eq(consolidate_unit_status_text(c, HZ_LANG_ZH, buf, sizeof buf),
+    cr_assert_str_eq(display_format_unit_status_text(c, HZ_LANG_ZH, buf, sizeof buf),
                      "报送表未通过校验");
-    cr_assert_str_eq(consolidate_unit_status_text(&cons->units[unit_of(cons, "411071")],
+    cr_assert_str_eq(display_format_unit_status_text(&cons->units[unit_of(cons, "411071")],
                                                   HZ_LANG_EN, buf, sizeof buf), "missing");
     cr_assert_eq(cons->unit_count, 7);
     cr_assert_eq(cons->accepted_units, 5);
     cr_assert_eq(cons->on_time_units, 3);
     cr_assert_eq(cons->late_units, 2);
     cr_assert_eq(cons->missing_units, 2);
-    cr_assert_str_eq(consolidate_format_rate(cons->accepted_units, cons->unit_count, buf,
+    cr_assert_str_eq(display_format_rate(cons->accepted_units, cons->unit_count, buf,
                                              sizeof buf), "71.4%");
-    cr_assert_str_eq(consolidate_format_rate(cons->on_time_units, cons->unit_count, buf,
+    cr_assert_str_eq(display_format_rate(cons->on_time_units, cons->unit_count, buf,
                                              sizeof buf), "42.9%");
-    consolidation_free(cons);
+    consolidate_free(cons);
 }
 
 Test(consolidate, rates_round_exactly)
 {
     char buf[32];
-    cr_assert_str_eq(consolidate_format_rate(6, 7, buf, sizeof buf), "85.7%");
-    cr_assert_str_eq(consolidate_format_rate(2, 3, buf, sizeof buf), "66.7%");
-    cr_assert_str_eq(consolidate_format_rate(7, 7, buf, sizeof buf), "100.0%");
-    cr_assert_str_eq(consolidate_format_rate(0, 7, buf, sizeof buf), "0.0%");
-    cr_assert_str_eq(consolidate_format_rate(1, 8, buf, sizeof buf), "12.5%");
-    cr_assert_str_eq(consolidate_format_rate(1, 16, buf, sizeof buf), "6.3%");
-    cr_assert_str_eq(consolidate_format_rate(0, 0, buf, sizeof buf), "—");
+    cr_assert_str_eq(display_format_rate(6, 7, buf, sizeof buf), "85.7%");
+    cr_assert_str_eq(display_format_rate(2, 3, buf, sizeof buf), "66.7%");
+    cr_assert_str_eq(display_format_rate(7, 7, buf, sizeof buf), "100.0%");
+    cr_assert_str_eq(display_format_rate(0, 7, buf, sizeof buf), "0.0%");
+    cr_assert_str_eq(display_format_rate(1, 8, buf, sizeof buf), "12.5%");
+    cr_assert_str_eq(display_format_rate(1, 16, buf, sizeof buf), "6.3%");
+    cr_assert_str_eq(display_format_rate(0, 0, buf, sizeof buf), "—");
 }
 
 Test(consolidate, receipts_parsing)
@@ -336,30 +336,30 @@ Test(consolidate, unknown_receipt_unit_is_a_warning)
     hz_consolidation *cons =
         build_consolidation(config, &fs, "annual", "[receipts]\n999999 = 2022-11-20\n");
     cr_assert_eq(count_rule(cons, "receipts.unknown_unit"), 1);
-    consolidation_free(cons);
+    consolidate_free(cons);
 }
 
 Test(consolidate, classify_names)
 {
-    cr_assert_eq(workbook_classify_name("a.xlsx", false, true), HZ_M_NONE);
-    cr_assert_eq(workbook_classify_name("A.XLSX", false, true), HZ_M_NONE);
-    cr_assert_eq(workbook_classify_name("~$a.xlsx", false, true),
+    cr_assert_eq(workbook_contract_classify_name("a.xlsx", false, true), HZ_M_NONE);
+    cr_assert_eq(workbook_contract_classify_name("A.XLSX", false, true), HZ_M_NONE);
+    cr_assert_eq(workbook_contract_classify_name("~$a.xlsx", false, true),
                  HZ_M_CONSOLIDATE_IGNORED_LOCK);
-    cr_assert_eq(workbook_classify_name(".a.xlsx", false, true),
+    cr_assert_eq(workbook_contract_classify_name(".a.xlsx", false, true),
                  HZ_M_CONSOLIDATE_IGNORED_HIDDEN);
-    cr_assert_eq(workbook_classify_name("sub", true, false), HZ_M_CONSOLIDATE_IGNORED_DIR);
+    cr_assert_eq(workbook_contract_classify_name("sub", true, false), HZ_M_CONSOLIDATE_IGNORED_DIR);
     /* returns saved in another format are examined (and refused as such) */
-    cr_assert_eq(workbook_classify_name("a.xls", false, true), HZ_M_NONE);
-    cr_assert_eq(workbook_classify_name("a.ods", false, true), HZ_M_NONE);
-    cr_assert_eq(workbook_classify_name("a.et", false, true), HZ_M_NONE);
-    cr_assert_eq(workbook_classify_name("a.CSV", false, true), HZ_M_NONE);
-    cr_assert_eq(workbook_classify_name(".ods", false, true),
+    cr_assert_eq(workbook_contract_classify_name("a.xls", false, true), HZ_M_NONE);
+    cr_assert_eq(workbook_contract_classify_name("a.ods", false, true), HZ_M_NONE);
+    cr_assert_eq(workbook_contract_classify_name("a.et", false, true), HZ_M_NONE);
+    cr_assert_eq(workbook_contract_classify_name("a.CSV", false, true), HZ_M_NONE);
+    cr_assert_eq(workbook_contract_classify_name(".ods", false, true),
                  HZ_M_CONSOLIDATE_IGNORED_HIDDEN);
-    cr_assert_eq(workbook_classify_name("a.txt", false, true),
+    cr_assert_eq(workbook_contract_classify_name("a.txt", false, true),
                  HZ_M_CONSOLIDATE_IGNORED_NOT_XLSX);
-    cr_assert_eq(workbook_classify_name("receipts.ini", false, true),
+    cr_assert_eq(workbook_contract_classify_name("receipts.ini", false, true),
                  HZ_M_CONSOLIDATE_IGNORED_RECEIPTS);
-    cr_assert_eq(workbook_classify_name("link.xlsx", false, false),
+    cr_assert_eq(workbook_contract_classify_name("link.xlsx", false, false),
                  HZ_M_CONSOLIDATE_IGNORED_NOT_REGULAR);
 }
 
@@ -404,7 +404,7 @@ Test(consolidate, context_shape_and_template)
     push_file(&fs, make_file(config, "b.xlsx", "411003", 1, true, "2022-11-26"));
     push_file(&fs, make_file(config, "b0.xlsx", "411003", 0, true, "2022-11-20"));
     hz_consolidation *cons = build_consolidation(config, &fs, "annual", NULL);
-    json_object *ctx = consolidate_to_json(cons, HZ_LANG_ZH, test_date("2022-12-20"), false);
+    json_object *ctx = report_context_json(cons, HZ_LANG_ZH, test_date("2022-12-20"), false);
     cr_assert_not_null(ctx);
     cr_assert_str_eq(jstr(ctx, "report.date"), "2022-12-20");
     cr_assert_str_eq(jstr(ctx, "report.date_zh"), "2022年12月20日");
@@ -476,17 +476,17 @@ Test(consolidate, context_shape_and_template)
     char path[256];
     snprintf(path, sizeof path, "%s/context.json", dir);
     hz_error err = {0};
-    cr_assert_eq(consolidation_save(ctx, path, &err), HZ_OK);
+    cr_assert_eq(report_context_save(ctx, path, &err), HZ_OK);
     json_object *back = NULL;
-    cr_assert_eq(consolidation_load(path, &back, &err), HZ_OK);
+    cr_assert_eq(report_context_load(path, &back, &err), HZ_OK);
     cr_assert(json_object_equal(ctx, back));
     json_object_put(back);
     cr_assert_eq(fs_write_atomic(path, "{\"x\":1}", 7, &err), HZ_OK);
-    cr_assert_eq(consolidation_load(path, &back, &err), HZ_ERR_FORMAT);
+    cr_assert_eq(report_context_load(path, &back, &err), HZ_ERR_FORMAT);
     cr_assert_eq(fs_remove_tree(dir, &err), HZ_OK);
     cr_assert_not(fs_exists(dir));
     json_object_put(ctx);
-    consolidation_free(cons);
+    consolidate_free(cons);
 }
 
 Test(consolidate, hash_known_vectors)
@@ -575,5 +575,5 @@ Test(consolidate, xlsx_reproducible_and_atomic)
     snprintf(bad, sizeof bad, "%s/no/such/dir/x.xlsx", dir);
     cr_assert_eq(render_xlsx_write(cons, config, test_date("2022-12-20"), bad, &err), HZ_ERR_IO);
     fs_remove_tree(dir, &err);
-    consolidation_free(cons);
+    consolidate_free(cons);
 }

@@ -169,3 +169,98 @@ Test(msg, format_substitutes_in_any_order)
     cr_assert_eq(hz_lang_parse("en_US.UTF-8"), HZ_LANG_EN);
     cr_assert_eq(hz_lang_parse("fr"), -1);
 }
+
+/* The wording of the messages that the end-to-end tests find by their id
+ * (tests/support/hz_test_json.h): what a county officer, the city section
+ * or an auditor reads, checked here once, where the catalogue is. Each row:
+ * language, message, arguments, a part of the rendered text. */
+Test(msg, wording_of_what_users_read)
+{
+    static const struct {
+        hz_lang lang;
+        hz_msg_id id;
+        const char *args[4];
+        const char *says;
+    } rows[] = {
+        /* huizong check */
+        {HZ_LANG_ZH, HZ_M_VALIDATE_CLOSE_BEFORE_OPEN,
+         {"案件明细!D2", "结案日期", "2022-08-01", "2022-08-10"},
+         "案件明细!D2 结案日期 2022-08-01 早于立案日期 2022-08-10"},
+        {HZ_LANG_EN, HZ_M_WORKBOOK_NOT_NUMBER, {"统计表!D2", "A01", "12件", "a count"},
+         "'12件' is not a number"},
+        {HZ_LANG_ZH, HZ_M_CLI_CHECK_EXPLAINED_LINE, {"警告", "…", "rule.R10"}, "[rule.R10，已说明]"},
+        {HZ_LANG_ZH, HZ_M_CLI_CHECK_VALID, {"21", "0", "0", "0"}, "结果：通过（21 个案件"},
+        {HZ_LANG_ZH, HZ_M_CLI_CHECK_INVALID, {"1", "0", "0", "0"}, "结果：未通过，1 个错误"},
+        {HZ_LANG_ZH, HZ_M_CLI_CHECK_TOTAL, {"8", "7", "1"}, "共检查 8 个文件：7 个通过，1 个未通过"},
+        {HZ_LANG_EN, HZ_M_CLI_CHECK_TOTAL, {"7", "7", "0"}, "7 file(s) checked: 7 valid, 0 not valid"},
+        {HZ_LANG_ZH, HZ_M_VALIDATE_WRONG_ROUND, {"填报信息!B5", "报送类型", "年度总结", "阶段小结"},
+         "报送类型为「年度总结」，而本次检查的是「阶段小结」"},
+        {HZ_LANG_EN, HZ_M_IO_NO_SUCH_PATH, {"x/does-not-exist.xlsx"},
+         "x/does-not-exist.xlsx does not exist"},
+        {HZ_LANG_EN, HZ_M_CLI_DID_YOU_MEAN, {"check"}, "did you mean 'check'?"},
+        {HZ_LANG_ZH, HZ_M_CLI_TRY_HELP, {"check"}, "huizong check --help"},
+        {HZ_LANG_EN, HZ_M_CLI_PROGRESS_FILES, {"1", "7", "a.xlsx"}, "read 1/7: a.xlsx"},
+        {HZ_LANG_EN, HZ_M_CLI_PROGRESS_CONSOLIDATE, {0}, "consolidating..."},
+        {HZ_LANG_EN, HZ_M_CLI_PROGRESS_XLSX, {0}, "writing the XLSX..."},
+        {HZ_LANG_EN, HZ_M_CLI_PROGRESS_PDF, {0}, "rendering the PDF..."},
+        {HZ_LANG_ZH, HZ_M_CLI_PROGRESS_FILES, {"1", "7", "a.xlsx"}, "已读取"},
+        {HZ_LANG_ZH, HZ_M_CLI_PROGRESS_CONSOLIDATE, {0}, "汇总……"},
+        {HZ_LANG_ZH, HZ_M_CLI_PROGRESS_PDF, {0}, "生成 PDF"},
+        /* huizong consolidate */
+        {HZ_LANG_ZH, HZ_M_CONSOLIDATE_NONE_ACCEPTED, {0}, "没有可采用的报送表"},
+        {HZ_LANG_ZH, HZ_M_CONSOLIDATE_STATUS_MISSING, {0}, "未报送"},
+        {HZ_LANG_ZH, HZ_M_CONSOLIDATE_STATUS_LATE, {"2"}, "迟报2天"},
+        {HZ_LANG_ZH, HZ_M_CONSOLIDATE_STATUS_WRONG_FORMAT, {0}, "已收到，格式不符"},
+        {HZ_LANG_EN, HZ_M_CONSOLIDATE_NOT_A_FOLDER, {"x"}, "x is not a folder"},
+        {HZ_LANG_EN, HZ_M_CONSOLIDATE_ALL_OTHER_ROUND, {"7", "阶段小结", "年度总结"}, "all 7 returns"},
+        {HZ_LANG_ZH, HZ_M_CONSOLIDATE_INTERRUPTED, {"out"}, "已中断"},
+        {HZ_LANG_ZH, HZ_M_CONSOLIDATE_OUTPUT_BUSY, {"out"}, "另一个 huizong 正在写入"},
+        {HZ_LANG_ZH, HZ_M_CONSOLIDATE_INJECTED, {"HUIZONG_FAIL_AFTER", "2"}, "HUIZONG_FAIL_AFTER"},
+        {HZ_LANG_ZH, HZ_M_ANALYSIS_PREV_NOT_FOLDER, {"nope"}, "上年归档 nope"},
+        {HZ_LANG_ZH, HZ_M_ANALYSIS_PREV_TAMPERED, {"reports/a.xlsx"}, "校验值不符"},
+        {HZ_LANG_ZH, HZ_M_ANALYSIS_PREV_YEAR, {"2022", "2022"}, "年度为 2022"},
+        /* huizong archive / verify */
+        {HZ_LANG_ZH, HZ_M_ARCHIVE_EXISTS, {"arc"}, "arc 已存在"},
+        {HZ_LANG_ZH, HZ_M_ARCHIVE_INJECTED, {"HUIZONG_FAIL_AFTER", "2"}, "HUIZONG_FAIL_AFTER"},
+        {HZ_LANG_ZH, HZ_M_ARCHIVE_V_INTACT, {"27", "13"}, "归档完好"},
+        {HZ_LANG_ZH, HZ_M_ARCHIVE_V_MODIFIED, {"receipts.csv", "a", "b"}, "已被修改：receipts.csv（"},
+        {HZ_LANG_EN, HZ_M_ARCHIVE_V_MISSING, {"s/a.xlsx"}, "missing: s/a.xlsx"},
+        {HZ_LANG_EN, HZ_M_ARCHIVE_V_EXTRA, {"notes.txt"}, "extra file (not in SHA256SUMS): notes.txt"},
+        {HZ_LANG_EN, HZ_M_ARCHIVE_V_MANIFEST_COUNT, {"[counts] files", "28", "27"},
+         "manifest.ini says [counts] files = 28, SHA256SUMS has 27"},
+        {HZ_LANG_EN, HZ_M_ARCHIVE_V_MANIFEST_UNLISTED, {"s/a.xlsx"},
+         "s/a.xlsx, named in manifest.ini, is not in SHA256SUMS"},
+        {HZ_LANG_EN, HZ_M_ARCHIVE_V_FIGURES, {"totals", "10", "accepted_units = 5 (recorded 6)"},
+         "figures of [totals] differ from manifest.ini, e.g. accepted_units = 5 (recorded 6)"},
+        {HZ_LANG_EN, HZ_M_ARCHIVE_V_SUMS_UNSAFE, {"28", "../../etc/passwd"},
+         "names a path outside the archive: ../../etc/passwd"},
+        /* the seal */
+        {HZ_LANG_EN, HZ_M_KEYGEN_DONE, {"k", "k.pub", "ed25519:sha256:00"},
+         "fingerprint ed25519:sha256:00"},
+        {HZ_LANG_EN, HZ_M_ARCHIVE_DONE_SIGNED, {"ed25519:sha256:00"},
+         "signed: SHA256SUMS.sig (key ed25519:sha256:00"},
+        {HZ_LANG_EN, HZ_M_SEAL_KEY_EXISTS, {"k"}, "k already exists"},
+        {HZ_LANG_EN, HZ_M_SEAL_VALID, {"k"}, "signature valid"},
+        {HZ_LANG_EN, HZ_M_ARCHIVE_V_INTACT, {"27", "13"}, "archive intact"},
+        {HZ_LANG_EN, HZ_M_SEAL_OTHER_KEY, {"a", "b"}, "signed with another key"},
+        {HZ_LANG_EN, HZ_M_SEAL_NOTE_SIGNED, {"k"}, "not that SHA256SUMS itself is unchanged"},
+        {HZ_LANG_EN, HZ_M_SEAL_NOTE_SIGNED, {"k"}, "the archive is signed"},
+        {HZ_LANG_EN, HZ_M_SEAL_BAD, {"k"}, "SHA256SUMS was changed after the archive was sealed"},
+        {HZ_LANG_EN, HZ_M_SEAL_DAMAGED, {"SHA256SUMS.sig", "x"}, "SHA256SUMS.sig is damaged or truncated"},
+        {HZ_LANG_EN, HZ_M_SEAL_UNSIGNED_WITH_KEY, {"k"}, "there is no SHA256SUMS.sig"},
+        {HZ_LANG_EN, HZ_M_SEAL_NOTE_UNSIGNED, {0},
+         "an edit that also rewrites SHA256SUMS goes unnoticed"},
+        {HZ_LANG_EN, HZ_M_SEAL_NOTE_UNSIGNED, {0}, "the archive is not signed"},
+        {HZ_LANG_EN, HZ_M_SEAL_MANIFEST_KEY, {"a", "b"}, "manifest.ini names the key"},
+        {HZ_LANG_EN, HZ_M_SEAL_PRIVATE_GIVEN, {"k"}, "k is a private key"},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        char buf[1024];
+        int n = 0;
+        while (n < 4 && rows[i].args[n])
+            n++;
+        hz_msg_format(rows[i].lang, rows[i].id, rows[i].args, n, buf, sizeof buf);
+        cr_expect(strstr(buf, rows[i].says) != NULL, "%s: \"%s\" does not say \"%s\"",
+                  hz_msg_name(rows[i].id), buf, rows[i].says);
+    }
+}

@@ -63,7 +63,7 @@ Test(fillin, info_prefilled)
                                          "单位负责人", "版本号", "模板版本"};
     for (uint32_t r = 0; r < 11; r++) {
         cr_assert_str_eq(text_at(&s, r, 0), labels[r], "row %u", r);
-        cr_assert_str_eq(fillin_info_label((fillin_info_item)r), labels[r]);
+        cr_assert_str_eq(workbook_contract_info_label((fillin_info_item)r), labels[r]);
         cr_assert_str_eq(text_at(&s, r, 2), r < 8 ? "必填" : "", "required mark row %u", r);
     }
     cr_assert_str_eq(text_at(&s, FILLIN_INFO_UNIT_CODE, 1), "411002");
@@ -114,7 +114,7 @@ Test(fillin, case_headers_in_contract_order)
     cr_assert_eq(FILLIN_CASE__COUNT, 19);
     for (uint32_t c = 0; c < 19; c++) {
         cr_assert_str_eq(text_at(&s, 0, c), headers[c], "column %u", c);
-        cr_assert_str_eq(fillin_case_header((fillin_case_column)c), headers[c]);
+        cr_assert_str_eq(workbook_contract_case_header((fillin_case_column)c), headers[c]);
     }
     cr_assert_null(cell_at(&s, 0, 19));
     cr_assert_eq(s.max_row, 0, "a blank template has no case rows");

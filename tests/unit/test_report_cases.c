@@ -43,38 +43,38 @@ Test(report_cases, closed_typical_first_transferred_then_by_fine)
 {
     hz_consolidation *c = sample();
     size_t idx[10];
-    size_t n = report_typical_select(c, 10, idx);
+    size_t n = report_cases_typical_select(c, 10, idx);
     cr_assert_eq(n, 4, "the open case never appears");
     cr_expect_str_eq(case_no(c, idx[0]), "A-3"); /* typical, transferred */
     cr_expect_str_eq(case_no(c, idx[1]), "A-5"); /* typical, fine 2.697 */
     cr_expect_str_eq(case_no(c, idx[2]), "A-1"); /* typical, fine 2.00 */
     cr_expect_str_eq(case_no(c, idx[3]), "A-4"); /* not marked typical: fills in last */
-    n = report_typical_select(c, 2, idx);
+    n = report_cases_typical_select(c, 2, idx);
     cr_expect_eq(n, 2);
-    consolidation_free(c);
+    consolidate_free(c);
 }
 
 Test(report_cases, sentence_from_the_fields_it_has)
 {
     hz_consolidation *c = sample();
     size_t idx[10];
-    size_t n = report_typical_select(c, 10, idx);
+    size_t n = report_cases_typical_select(c, 10, idx);
     cr_assert_geq(n, 3);
     hz_buf b = {0};
-    cr_assert(report_typical_sentence(c, idx[0], 2, &b));
+    cr_assert(report_cases_typical_sentence(c, idx[0], 2, &b));
     cr_expect(strstr(b.data, "2022年7月3日，许昌市魏都区市场监督管理局") == b.data, "%s", b.data);
     cr_expect(strstr(b.data, "因涉嫌犯罪已依法移送司法机关。") != NULL, "%s", b.data);
     cr_expect_null(strstr(b.data, "（"), "nothing in brackets (unit, case number): %s", b.data);
     hz_buf_free(&b);
     b = (hz_buf){0};
-    cr_assert(report_typical_sentence(c, idx[1], 2, &b));
+    cr_assert(report_cases_typical_sentence(c, idx[1], 2, &b));
     cr_expect(strstr(b.data, "涉案金额1.64万元，依法作出罚没款2.70万元的行政处罚。") != NULL, "%s",
               b.data);
     cr_expect_null(strstr(b.data, "没收侵权商品"), "no goods in an agency case: %s", b.data);
     hz_buf_free(&b);
     b = (hz_buf){0};
-    cr_assert(report_typical_sentence(c, idx[2], 2, &b));
+    cr_assert(report_cases_typical_sentence(c, idx[2], 2, &b));
     cr_expect(strstr(b.data, "没收侵权商品、罚没款2.00万元") != NULL, "%s", b.data);
     hz_buf_free(&b);
-    consolidation_free(c);
+    consolidate_free(c);
 }

@@ -18,7 +18,7 @@ static hz_narrative_points draft(const hz_narrative_source *src, size_t n, size_
 {
     hz_narrative_points pts = {0};
     hz_error err = {0};
-    cr_assert_eq(narrative_draft(src, n, names, name_count, max, &pts, &err), HZ_OK);
+    cr_assert_eq(report_narrative_draft(src, n, names, name_count, max, &pts, &err), HZ_OK);
     return pts;
 }
 
@@ -38,7 +38,7 @@ Test(narrative, identical_sentences_merge_and_count_their_units)
     cr_expect_eq(p.items[0].units[1], 2);
     cr_expect_str_eq(p.items[1].text, "跨区域协查机制有待健全");
     cr_expect_eq(p.items[1].unit_count, 2);
-    narrative_points_free(&p);
+    report_narrative_points_free(&p);
 }
 
 Test(narrative, unit_names_and_punctuation_do_not_keep_points_apart)
@@ -54,7 +54,7 @@ Test(narrative, unit_names_and_punctuation_do_not_keep_points_apart)
     /* the printed wording names no unit */
     cr_expect_null(strstr(p.items[0].text, "魏都区"));
     cr_expect_null(strstr(p.items[0].text, "建安区"));
-    narrative_points_free(&p);
+    report_narrative_points_free(&p);
 }
 
 Test(narrative, near_identical_sentences_merge)
@@ -64,13 +64,14 @@ Test(narrative, near_identical_sentences_merge)
         {1, "网络侵权行为隐蔽性强、取证困难，线上线下一体化监管手段还不完善。"},
         {2, "部分经营者法律意识淡薄。"},
     };
-    cr_assert_geq(narrative_similarity("网络侵权行为隐蔽性强取证难线上线下一体化监管手段还不够完善",
-                                       "网络侵权行为隐蔽性强取证困难线上线下一体化监管手段还不完善"),
-                  NARRATIVE_SIMILARITY);
+    cr_assert_geq(
+        report_narrative_similarity("网络侵权行为隐蔽性强取证难线上线下一体化监管手段还不够完善",
+                                    "网络侵权行为隐蔽性强取证困难线上线下一体化监管手段还不完善"),
+        NARRATIVE_SIMILARITY);
     hz_narrative_points p = draft(src, 3, 5);
     cr_assert_eq(p.count, 2);
     cr_expect_eq(p.items[0].unit_count, 2);
-    narrative_points_free(&p);
+    report_narrative_points_free(&p);
 }
 
 Test(narrative, different_sentences_stay_apart)
@@ -78,9 +79,9 @@ Test(narrative, different_sentences_stay_apart)
     hz_narrative_source src[] = {{0, "加强食品市场检查。"}, {1, "加强药品市场检查。"}};
     hz_narrative_points p = draft(src, 2, 5);
     cr_expect_eq(p.count, 2, "short sentences one word apart are two points");
-    narrative_points_free(&p);
-    cr_expect_lt(narrative_similarity("基层执法力量不足", "部分经营者法律意识淡薄"), 0.3);
-    cr_expect_eq(narrative_similarity("", ""), 1.0);
+    report_narrative_points_free(&p);
+    cr_expect_lt(report_narrative_similarity("基层执法力量不足", "部分经营者法律意识淡薄"), 0.3);
+    cr_expect_eq(report_narrative_similarity("", ""), 1.0);
 }
 
 Test(narrative, sentences_with_figures_are_left_to_the_model)
@@ -92,7 +93,7 @@ Test(narrative, sentences_with_figures_are_left_to_the_model)
     hz_narrative_points p = draft(src, 2, 5);
     cr_assert_eq(p.count, 1);
     cr_expect_str_eq(p.items[0].text, "执法能力得到提升");
-    narrative_points_free(&p);
+    report_narrative_points_free(&p);
 }
 
 Test(narrative, ordered_by_units_then_first_appearance_and_capped)
@@ -107,7 +108,7 @@ Test(narrative, ordered_by_units_then_first_appearance_and_capped)
     cr_expect_str_eq(p.items[0].text, "丙项工作有待加强"); /* 3 units */
     cr_expect_str_eq(p.items[1].text, "乙项工作有待加强"); /* 2 units */
     cr_expect_str_eq(p.items[2].text, "甲项工作有待加强"); /* 1 unit, first seen */
-    narrative_points_free(&p);
+    report_narrative_points_free(&p);
 }
 
 Test(narrative, drafting_is_deterministic_and_markers_are_dropped)
@@ -124,8 +125,8 @@ Test(narrative, drafting_is_deterministic_and_markers_are_dropped)
         cr_expect_eq(a.items[i].unit_count, 2);
     }
     cr_expect_str_eq(a.items[0].text, "加大宣传力度");
-    narrative_points_free(&a);
-    narrative_points_free(&b);
+    report_narrative_points_free(&a);
+    report_narrative_points_free(&b);
 }
 
 Test(narrative, empty_texts_give_no_points)
@@ -133,15 +134,15 @@ Test(narrative, empty_texts_give_no_points)
     hz_narrative_source src[] = {{0, ""}, {1, "  "}};
     hz_narrative_points p = draft(src, 2, 5);
     cr_expect_eq(p.count, 0);
-    narrative_points_free(&p);
+    report_narrative_points_free(&p);
 }
 
 Test(narrative, ordinals)
 {
-    cr_expect_str_eq(narrative_ordinal(0), "一是");
-    cr_expect_str_eq(narrative_ordinal(4), "五是");
-    cr_expect_str_eq(narrative_ordinal(9), "十是");
-    cr_expect_str_eq(narrative_ordinal(10), "");
+    cr_expect_str_eq(report_narrative_ordinal(0), "一是");
+    cr_expect_str_eq(report_narrative_ordinal(4), "五是");
+    cr_expect_str_eq(report_narrative_ordinal(9), "十是");
+    cr_expect_str_eq(report_narrative_ordinal(10), "");
 }
 
 Test(narrative_city, one_section_per_heading_paragraphs_and_items_are_points)
@@ -151,7 +152,7 @@ Test(narrative_city, one_section_per_heading_paragraphs_and_items_are_points)
     hz_narrative_points out[HZ_NARR__COUNT];
     bool found[HZ_NARR__COUNT];
     hz_error err = {0};
-    cr_assert_eq(narrative_parse_city(md, "narrative.md", out, found, &err), HZ_OK);
+    cr_assert_eq(report_narrative_parse_city(md, "narrative.md", out, found, &err), HZ_OK);
     cr_expect_not(found[HZ_NARR_PRACTICES]);
     cr_assert(found[HZ_NARR_PROBLEMS]);
     cr_assert_eq(out[HZ_NARR_PROBLEMS].count, 2);
@@ -161,7 +162,7 @@ Test(narrative_city, one_section_per_heading_paragraphs_and_items_are_points)
     cr_assert_eq(out[HZ_NARR_NEXT].count, 2);
     cr_expect_str_eq(out[HZ_NARR_NEXT].items[1].text, "深化协作");
     for (int k = 0; k < HZ_NARR__COUNT; k++)
-        narrative_points_free(&out[k]);
+        report_narrative_points_free(&out[k]);
 }
 
 Test(narrative_city, unknown_or_repeated_heading_and_stray_text_are_errors)
@@ -169,16 +170,17 @@ Test(narrative_city, unknown_or_repeated_heading_and_stray_text_are_errors)
     hz_narrative_points out[HZ_NARR__COUNT];
     bool found[HZ_NARR__COUNT];
     hz_error err = {0};
-    cr_expect_eq(narrative_parse_city("## 工作亮点\n\n文字\n", "n.md", out, found, &err),
+    cr_expect_eq(report_narrative_parse_city("## 工作亮点\n\n文字\n", "n.md", out, found, &err),
                  HZ_ERR_CONFIG);
     cr_expect_eq(err.msg, HZ_M_NARRATIVE_UNKNOWN_HEADING);
     cr_expect_str_eq(err.args[1], "工作亮点");
-    cr_expect_eq(narrative_parse_city("## 存在问题\n\na\n\n## 存在问题\n\nb\n", "n.md", out, found,
-                                      &err),
+    cr_expect_eq(report_narrative_parse_city("## 存在问题\n\na\n\n## 存在问题\n\nb\n", "n.md", out,
+                                             found, &err),
                  HZ_ERR_CONFIG);
     cr_expect_eq(err.msg, HZ_M_NARRATIVE_DUPLICATE_HEADING);
-    cr_expect_eq(narrative_parse_city("开头的文字\n\n## 存在问题\n\na\n", "n.md", out, found, &err),
-                 HZ_ERR_CONFIG);
+    cr_expect_eq(
+        report_narrative_parse_city("开头的文字\n\n## 存在问题\n\na\n", "n.md", out, found, &err),
+        HZ_ERR_CONFIG);
     cr_expect_eq(err.msg, HZ_M_NARRATIVE_TEXT_OUTSIDE);
 }
 
@@ -202,7 +204,7 @@ Test(narrative, huge_county_texts_are_bounded, .timeout = 10)
     }
     hz_narrative_points p = draft(src, 4, 5);
     cr_expect_eq(p.count, 5);
-    narrative_points_free(&p);
+    report_narrative_points_free(&p);
     for (int u = 0; u < 4; u++)
         hz_buf_free(&texts[u]);
 }

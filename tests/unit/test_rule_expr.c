@@ -213,7 +213,7 @@ Test(rule_expr, identifiers_are_distinct_in_order)
     cr_expect_str_eq(names[1], "case_filed");
     cr_expect_str_eq(names[2], "A01");
     cr_expect_eq(rule_expr_op(e), RULE_OP_LE);
-    cr_expect_str_eq(rule_op_text(rule_expr_op(e)), "<=");
+    cr_expect_str_eq(rule_expr_op_text(rule_expr_op(e)), "<=");
     rule_expr_free(e);
 
     cr_assert_eq(rule_expr_parse("1 < 2", &e, &err), HZ_OK);
@@ -296,15 +296,16 @@ Test(rule_expr, error_renders_in_both_languages)
 
 Test(rule_expr, case_figures)
 {
-    cr_expect_eq(rule_case_figure_find("case_filed"), RULE_FIG_CASE_FILED);
-    cr_expect_eq(rule_case_figure_find("case_cross_region"), RULE_FIG_CASE_CROSS_REGION);
-    cr_expect_eq(rule_case_figure_find("case_physical"), RULE_FIG_CASE_PHYSICAL);
-    cr_expect_eq(rule_case_figure_find("A01"), -1);
-    cr_expect_eq(rule_case_figure_find(NULL), -1);
-    cr_expect_str_eq(rule_case_figure_name(RULE_FIG_CASE_FINE), "case_fine");
-    cr_expect_null(rule_case_figure_name(RULE_FIG__COUNT));
+    cr_expect_eq(rule_expr_case_figure_find("case_filed"), RULE_FIG_CASE_FILED);
+    cr_expect_eq(rule_expr_case_figure_find("case_cross_region"), RULE_FIG_CASE_CROSS_REGION);
+    cr_expect_eq(rule_expr_case_figure_find("case_physical"), RULE_FIG_CASE_PHYSICAL);
+    cr_expect_eq(rule_expr_case_figure_find("A01"), -1);
+    cr_expect_eq(rule_expr_case_figure_find(NULL), -1);
+    cr_expect_str_eq(rule_expr_case_figure_name(RULE_FIG_CASE_FINE), "case_fine");
+    cr_expect_null(rule_expr_case_figure_name(RULE_FIG__COUNT));
     for (int i = 0; i < RULE_FIG__COUNT; i++)
-        cr_expect_eq(rule_case_figure_find(rule_case_figure_name((rule_case_figure)i)), i);
+        cr_expect_eq(rule_expr_case_figure_find(rule_expr_case_figure_name((rule_case_figure)i)),
+                     i);
 }
 
 Test(rule_expr, bad_arguments)
