@@ -31,9 +31,11 @@
 # usage: bench/run.sh [--smoke] [--units N] [--cases M] [--big B] [--runs R]
 #                     [--national] [--national-units N] [--bin PATH]
 #                     [--keep DIR] [--markdown FILE] [--update-readme]
+#                     [--profile DIR]
 #   --smoke          4 units x 20 cases, 1 run, and a 10-unit "national"
 #                    step: the ctest `bench_smoke` (well under a minute)
-#   --national       also the national step (2,850 units x 500 cases)
+#   --national       also the national step (2,850 units x 500 cases;
+#                    --cases sets its cases too)
 #   --bin            the huizong binary (default $HUIZONG, else
 #                    build-bench/huizong, else build/huizong); time a
 #                    Release build
@@ -43,6 +45,11 @@
 #                    machine and load) to FILE
 #   --update-readme  put that Markdown into README.md between its
 #                    bench-table markers (bench/readme-table.sh)
+#   --profile DIR    after the timed rounds, record `perf record -g` of
+#                    check and consolidate and write DIR/check.txt and
+#                    DIR/consolidate.txt (the heaviest symbols; the call
+#                    graphs in DIR/*.perf for `perf report -i`), to explain
+#                    a missed target; needs linux-perf
 # Defaults: 200 units x 500 cases, 5,000-case check workbook, 3 runs.
 # Exit: 0 measured (targets may be NOT MET: see the table), 1 a job failed
 # or a peer's totals differ, 2 usage or missing tools.
@@ -50,7 +57,7 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 UNITS=200 CASES=500 BIG=5000 RUNS=3 SMOKE=0 KEEP= NATIONAL=0 NAT_UNITS=2850 NAT_CASES=500
-MARKDOWN= UPDATE_README=0
+MARKDOWN= UPDATE_README=0 PROFILE=
 BIN=${HUIZONG:-}
 PY=/usr/bin/python3   # Debian's python with python3-openpyxl and -pandas, not a pyenv one
 while [ $# -gt 0 ]; do
@@ -67,6 +74,7 @@ while [ $# -gt 0 ]; do
     --keep) KEEP=$2; shift ;;
     --markdown) MARKDOWN=$2; shift ;;
     --update-readme) UPDATE_README=1 ;;
+    --profile) PROFILE=$2; shift ;;
     -h|--help) sed -n '2,/^set -e/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench/run.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
     esac
@@ -290,6 +298,24 @@ EOF
     else
         NAT_STATUS="consolidate failed: ${FAILED[-1]}, $(tail -1 "$W/national.err" | cut -c1-160)"
     fi
+fi
+# ---------------------------------------------------------------- profiles
+# profile NAME CMD...: perf's heaviest symbols (self time, >= 1 %) of one run
+profile() {
+    local name=$1; shift
+    perf record -q -F 499 -g -o "$PROFILE/$name.perf" -- "$@" >/dev/null 2>"$W/$name.perf.err" || {
+        echo "bench/run.sh: perf record of $name failed:" >&2; tail -3 "$W/$name.perf.err" >&2; return 0; }
+    perf report -q -i "$PROFILE/$name.perf" --stdio --no-children --sort dso,symbol --percent-limit 1 \
+        -g none 2>/dev/null | sed '/^$/d; s/[ -]*$//' >"$PROFILE/$name.txt"
+    echo "bench/run.sh: profile of $name in $PROFILE/$name.txt; its top symbols:" >&2
+    head -12 "$PROFILE/$name.txt" >&2
+}
+if [ -n "$PROFILE" ]; then
+    command -v perf >/dev/null || need "perf (linux-perf) for --profile"
+    mkdir -p "$PROFILE"
+    profile check "$BIN" check "${CFG[@]}" --format json --quiet "${ANNUAL[@]}"
+    rm -rf "$W/prof-out"
+    profile consolidate "$BIN" consolidate "${CFG[@]}" --round annual --stage "$P/stage" -o "$W/prof-out" "$P/annual"
 fi
 LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
 BENCH_S=$(awk -v a="$START" -v b="$(date +%s.%N)" 'BEGIN {printf "%.0f", b - a}')
