@@ -117,7 +117,7 @@ xlsx_installed() {
 }
 if ! xlsx_installed; then
     echo "bench/run.sh: installing SheetJS (npm xlsx@$XLSX_PIN) into bench/node_modules" >&2
-    if ! (cd "$ROOT/bench" && npm ci --no-audit --no-fund --loglevel=error >&2) || ! xlsx_installed; then
+    if ! (cd "$ROOT/bench" && npm ci --no-audit --no-fund --loglevel=error >/dev/null) || ! xlsx_installed; then
         if [ $SMOKE = 1 ]; then
             echo "bench/run.sh: npm ci failed (no registry?): the smoke leaves SheetJS out" >&2
             SHEETJS=0
@@ -157,6 +157,7 @@ campaign() {
         echo "bench/run.sh: reusing $dir ($units units x $cases cases)" >&2
         return 0
     fi
+    echo "bench/run.sh: synthesising $units units x $cases cases in $dir" >&2
     rm -rf "$dir"; mkdir -p "$dir"
     "$BIN" synth --config-units "$units" -o "$dir/config" >/dev/null
     # the two rounds are independent: one per core
@@ -171,7 +172,6 @@ campaign() {
     fi
     echo "$stamp" >"$dir/stamp"
 }
-echo "bench/run.sh: synthesising $UNITS units x $CASES cases in $W/province" >&2
 T0=$(date +%s.%N)
 campaign "$W/province" "$UNITS" "$CASES" "$BIG"
 SYNTH_S=$(awk -v a="$T0" -v b="$(date +%s.%N)" 'BEGIN {printf "%.0f", b - a}')
@@ -276,7 +276,6 @@ stats annual "${ANNUAL[@]}"
 # ---------------------------------------------------------------- national
 NAT_STATUS=skipped
 if [ $NATIONAL = 1 ]; then
-    echo "bench/run.sh: national: synthesising $NAT_UNITS units x $NAT_CASES cases in $W/national" >&2
     campaign "$W/national" "$NAT_UNITS" "$NAT_CASES"
     N=$W/national
     rm -rf "$W/nat-out"
@@ -296,7 +295,7 @@ EOF
         ls "$W"/nat-out/*.pdf "$W"/nat-out/*.xlsx >/dev/null 2>&1 || NAT_STATUS="no PDF or XLSX written"
         [ "$NAT_STATUS" = ok ] || { echo "bench/run.sh: national totals $NAT_STATUS" >&2; FAILED+=("national totals"); }
     else
-        NAT_STATUS="consolidate failed: ${FAILED[-1]}, $(tail -1 "$W/national.err" | cut -c1-160)"
+        NAT_STATUS="consolidate failed: ${FAILED[-1]} after $(tail -1 "$W/national.time" | awk '{printf "%.0f s wall, %.0f CPU s, %.0f MB peak RSS", $1, $2 + $3, $4 / 1024}'): $(tail -1 "$W/national.err")"
     fi
 fi
 # ---------------------------------------------------------------- profiles
@@ -412,7 +411,7 @@ report() {
     echo
     echo "Ratios are of median wall times, CPU-second ratios in brackets; the floor is bench/inflate_floor"
     echo "(libzip inflate of the same worksheet parts, CPU s). Peers' totals: $(echo "$TOTALS" | sed 's/ (.*//' | paste -sd ';' - | sed 's/;/; /g')."
-    [ $NATIONAL = 0 ] || echo "National totals (units, cases of both rounds): $NAT_STATUS."
+    [ $NATIONAL = 0 ] || echo "National totals (units, cases of both rounds): ${NAT_STATUS%.}."
     [ $SMOKE = 0 ] || echo "A smoke run: the targets are set for province scale (200 x 500) and national scale (2,850 x 500)."
     [ $SHEETJS = 1 ] || echo "SheetJS was not installed (npm registry unreachable): left out of this smoke run."
     echo "Synthetic data written in $SYNTH_S s; the whole benchmark took $BENCH_S s."
