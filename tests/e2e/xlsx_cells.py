@@ -1,14 +1,16 @@
 """Cell dump of a huizong workbook's long sheets, read back with openpyxl
 (issue 19: the golden comparison of the fast sheet writer).
 
-Usage: xlsx_cells.py WORKBOOK.xlsx [GOLDEN.json]
+Usage: xlsx_cells.py [--values] WORKBOOK.xlsx [GOLDEN.json]
 Prints, as JSON, for every sheet whose name starts with 案件明细 or 校验问题:
 the value, openpyxl type (s, n, d, b ...), number format and bold flag of
 every non-empty cell, the frozen pane, the autofilter range, the print
 title rows and the column widths. The overflow sheets 案件明细(2), … are
 joined onto 案件明细 (their header rows dropped), so a workbook split by a
 small row limit compares equal to the unsplit one. With GOLDEN.json, exits
-1 and prints the first differences when the dump differs from it.
+1 and prints the first differences when the dump differs from it; with
+--values only the cell values and types are compared (a workbook that
+LibreOffice wrote back: it respells number formats and rounds widths).
 """
 import json
 import sys
@@ -89,6 +91,9 @@ def dump(path):
 
 
 def main(argv):
+    values_only = len(argv) > 1 and argv[1] == "--values"
+    if values_only:
+        argv = argv[:1] + argv[2:]
     got = dump(argv[1])
     if len(argv) < 3:
         # one line per row: a golden fixture that diffs readably
@@ -110,7 +115,11 @@ def main(argv):
             print(f"{name}: sheet missing in {'golden' if w is None else 'workbook'}")
             bad += 1
             continue
-        for key in ("freeze", "autofilter", "print_rows", "print_cols", "widths"):
+        if values_only:
+            for d in (w, g):
+                d["rows"] = [[c[:3] for c in r] for r in d["rows"]]
+        for key in () if values_only else ("freeze", "autofilter", "print_rows",
+                                             "print_cols", "widths"):
             if w.get(key) is not None and g.get(key) is not None and w[key] != g[key]:
                 print(f"{name}: {key} {g[key]!r}, golden {w[key]!r}")
                 bad += 1
