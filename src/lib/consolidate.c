@@ -287,12 +287,44 @@ hz_status consolidate_compact_cases(hz_cons_file *f, hz_error *err)
     return HZ_OK;
 }
 
+/* Drops f's case records: texts first (packed or not), then the array. */
+static void file_release_cases(hz_cons_file *f)
+{
+    hz_submission *sub = &f->check->sub;
+    for (size_t i = 0; sub->cases && i < sub->case_count; i++)
+        for (int k = 0; k < CASE_TEXTS; k++) {
+            char **field = case_text(&sub->cases[i], k);
+            if (!f->case_texts)
+                free(*field);
+            *field = NULL;
+        }
+    free(sub->cases);
+    sub->cases = NULL;
+    free(f->case_texts);
+    f->case_texts = NULL;
+    f->case_rows_released = true;
+}
+
+void consolidate_release_case_rows(hz_consolidation *cons)
+{
+    if (!cons)
+        return;
+    free(cons->cases);
+    cons->cases = NULL;
+    cons->case_count = 0;
+    for (size_t i = 0; i < cons->file_count; i++)
+        if (cons->files[i].check && !cons->files[i].case_rows_released)
+            file_release_cases(&cons->files[i]);
+}
+
 void consolidate_file_free(hz_cons_file *f)
 {
     free(f->name);
     free(f->path);
     free(f->reason_arg);
     if (f->check) {
+        if (f->case_rows_released)
+            f->check->sub.case_count = 0; /* its cases are gone already */
         if (f->case_texts) {
             /* the texts are in the block: submission_free must not free
              * them one by one */

@@ -74,6 +74,9 @@ typedef struct hz_cons_file {
     int version;               /* 版本号 (0 when unknown) */
     char *case_texts;          /* the texts of check->sub's cases, packed by
                                   consolidate_compact_cases; owned */
+    bool case_rows_released;   /* consolidate_release_case_rows: check->sub
+                                  keeps case_count (the number read) but its
+                                  cases are NULL */
 } hz_cons_file;
 
 /* Case-derived figures of a set of cases. */
@@ -188,6 +191,16 @@ void consolidation_free(hz_consolidation *cons);
  * block; consolidate_file_free releases it. HZ_ERR_NOMEM leaves f as it
  * was. */
 hz_status consolidate_compact_cases(hz_cons_file *f, hz_error *err);
+
+/* Frees the case rows of cons once nothing reads them any more: cons->cases
+ * (case_count becomes 0) and each file's case records and texts (the
+ * submission's case_count stays the number of cases read, for the
+ * archive's manifest; its cases become NULL). consolidate_folder does this
+ * to the stage consolidation of an annual run after the analysis, whose
+ * continuity check is the only reader of the stage's case rows: at national
+ * scale they are half the memory (issue 19). Figures, units, files and
+ * issues stay. */
+void consolidate_release_case_rows(hz_consolidation *cons);
 
 /* Frees what one hz_cons_file owns (not the struct itself). */
 void consolidate_file_free(hz_cons_file *file);

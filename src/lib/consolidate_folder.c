@@ -190,6 +190,10 @@ hz_status consolidate_folder(const hz_config *config, const hz_round *round,
     if (s != HZ_OK) {
         consolidation_free(*out);
         *out = NULL;
+        return s;
     }
+    /* the continuity check has read the stage's case rows; every output
+     * takes the stage's figures, units and files only */
+    consolidate_release_case_rows((*out)->stage);
     return s;
 }
