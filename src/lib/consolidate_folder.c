@@ -184,6 +184,13 @@ hz_status consolidate_folder(const hz_config *config, const hz_round *round,
             *out = NULL;
             return s;
         }
+        /* the stage's own build and analysis are done: its case index is
+         * read by nothing from here (the continuity check reads the stage's
+         * submissions), so it goes before the annual analysis, where both
+         * rounds' case records are alive at once (the peak) */
+        free((*out)->stage->cases);
+        (*out)->stage->cases = NULL;
+        (*out)->stage->case_count = 0;
     }
     hz_analysis_options aopt = {.previous_dir = opt ? opt->previous_dir : NULL};
     s = analysis_run(*out, &aopt, err);
