@@ -164,15 +164,9 @@ hz_status consolidate_parse_receipts(const char *text, const char *name, hz_rece
                                     name, key, a, b, NULL);
             }
         }
-        if (out->count == cap) {
-            size_t ncap = cap ? cap * 2 : 16;
-            hz_receipt *n = realloc(out->items, ncap * sizeof *n);
-            if (!n) {
-                consolidate_receipts_free(out);
-                return hz_error_set(err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL);
-            }
-            out->items = n;
-            cap = ncap;
+        if (!hz_array_reserve(&out->items, &cap, out->count + 1, sizeof *out->items)) {
+            consolidate_receipts_free(out);
+            return hz_error_set(err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL);
         }
         hz_receipt *r = &out->items[out->count++];
         snprintf(r->code, sizeof r->code, "%s", key);
@@ -198,15 +192,152 @@ hz_status consolidate_read_receipts(const char *path, hz_receipts *out, hz_error
 
 /* ---------------------------------------------------------------- free */
 
+/* The text fields of a case, in one order for packing and releasing. */
+#define CASE_TEXTS 10
+static char **case_text(hz_case *c, int k)
+{
+    switch (k) {
+    case 0: return &c->case_no;
+    case 1: return &c->name;
+    case 2: return &c->status;
+    case 3: return &c->category;
+    case 4: return &c->commodity;
+    case 5: return &c->channel;
+    case 6: return &c->lead_source;
+    case 7: return &c->assist_units;
+    case 8: return &c->typical_summary;
+    default: return &c->note;
+    }
+}
+
+static uint64_t text_hash(const char *t, size_t n)
+{
+    uint64_t h = 1469598103934665603ull; /* FNV-1a */
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)t[i]) * 1099511628211ull;
+    return h;
+}
+
+hz_status consolidate_compact_cases(hz_cons_file *f, hz_error *err)
+{
+    if (!f->check || f->case_texts || f->check->sub.case_count == 0)
+        return HZ_OK;
+    hz_submission *sub = &f->check->sub;
+    size_t n = sub->case_count * CASE_TEXTS;
+    /* an open-addressing table of the distinct texts (a power of two, at
+     * most half full) and, per field, the offset of its text in the block */
+    size_t slots = 16;
+    while (slots < 2 * n)
+        slots *= 2;
+    const char **seen = calloc(slots, sizeof *seen);
+    size_t *seen_off = malloc(slots * sizeof *seen_off);
+    size_t *off = malloc(n * sizeof *off);
+    if (!seen || !seen_off || !off) {
+        free(seen);
+        free(seen_off);
+        free(off);
+        return hz_error_set(err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL);
+    }
+    size_t total = 0;
+    for (size_t i = 0; i < sub->case_count; i++)
+        for (int k = 0; k < CASE_TEXTS; k++) {
+            const char *t = *case_text(&sub->cases[i], k);
+            size_t j = i * CASE_TEXTS + (size_t)k;
+            if (!t) {
+                off[j] = SIZE_MAX;
+                continue;
+            }
+            size_t len = strlen(t);
+            size_t h = (size_t)text_hash(t, len) & (slots - 1);
+            while (seen[h] && strcmp(seen[h], t))
+                h = (h + 1) & (slots - 1);
+            if (!seen[h]) {
+                seen[h] = t;
+                seen_off[h] = total;
+                total += len + 1;
+            }
+            off[j] = seen_off[h];
+        }
+    char *block = malloc(total ? total : 1);
+    if (!block) {
+        free(seen);
+        free(seen_off);
+        free(off);
+        return hz_error_set(err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL);
+    }
+    for (size_t h = 0; h < slots; h++)
+        if (seen[h])
+            memcpy(block + seen_off[h], seen[h], strlen(seen[h]) + 1);
+    free(seen);
+    free(seen_off);
+    for (size_t i = 0; i < sub->case_count; i++)
+        for (int k = 0; k < CASE_TEXTS; k++) {
+            char **field = case_text(&sub->cases[i], k);
+            size_t j = i * CASE_TEXTS + (size_t)k;
+            free(*field);
+            *field = off[j] == SIZE_MAX ? NULL : block + off[j];
+        }
+    free(off);
+    f->case_texts = block;
+    /* the reader grew the array by doubling: give the rest back (a
+     * shrink, which realloc does in place or not at all on failure) */
+    hz_case *trimmed = realloc(sub->cases, sub->case_count * sizeof *sub->cases);
+    if (trimmed)
+        sub->cases = trimmed;
+    return HZ_OK;
+}
+
+/* Drops f's case records: texts first (packed or not), then the array. */
+static void file_release_cases(hz_cons_file *f)
+{
+    hz_submission *sub = &f->check->sub;
+    for (size_t i = 0; sub->cases && i < sub->case_count; i++)
+        for (int k = 0; k < CASE_TEXTS; k++) {
+            char **field = case_text(&sub->cases[i], k);
+            if (!f->case_texts)
+                free(*field);
+            *field = NULL;
+        }
+    free(sub->cases);
+    sub->cases = NULL;
+    free(f->case_texts);
+    f->case_texts = NULL;
+    f->case_rows_released = true;
+}
+
+void consolidate_release_case_rows(hz_consolidation *cons)
+{
+    if (!cons)
+        return;
+    free(cons->cases);
+    cons->cases = NULL;
+    cons->case_count = 0;
+    for (size_t i = 0; i < cons->file_count; i++)
+        if (cons->files[i].check && !cons->files[i].case_rows_released)
+            file_release_cases(&cons->files[i]);
+}
+
 void consolidate_file_free(hz_cons_file *f)
 {
     free(f->name);
     free(f->path);
     free(f->reason_arg);
     if (f->check) {
+        if (f->case_rows_released)
+            f->check->sub.case_count = 0; /* its cases are gone already */
+        if (f->case_texts) {
+            /* the texts are in the block: submission_free must not free
+             * them one by one */
+            hz_submission *sub = &f->check->sub;
+            for (size_t i = 0; i < sub->case_count; i++)
+                for (int k = 0; k < CASE_TEXTS; k++)
+                    *case_text(&sub->cases[i], k) = NULL;
+        }
         check_result_free(f->check);
         free(f->check);
     }
+    free(f->case_texts);
+    f->case_texts = NULL;
 }
 
 void consolidate_free(hz_consolidation *cons)

@@ -72,6 +72,11 @@ typedef struct hz_cons_file {
     size_t unit;               /* index into consolidation units, or
                                   HZ_NONE_INDEX */
     int version;               /* 版本号 (0 when unknown) */
+    char *case_texts;          /* the texts of check->sub's cases, packed by
+                                  consolidate_compact_cases; owned */
+    bool case_rows_released;   /* consolidate_release_case_rows: check->sub
+                                  keeps case_count (the number read) but its
+                                  cases are NULL */
 } hz_cons_file;
 
 /* Case-derived figures of a set of cases. */
@@ -178,6 +183,25 @@ hz_status consolidate_build(const hz_config *config, const hz_round *round,
                             hz_receipts *receipts, hz_consolidation **out, hz_error *err);
 
 void consolidate_free(hz_consolidation *cons);
+/* Packs the texts of f's cases (check->sub.cases) into one block,
+ * f->case_texts, each distinct text once, and trims the case array to its
+ * count: a case's ten texts took ten allocations, most of them one of a few
+ * enumerated words (issue 19: about 1 KB per case, 1 GB at national scale,
+ * was mostly allocator overhead). The case fields then point into the
+ * block; consolidate_file_free releases it. HZ_ERR_NOMEM leaves f as it
+ * was. */
+hz_status consolidate_compact_cases(hz_cons_file *f, hz_error *err);
+
+/* Frees the case rows of cons once nothing reads them any more: cons->cases
+ * (case_count becomes 0) and each file's case records and texts (the
+ * submission's case_count stays the number of cases read, for the
+ * archive's manifest; its cases become NULL). consolidate_folder does this
+ * to the stage consolidation of an annual run after the analysis, whose
+ * continuity check is the only reader of the stage's case rows: at national
+ * scale they are half the memory (issue 19). Figures, units, files and
+ * issues stay. */
+void consolidate_release_case_rows(hz_consolidation *cons);
+
 /* Frees what one hz_cons_file owns (not the struct itself). */
 void consolidate_file_free(hz_cons_file *file);
 

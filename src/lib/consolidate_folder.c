@@ -46,6 +46,10 @@ static void *worker_main(void *arg)
 
         hz_error err = {0};
         hz_status s = check_file(q->config, f->path, &q->check_opt, f->check, &err);
+        /* packed at once, on this worker: the peak holds every file's
+         * cases (national scale: 2.85 million, issue 19) */
+        if (s == HZ_OK)
+            s = consolidate_compact_cases(f, &err);
 
         pthread_mutex_lock(&q->lock);
         if (s != HZ_OK && q->status == HZ_OK) {
@@ -180,12 +184,23 @@ hz_status consolidate_folder(const hz_config *config, const hz_round *round,
             *out = NULL;
             return s;
         }
+        /* the stage's own build and analysis are done: its case index is
+         * read by nothing from here (the continuity check reads the stage's
+         * submissions), so it goes before the annual analysis, where both
+         * rounds' case records are alive at once (the peak) */
+        free((*out)->stage->cases);
+        (*out)->stage->cases = NULL;
+        (*out)->stage->case_count = 0;
     }
     hz_analysis_options aopt = {.previous_dir = opt ? opt->previous_dir : NULL};
     s = analysis_run(*out, &aopt, err);
     if (s != HZ_OK) {
         consolidate_free(*out);
         *out = NULL;
+        return s;
     }
+    /* the continuity check has read the stage's case rows; every output
+     * takes the stage's figures, units and files only */
+    consolidate_release_case_rows((*out)->stage);
     return s;
 }

@@ -6,17 +6,28 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <errno.h>
 #include <xlsxwriter.h>
 #include "analysis.h"
+#include "deflate_chunks.h"
 #include "display_format.h"
 #include "fsutil.h"
 #include "hz_text.h"
 #include "report_context.h"
+#include "xlsx_stream.h"
+#include "zip_writer.h"
 
 #define PRINT_MARGIN_IN 0.6 /* left and right print margins, inches */
 #define PRINT_MIN_SCALE 70 /* never printed smaller than this, percent */
 #define MAX_COLS 64
 #define MAX_WIDTH 60.0
+/* hz_amount is fixed point with 4 decimals: the fast writer formats it
+ * as a decimal of that many digits */
+#define AMOUNT_SCALE_DIGITS 4
+/* the longest text libxlsxwriter writes into a cell (LXW_STR_MAX of its
+ * worksheet.c, bytes): longer fails the workbook, as it did before */
+#define XLSX_STRING_MAX 32767
+_Static_assert(HZ_AMOUNT_SCALE == 10000, "AMOUNT_SCALE_DIGITS follows HZ_AMOUNT_SCALE");
 
 typedef struct writer {
     lxw_workbook *wb;
@@ -27,6 +38,7 @@ typedef struct writer {
     lxw_format *title, *head, *text, *wrap, *count, *amount, *date, *percent;
     lxw_format *total_text, *total_count, *total_amount;
     lxw_format *seq, *code;    /* 序号 and 单位代码, centred so they read apart */
+    struct fast_sheets *fast;  /* the sheets of the fast writer (案件明细 …) */
 } writer;
 
 typedef struct sheet {
@@ -801,80 +813,231 @@ static void sheet_assessment(writer *w)
 
 /* ------------------------------------------------------------- 案件明细 */
 
+/*
+ * The long sheets (issue 19): 案件明细 always, 校验问题 beyond
+ * opt.issues_fast_rows rows. libxlsxwriter writes them with their header row
+ * only, so that styles, the header, frozen pane, autofilter, print titles,
+ * column widths and print set-up all come from it; their rows are written
+ * afterwards by xlsx_stream straight into the final zip (fast_splice), in
+ * place of libxlsxwriter's part. Beyond opt.sheet_rows rows a list continues
+ * on 案件明细(2), 案件明细(3), … each with the same header, widths and
+ * set-up.
+ */
+typedef enum fast_kind { FAST_CASES, FAST_ISSUES } fast_kind;
+
+typedef struct fast_part {
+    fast_kind kind;
+    unsigned sheet_no;         /* the part xl/worksheets/sheet<sheet_no>.xml */
+    size_t first, count;       /* items (cases, issues) of this sheet */
+    lxw_col_t ncols;
+} fast_part;
+
+struct fast_sheets {
+    render_xlsx_options opt;
+    fast_part *items;
+    size_t count, cap;
+    int xf_text, xf_wrap, xf_date, xf_amount;
+};
+
+/* Cells of a fast sheet row go either to the width measure (s) or to the
+ * XML (xs): the same function lays out both passes, so they cannot differ. */
+typedef struct row_sink {
+    sheet *s;                  /* measuring pass */
+    xlsx_stream *xs;           /* writing pass */
+    const struct fast_sheets *fs;
+} row_sink;
+
+/* The width put_num gives the "%.2f" of v, without snprintf. */
+static double fast_num_width(double v)
+{
+    double a = v < 0 ? -v : v;
+    double width = v < 0 ? 4 : 3;
+    if (a >= 1e15) {
+        char buf[64];
+        width = (double)snprintf(buf, sizeof buf, "%.2f", v);
+    } else {
+        for (double p = 10; p <= a + 0.005; p *= 10)
+            width++;
+        width++;
+    }
+    return width + 2;
+}
+
+static void rs_str(row_sink *o, lxw_col_t col, const char *text, int xf)
+{
+    if (!text || !*text)
+        return;
+    if (o->xs) {
+        xlsx_stream_string(o->xs, col, text, xf);
+        return;
+    }
+    /* text_width is at most the byte length (a wide character takes 3 or
+     * 4 bytes for 2 units): a text no longer than the column's width so
+     * far cannot widen it, so most cells skip the UTF-8 decoding */
+    size_t n = strlen(text);
+    if (n > XLSX_STRING_MAX)
+        note_error(o->s->w, LXW_ERROR_MAX_STRING_LENGTH_EXCEEDED);
+    if (col < MAX_COLS && (double)n <= o->s->width[col])
+        fit(o->s, col, 0);
+    else
+        fit(o->s, col, text_width(text));
+}
+
+static void rs_date(row_sink *o, lxw_col_t col, hz_date d)
+{
+    if (d == HZ_DATE_NONE)
+        return;
+    if (o->xs)
+        xlsx_stream_int(o->xs, col, (int64_t)hz_date_to_serial(d), o->fs->xf_date);
+    else
+        fit(o->s, col, 11);
+}
+
+static void rs_amount(row_sink *o, lxw_col_t col, hz_amount v)
+{
+    if (o->xs)
+        xlsx_stream_decimal(o->xs, col, v, AMOUNT_SCALE_DIGITS, o->fs->xf_amount);
+    else
+        fit(o->s, col, fast_num_width(hz_amount_to_double(v)));
+}
+
 static const char *yes_no(const hz_config *config, hz_tristate t)
 {
     return t == HZ_YES ? config->yes_word : t == HZ_NO ? config->no_word : "";
+}
+
+enum { CASE_PRE = 4, CASE_COLS = CASE_PRE + HZ_C__COUNT + 1 };
+
+static void case_row(row_sink *o, const hz_consolidation *cons, const hz_config *config,
+                     const hz_cons_case *cc)
+{
+    const hz_case *c = cc->c;
+    int t = o->fs->xf_text;
+    const hz_unit *unit = cons->units[cc->unit].unit;
+    rs_str(o, 0, unit->code, t);
+    rs_str(o, 1, unit_short(unit), t);
+    rs_str(o, 2, cc->counted ? unit_short(unit) : unit_short(cons->units[cc->lead_unit].unit), t);
+    rs_str(o, 3, cc->phase != HZ_NONE_INDEX ? config->phases[cc->phase].name
+                                            : Z(HZ_M_CONSOLIDATE_L_OUTSIDE_PHASE), t);
+    lxw_col_t b = CASE_PRE;
+    rs_str(o, b + HZ_C_CASE_NO, c->case_no, t);
+    rs_str(o, b + HZ_C_NAME, c->name, t);
+    rs_date(o, b + HZ_C_FILED, c->filed);
+    rs_date(o, b + HZ_C_CLOSED, c->closed);
+    rs_str(o, b + HZ_C_STATUS, c->status, t);
+    rs_str(o, b + HZ_C_CATEGORY, c->category, t);
+    rs_str(o, b + HZ_C_COMMODITY, c->commodity, t);
+    rs_str(o, b + HZ_C_CHANNEL, c->channel, t);
+    rs_str(o, b + HZ_C_KEY_MARKET, yes_no(config, c->key_market), t);
+    rs_str(o, b + HZ_C_RURAL, yes_no(config, c->rural), t);
+    if (c->has_amount)
+        rs_amount(o, b + HZ_C_AMOUNT, c->amount);
+    if (c->has_fine)
+        rs_amount(o, b + HZ_C_FINE, c->fine);
+    rs_str(o, b + HZ_C_TRANSFERRED, yes_no(config, c->transferred), t);
+    rs_str(o, b + HZ_C_CROSS_REGION, yes_no(config, c->cross_region), t);
+    rs_str(o, b + HZ_C_ASSIST_UNITS, c->assist_units, t);
+    rs_str(o, b + HZ_C_LEAD_SOURCE, c->lead_source, t);
+    rs_str(o, b + HZ_C_TYPICAL, yes_no(config, c->typical), t);
+    rs_str(o, b + HZ_C_TYPICAL_SUMMARY, c->typical_summary, t);
+    rs_str(o, b + HZ_C_NOTE, c->note, t);
+    rs_str(o, b + HZ_C__COUNT, cons->files[cc->file].name, t);
+}
+
+/* Opens a fast sheet: sheet_open with the name of part k (0: name_id,
+ * then "name(k+1)"), in constant-memory mode (the header row is written as
+ * inline strings like the rows that follow, and libxlsxwriter keeps no
+ * cell of it). */
+static bool fast_open(writer *w, sheet *s, hz_msg_id name_id, size_t k)
+{
+    memset(s, 0, sizeof *s);
+    s->w = w;
+    char name[128], num[24];
+    if (k == 0)
+        snprintf(name, sizeof name, "%s", Z(name_id));
+    else {
+        num[xlsx_stream_format_int(num, (int64_t)k + 1)] = '\0';
+        hz_msg_formatv(HZ_LANG_ZH, HZ_M_CONSOLIDATE_SHEET_CONTINUED, name, sizeof name,
+                       Z(name_id), num, NULL);
+    }
+    w->wb->options.constant_memory = LXW_TRUE;
+    s->ws = workbook_add_worksheet(w->wb, name);
+    w->wb->options.constant_memory = LXW_FALSE;
+    if (!s->ws) {
+        note_error(w, LXW_ERROR_MEMORY_MALLOC_FAILED);
+        return false;
+    }
+    s->name = s->ws->name;
+    worksheet_set_paper(s->ws, 9); /* A4 */
+    worksheet_set_margins(s->ws, PRINT_MARGIN_IN, PRINT_MARGIN_IN, 0.8, 0.8);
+    note_error(w, worksheet_set_footer(s->ws, "&C&P / &N"));
+    return true;
+}
+
+/* Data rows per sheet under the configured row limit (the header takes one). */
+static size_t fast_rows_per_sheet(const writer *w)
+{
+    size_t limit = w->fast->opt.sheet_rows;
+    if (limit == 0 || limit > RENDER_XLSX_EXCEL_ROWS)
+        limit = RENDER_XLSX_EXCEL_ROWS;
+    return limit > 1 ? limit - 1 : 1;
+}
+
+/* The sheets of a list of n items whose widths were measured into m: each
+ * with the header, the measured widths, an autofilter over its rows and
+ * sheet_finish's panes and print set-up; each recorded as a fast part. */
+static void fast_sheets_add(writer *w, fast_kind kind, hz_msg_id name_id, const char *const *head,
+                            lxw_col_t ncols, const sheet *m, size_t n, double head_height)
+{
+    size_t per = fast_rows_per_sheet(w);
+    size_t parts = n == 0 ? 1 : (n + per - 1) / per;
+    for (size_t k = 0; k < parts; k++) {
+        sheet s;
+        if (!fast_open(w, &s, name_id, k))
+            return;
+        if (head_height > 0)
+            note_error(w, worksheet_set_row(s.ws, 0, head_height, NULL));
+        put_head(&s, 0, head, ncols);
+        for (lxw_col_t c = 0; c < MAX_COLS; c++)
+            if (m->width[c] > s.width[c])
+                s.width[c] = m->width[c];
+        if (m->cols > s.cols)
+            s.cols = m->cols;
+        size_t first = k * per, count = n - first < per ? n - first : per;
+        lxw_row_t last = count > 0 ? (lxw_row_t)count : 1;
+        note_error(w, worksheet_autofilter(s.ws, 0, 0, last, (lxw_col_t)(ncols - 1)));
+        sheet_finish(&s, 0, 2);
+        struct fast_sheets *fs = w->fast;
+        if (!hz_array_reserve(&fs->items, &fs->cap, fs->count + 1, sizeof *fs->items)) {
+            note_error(w, LXW_ERROR_MEMORY_MALLOC_FAILED);
+            return;
+        }
+        fs->items[fs->count++] = (fast_part){kind, (unsigned)s.ws->index + 1, first, count, ncols};
+    }
 }
 
 static void sheet_cases(writer *w)
 {
     const hz_consolidation *cons = w->cons;
     const hz_config *config = w->config;
-    sheet s;
-    /* 案件明细 has a row per case (200,000 at province scale, bench/): it is
-     * built in libxlsxwriter's constant-memory mode, which streams each row
-     * to a temporary file as soon as the next begins, instead of holding
-     * every cell in trees (about 600 MB and half the run time for 200,000
-     * cases). The mode is the workbook option that workbook_add_worksheet
-     * copies into each new sheet (libxlsxwriter 1.1.4 workbook.c), so it is
-     * switched on only while this sheet is created; the other sheets keep
-     * their free row order, merged cells and comments. In return this sheet
-     * must write its rows in order: header height first, then row by row. */
-    w->wb->options.constant_memory = LXW_TRUE;
-    bool opened = sheet_open(w, &s, HZ_M_CONSOLIDATE_SHEET_CASES);
-    w->wb->options.constant_memory = LXW_FALSE;
-    if (!opened)
-        return;
-    note_error(w, worksheet_set_row(s.ws, 0, 36, NULL));
-    enum { PRE = 4 };
-    const char *head[PRE + HZ_C__COUNT + 2];
+    const char *head[CASE_COLS];
     head[0] = Z(HZ_M_CONSOLIDATE_L_UNIT_CODE);
     head[1] = Z(HZ_M_CONSOLIDATE_L_UNIT);
     head[2] = Z(HZ_M_CONSOLIDATE_L_COUNTED_FOR);
     head[3] = Z(HZ_M_CONSOLIDATE_L_PHASE);
     for (int f = 0; f < HZ_C__COUNT; f++)
-        head[PRE + f] = submission_case_column((hz_case_field)f);
-    head[PRE + HZ_C__COUNT] = Z(HZ_M_CONSOLIDATE_L_FILE);
-    head[PRE + HZ_C__COUNT + 1] = "";
-    size_t ncols = PRE + HZ_C__COUNT + 1;
-    put_head(&s, 0, head, ncols);
-    lxw_row_t r = 1;
-    for (size_t i = 0; i < cons->case_count; i++, r++) {
-        const hz_cons_case *cc = &cons->cases[i];
-        const hz_case *c = cc->c;
-        put_str(&s, r, 0, cons->units[cc->unit].unit->code, NULL);
-        put_str(&s, r, 1, unit_short(cons->units[cc->unit].unit), NULL);
-        put_str(&s, r, 2, cc->counted ? unit_short(cons->units[cc->unit].unit)
-                                      : unit_short(cons->units[cc->lead_unit].unit), NULL);
-        put_str(&s, r, 3, cc->phase != HZ_NONE_INDEX ? config->phases[cc->phase].name
-                                                     : Z(HZ_M_CONSOLIDATE_L_OUTSIDE_PHASE),
-                NULL);
-        lxw_col_t b = PRE;
-        put_str(&s, r, b + HZ_C_CASE_NO, c->case_no, NULL);
-        put_str(&s, r, b + HZ_C_NAME, c->name, NULL);
-        put_date(&s, r, b + HZ_C_FILED, c->filed);
-        put_date(&s, r, b + HZ_C_CLOSED, c->closed);
-        put_str(&s, r, b + HZ_C_STATUS, c->status, NULL);
-        put_str(&s, r, b + HZ_C_CATEGORY, c->category, NULL);
-        put_str(&s, r, b + HZ_C_COMMODITY, c->commodity, NULL);
-        put_str(&s, r, b + HZ_C_CHANNEL, c->channel, NULL);
-        put_str(&s, r, b + HZ_C_KEY_MARKET, yes_no(config, c->key_market), NULL);
-        put_str(&s, r, b + HZ_C_RURAL, yes_no(config, c->rural), NULL);
-        if (c->has_amount)
-            put_amount(&s, r, b + HZ_C_AMOUNT, c->amount, false);
-        if (c->has_fine)
-            put_amount(&s, r, b + HZ_C_FINE, c->fine, false);
-        put_str(&s, r, b + HZ_C_TRANSFERRED, yes_no(config, c->transferred), NULL);
-        put_str(&s, r, b + HZ_C_CROSS_REGION, yes_no(config, c->cross_region), NULL);
-        put_str(&s, r, b + HZ_C_ASSIST_UNITS, c->assist_units, NULL);
-        put_str(&s, r, b + HZ_C_LEAD_SOURCE, c->lead_source, NULL);
-        put_str(&s, r, b + HZ_C_TYPICAL, yes_no(config, c->typical), NULL);
-        put_str(&s, r, b + HZ_C_TYPICAL_SUMMARY, c->typical_summary, NULL);
-        put_str(&s, r, b + HZ_C_NOTE, c->note, NULL);
-        put_str(&s, r, b + HZ_C__COUNT, cons->files[cc->file].name, NULL);
-    }
-    note_error(w, worksheet_autofilter(s.ws, 0, 0, r > 1 ? r - 1 : 1, (lxw_col_t)(ncols - 1)));
-    sheet_finish(&s, 0, 2);
+        head[CASE_PRE + f] = submission_case_column((hz_case_field)f);
+    head[CASE_PRE + HZ_C__COUNT] = Z(HZ_M_CONSOLIDATE_L_FILE);
+    /* the widths of every row, measured before libxlsxwriter writes the
+     * sheet's <cols> */
+    sheet m;
+    memset(&m, 0, sizeof m);
+    m.w = w;
+    row_sink o = {.s = &m, .fs = w->fast};
+    for (size_t i = 0; i < cons->case_count; i++)
+        case_row(&o, cons, config, &cons->cases[i]);
+    fast_sheets_add(w, FAST_CASES, HZ_M_CONSOLIDATE_SHEET_CASES, head, CASE_COLS, &m,
+                    cons->case_count, 36);
 }
 
 /* ------------------------------------------------------------- 典型案例 */
@@ -996,17 +1159,85 @@ static void issue_row(sheet *s, lxw_row_t r, const hz_issue *is, const char *uni
     put_str(s, r, 9, is->explained ? s->w->config->yes_word : "", NULL);
 }
 
+/* The same row for a fast sheet (the message column blank but styled
+ * when empty, as put_str with a format writes it). */
+static void issue_row_fast(row_sink *o, const hz_issue *is, const char *unit, const hz_config *config)
+{
+    char loc[256], msg[2048];
+    int t = o->fs->xf_text;
+    rs_str(o, 0, is->file, t);
+    rs_str(o, 1, unit, t);
+    rs_str(o, 2, issue_severity_name(is->severity), t);
+    rs_str(o, 3, issue_location(is, loc, sizeof loc), t);
+    rs_str(o, 4, is->field, t);
+    rs_str(o, 5, is->rule, t);
+    rs_str(o, 6, is->found, t);
+    rs_str(o, 7, is->expected, t);
+    const char *text = issue_render(is, HZ_LANG_ZH, msg, sizeof msg);
+    if (text && *text)
+        rs_str(o, 8, text, o->fs->xf_wrap);
+    else if (o->xs)
+        xlsx_stream_blank(o->xs, 8, o->fs->xf_wrap);
+    rs_str(o, 9, is->explained ? config->yes_word : "", t);
+}
+
+/* Every issue in sheet order, the consolidation's first, then each
+ * file's: index i of that order to the issue and its unit. */
+static const hz_issue *issue_at(const hz_consolidation *cons, size_t *file, size_t *k,
+                                const char **unit)
+{
+    if (*file == SIZE_MAX) {
+        if (*k < cons->issues.count) {
+            *unit = "";
+            return &cons->issues.items[(*k)++];
+        }
+        *file = 0;
+        *k = 0;
+    }
+    for (; *file < cons->file_count; (*file)++, *k = 0) {
+        const hz_cons_file *f = &cons->files[*file];
+        if (!f->check || *k >= f->check->issues.count)
+            continue;
+        *unit = f->unit != HZ_NONE_INDEX ? unit_short(cons->units[f->unit].unit) : "";
+        return &f->check->issues.items[(*k)++];
+    }
+    return NULL;
+}
+
+static size_t issue_count(const hz_consolidation *cons)
+{
+    size_t n = cons->issues.count;
+    for (size_t i = 0; i < cons->file_count; i++)
+        if (cons->files[i].check)
+            n += cons->files[i].check->issues.count;
+    return n;
+}
+
 static void sheet_issues(writer *w)
 {
     const hz_consolidation *cons = w->cons;
-    sheet s;
-    if (!sheet_open(w, &s, HZ_M_CONSOLIDATE_SHEET_ISSUES))
-        return;
     const char *head[] = {Z(HZ_M_CONSOLIDATE_L_FILE), Z(HZ_M_CONSOLIDATE_L_UNIT),
                           Z(HZ_M_CONSOLIDATE_L_SEVERITY), Z(HZ_M_CONSOLIDATE_L_LOCATION),
                           Z(HZ_M_CONSOLIDATE_L_FIELD), Z(HZ_M_CONSOLIDATE_L_RULE),
                           Z(HZ_M_CONSOLIDATE_L_FOUND), Z(HZ_M_CONSOLIDATE_L_EXPECTED),
                           Z(HZ_M_CONSOLIDATE_L_MESSAGE), Z(HZ_M_CONSOLIDATE_L_EXPLAINED)};
+    size_t n = issue_count(cons);
+    if (n > w->fast->opt.issues_fast_rows || n >= fast_rows_per_sheet(w) + 1) {
+        sheet m;
+        memset(&m, 0, sizeof m);
+        m.w = w;
+        row_sink o = {.s = &m, .fs = w->fast};
+        size_t file = SIZE_MAX, k = 0;
+        const char *unit;
+        const hz_issue *is;
+        while ((is = issue_at(cons, &file, &k, &unit)))
+            issue_row_fast(&o, is, unit, w->config);
+        fast_sheets_add(w, FAST_ISSUES, HZ_M_CONSOLIDATE_SHEET_ISSUES, head, 10, &m, n, 0);
+        return;
+    }
+    sheet s;
+    if (!sheet_open(w, &s, HZ_M_CONSOLIDATE_SHEET_ISSUES))
+        return;
     put_head(&s, 0, head, 10);
     lxw_row_t r = 1;
     for (size_t i = 0; i < cons->issues.count; i++)
@@ -1021,6 +1252,136 @@ static void sheet_issues(writer *w)
     }
     note_error(w, worksheet_autofilter(s.ws, 0, 0, r > 1 ? r - 1 : 1, 9));
     sheet_finish(&s, 0, 2);
+}
+
+/* ------------------------------------------------------------- the fast parts */
+
+static hz_status to_deflate(void *ctx, const void *data, size_t len, hz_error *err)
+{
+    return deflate_chunks_write(ctx, data, len, err);
+}
+
+/* The rows of part p into xs. */
+static void fast_rows(const writer *w, const fast_part *p, xlsx_stream *xs)
+{
+    const hz_consolidation *cons = w->cons;
+    row_sink o = {.xs = xs, .fs = w->fast};
+    if (p->kind == FAST_CASES) {
+        for (size_t i = 0; i < p->count; i++) {
+            xlsx_stream_row_begin(xs, (uint32_t)(i + 1));
+            case_row(&o, cons, w->config, &cons->cases[p->first + i]);
+            xlsx_stream_row_end(xs);
+        }
+        return;
+    }
+    size_t file = SIZE_MAX, k = 0, i = 0;
+    const char *unit;
+    const hz_issue *is;
+    while (i < p->first && issue_at(cons, &file, &k, &unit))
+        i++;
+    for (i = 0; i < p->count && (is = issue_at(cons, &file, &k, &unit)); i++) {
+        xlsx_stream_row_begin(xs, (uint32_t)(i + 1));
+        issue_row_fast(&o, is, unit, w->config);
+        xlsx_stream_row_end(xs);
+    }
+}
+
+/* Writes part p as entry e of zw: libxlsxwriter's XML of the sheet (xml,
+ * its header row only) with the rows inserted before </sheetData> and the
+ * dimension widened to them. */
+static hz_status fast_part_write(const writer *w, const fast_part *p, const zip_writer_entry *e,
+                                 const char *xml, zip_writer *zw, const char *path, hz_error *err)
+{
+    const char *dim = strstr(xml, "<dimension ref=\"");
+    const char *dim_end = dim ? strstr(dim + 16, "\"/>") : NULL;
+    const char *close = strstr(xml, "</sheetData>");
+    if (!dim || !dim_end || !close || close < dim_end)
+        return hz_error_set(err, HZ_ERR_INTERNAL, HZ_M_CONSOLIDATE_XLSX_PARTS, path, e->name, NULL);
+    const render_xlsx_options *opt = &w->fast->opt;
+    deflate_chunks_options dopt = {.level = opt->level, .threads = opt->threads};
+    deflate_chunks *dc = NULL;
+    xlsx_stream *xs = NULL;
+    hz_status st = zip_writer_begin_entry(zw, e, err);
+    if (st == HZ_OK)
+        st = deflate_chunks_open(&dc, &dopt, zip_writer_entry_data, zw, err);
+    if (st == HZ_OK)
+        st = xlsx_stream_open(&xs, to_deflate, dc, err);
+    if (st != HZ_OK) {
+        deflate_chunks_free(dc);
+        return st;
+    }
+    char ref[40];
+    size_t n = xlsx_stream_format_cellref(ref, (uint32_t)p->count, (uint32_t)(p->ncols - 1));
+    xlsx_stream_raw(xs, xml, (size_t)(dim - xml) + 16);
+    xlsx_stream_raw(xs, "A1:", 3);
+    xlsx_stream_raw(xs, ref, n);
+    xlsx_stream_raw(xs, dim_end, (size_t)(close - dim_end));
+    fast_rows(w, p, xs);
+    xlsx_stream_raw(xs, close, strlen(close));
+    st = xlsx_stream_close(xs, err);
+    deflate_chunks_result res = {0};
+    if (st == HZ_OK)
+        st = deflate_chunks_finish(dc, &res, err);
+    deflate_chunks_free(dc);
+    if (st == HZ_OK)
+        st = zip_writer_end_entry(zw, res.crc32, res.in_bytes, err);
+    return st;
+}
+
+/* Copies the workbook libxlsxwriter wrote at src_path into dst_path with the
+ * fast parts' entries written in place (same order, names and times). */
+static hz_status fast_splice(const writer *w, const char *src_path, const char *dst_path,
+                             const char *path, hz_error *err)
+{
+    FILE *src = fopen(src_path, "rb");
+    if (!src)
+        return hz_error_set(err, HZ_ERR_IO, HZ_M_CONSOLIDATE_XLSX_FAILED, path, strerror(errno), NULL);
+    FILE *out = fopen(dst_path, "wb");
+    if (!out) {
+        fclose(src);
+        return hz_error_set(err, HZ_ERR_IO, HZ_M_CONSOLIDATE_XLSX_FAILED, path, strerror(errno), NULL);
+    }
+    zip_writer_directory dir;
+    zip_writer *zw = NULL;
+    hz_status st = zip_writer_read_directory(src, path, &dir, err);
+    if (st == HZ_OK)
+        st = zip_writer_open(&zw, out, path, err);
+    size_t found = 0;
+    for (size_t i = 0; st == HZ_OK && i < dir.count; i++) {
+        const zip_writer_entry *e = &dir.items[i];
+        const fast_part *p = NULL;
+        unsigned no;
+        char tail;
+        if (sscanf(e->name, "xl/worksheets/sheet%u.xml%c", &no, &tail) == 1)
+            for (size_t k = 0; k < w->fast->count; k++)
+                if (w->fast->items[k].sheet_no == no)
+                    p = &w->fast->items[k];
+        if (!p) {
+            st = zip_writer_copy_entry(zw, src, e, err);
+            continue;
+        }
+        char *xml = NULL;
+        size_t len;
+        /* the part holds the header row only: small */
+        st = zip_writer_inflate_entry(src, path, e, 64u << 20, &xml, &len, err);
+        if (st == HZ_OK)
+            st = fast_part_write(w, p, e, xml, zw, path, err);
+        free(xml);
+        found++;
+    }
+    if (st == HZ_OK && found != w->fast->count)
+        st = hz_error_set(err, HZ_ERR_INTERNAL, HZ_M_CONSOLIDATE_XLSX_PARTS, path,
+                          "xl/worksheets/", NULL);
+    if (st == HZ_OK) {
+        st = zip_writer_finish(zw, err);
+        zw = NULL;
+    }
+    zip_writer_free(zw);
+    zip_writer_directory_free(&dir);
+    fclose(src);
+    if (fclose(out) != 0 && st == HZ_OK)
+        st = hz_error_set(err, HZ_ERR_IO, HZ_M_CONSOLIDATE_XLSX_FAILED, path, strerror(errno), NULL);
+    return st;
 }
 
 /* ------------------------------------------------------------- workbook */
@@ -1042,14 +1403,36 @@ static lxw_format *fmt(writer *w, const char *num, bool bold, bool border)
     return f;
 }
 
+void render_xlsx_options_default(render_xlsx_options *opt)
+{
+    *opt = (render_xlsx_options){
+        .sheet_rows = RENDER_XLSX_EXCEL_ROWS, .issues_fast_rows = 10000, .threads = 0, .level = 6,
+    };
+}
+
 hz_status render_xlsx_write(const hz_consolidation *cons, const hz_config *config,
                             hz_date as_of, const char *path, hz_error *err)
+{
+    render_xlsx_options opt;
+    render_xlsx_options_default(&opt);
+    return render_xlsx_write_opt(cons, config, as_of, &opt, path, err);
+}
+
+hz_status render_xlsx_write_opt(const hz_consolidation *cons, const hz_config *config,
+                                hz_date as_of, const render_xlsx_options *opt, const char *path,
+                                hz_error *err)
 {
     char tmp[4200];
     hz_status s = fs_temp_beside(path, tmp, sizeof tmp, err);
     if (s != HZ_OK)
         return s;
-    writer w = {.cons = cons, .config = config, .decimals = config->report.amount_decimals};
+    struct fast_sheets fast = {.opt = *opt};
+    if (fast.opt.threads == 0) {
+        long n = sysconf(_SC_NPROCESSORS_ONLN);
+        fast.opt.threads = n > 0 ? (unsigned)n : 1;
+    }
+    writer w = {.cons = cons, .config = config, .decimals = config->report.amount_decimals,
+                .fast = &fast};
     if (w.decimals < 0 || w.decimals > 4)
         w.decimals = 2;
     w.wb = workbook_new(tmp);
@@ -1102,6 +1485,13 @@ hz_status render_xlsx_write(const hz_consolidation *cons, const hz_config *confi
     };
     note_error(&w, workbook_set_properties(w.wb, &props));
 
+    /* the fast sheets' cells use these formats: their style indexes are
+     * fixed now, before libxlsxwriter numbers the formats it writes */
+    fast.xf_text = w.text ? lxw_format_get_xf_index(w.text) : -1;
+    fast.xf_wrap = w.wrap ? lxw_format_get_xf_index(w.wrap) : -1;
+    fast.xf_date = w.date ? lxw_format_get_xf_index(w.date) : -1;
+    fast.xf_amount = w.amount ? lxw_format_get_xf_index(w.amount) : -1;
+
     sheet_summary(&w, as_of);
     sheet_units(&w);
     sheet_category(&w);
@@ -1118,8 +1508,25 @@ hz_status render_xlsx_write(const hz_consolidation *cons, const hz_config *confi
         w.error = close_err;
     if (w.error != LXW_NO_ERROR) {
         unlink(tmp);
+        free(fast.items);
         return hz_error_set(err, HZ_ERR_IO, HZ_M_CONSOLIDATE_XLSX_FAILED, path,
                             lxw_strerror(w.error), NULL);
+    }
+    if (fast.count > 0) {
+        /* the joined workbook goes to a second temporary file beside path;
+         * libxlsxwriter's is removed once copied */
+        char joined[4200];
+        s = fs_temp_beside(path, joined, sizeof joined, err);
+        if (s == HZ_OK) {
+            s = fast_splice(&w, tmp, joined, path, err);
+            if (s != HZ_OK)
+                unlink(joined);
+        }
+        unlink(tmp);
+        free(fast.items);
+        if (s != HZ_OK)
+            return s;
+        snprintf(tmp, sizeof tmp, "%s", joined);
     }
     chmod(tmp, 0644);
     return fs_commit(tmp, path, err);

@@ -27,6 +27,18 @@
  * document's created time is as_of at 00:00 UTC, so the same consolidation
  * and as_of give a byte-identical file. The file is written beside path
  * under a temporary name and renamed into place.
+ *
+ * The long sheets (案件明细 always, 校验问题 beyond issues_fast_rows rows)
+ * are written by the fast writer of issue 19: libxlsxwriter writes the
+ * workbook with their header rows only (styles, header, frozen pane,
+ * autofilter, widths and print set-up come from it), then the rows are
+ * streamed as worksheet XML (xlsx_stream.h), deflated in chunks on several
+ * threads (deflate_chunks.h) straight into the final zip (zip_writer.h),
+ * which copies libxlsxwriter's other parts unchanged. A list longer than a
+ * sheet (sheet_rows, Excel's 1,048,576 by default, header included)
+ * continues on 案件明细(2), 案件明细(3), … with the same header and set-up.
+ * The bytes depend only on the consolidation, as_of and the options'
+ * sheet_rows, issues_fast_rows and level, never on threads.
  */
 #ifndef HZ_RENDER_XLSX_H
 #define HZ_RENDER_XLSX_H
@@ -35,6 +47,26 @@
 #include "consolidate.h"
 #include "hz_date.h"
 #include "hz_status.h"
+
+#define RENDER_XLSX_EXCEL_ROWS 1048576u /* rows of an Excel sheet */
+
+typedef struct render_xlsx_options {
+    size_t sheet_rows;        /* rows per sheet, header included; 0 or more
+                                 than Excel's: RENDER_XLSX_EXCEL_ROWS */
+    size_t issues_fast_rows;  /* 校验问题 goes to the fast writer when it has
+                                 more issues than this */
+    unsigned threads;         /* deflate threads; 0: the online CPUs */
+    int level;                /* deflate level 1..9 of the fast sheets */
+} render_xlsx_options;
+
+/* The defaults render_xlsx_write uses: Excel's row limit, the fast issue
+ * sheet beyond 10,000 issues, all CPUs, level 6 (libxlsxwriter's). */
+void render_xlsx_options_default(render_xlsx_options *opt);
+
+/* render_xlsx_write with explicit options (tests: a small sheet_rows). */
+hz_status render_xlsx_write_opt(const hz_consolidation *cons, const hz_config *config,
+                                hz_date as_of, const render_xlsx_options *opt, const char *path,
+                                hz_error *err);
 
 hz_status render_xlsx_write(const hz_consolidation *cons, const hz_config *config,
                             hz_date as_of, const char *path, hz_error *err);
