@@ -48,6 +48,20 @@ static json_object *dates_json(const hz_date *dates, size_t count)
 
 #define ADD(o, k, v) json_object_object_add((o), (k), (v))
 
+/* The last component of path, without trailing slashes, as a JSON string. */
+static json_object *folder_name(const char *path)
+{
+    if (!path)
+        return str(NULL);
+    size_t end = strlen(path);
+    while (end > 1 && path[end - 1] == '/')
+        end--;
+    size_t start = end;
+    while (start > 0 && path[start - 1] != '/')
+        start--;
+    return json_object_new_string_len(path + start, (int)(end - start));
+}
+
 static json_object *snapshot_build(const hz_config *c)
 {
     json_object *root = json_object_new_object();
@@ -57,7 +71,10 @@ static json_object *snapshot_build(const hz_config *c)
     ADD(root, "version", json_object_new_int(CONFIG_SNAPSHOT_VERSION));
 
     json_object *campaign = json_object_new_object();
-    ADD(campaign, "dir", str(c->dir));
+    /* Only the folder's own name (the campaign id): the snapshot is written
+     * into pages handed out to counties, which must not learn where the
+     * city keeps its files, and a check never opens the folder. */
+    ADD(campaign, "dir", folder_name(c->dir));
     ADD(campaign, "name", str(c->name));
     ADD(campaign, "authority", str(c->authority));
     ADD(campaign, "section", str(c->section));

@@ -79,6 +79,24 @@ Test(config_snapshot, round_trip_keeps_every_field)
     config_free(b);
 }
 
+/* The snapshot goes into pages handed out to counties: it names the
+ * campaign's folder by its own name only, never where the city keeps it. */
+Test(config_snapshot, names_no_city_path)
+{
+    hz_config *config = load_good();
+    char *text = config_snapshot_text(config);
+    cr_assert_not_null(text);
+    cr_assert_null(strstr(text, HZ_SOURCE_DIR), "the snapshot holds the source path");
+    json_object *root = json_tokener_parse(text);
+    json_object *campaign = NULL, *dir = NULL;
+    cr_assert(json_object_object_get_ex(root, "campaign", &campaign));
+    cr_assert(json_object_object_get_ex(campaign, "dir", &dir));
+    cr_assert_str_eq(json_object_get_string(dir), "xuchang-2022");
+    json_object_put(root);
+    free(text);
+    config_free(config);
+}
+
 Test(config_snapshot, not_json_is_refused)
 {
     expect_refused("{\"format\": ", HZ_M_CONFIG_SNAPSHOT_NOT_JSON, NULL);
