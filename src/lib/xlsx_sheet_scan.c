@@ -178,9 +178,13 @@ struct xlsx_scan {
     sc_tables t;
     char *buf;
     size_t len, pos, cap;
-    bool eof, began, suspended;
+    bool eof, began, suspended, read_any;
     uint64_t base;           /* offset in the part of buf[0] */
     uint64_t decl_at;        /* where an XML declaration may be */
+    /* byte validation of each read (see sc_validate) */
+    int v_need;
+    unsigned char v_lo, v_hi;
+    unsigned long v_line;
     int where;
     unsigned long line, ev_line;
     /* open elements: names back to back, NUL-terminated; offsets */
@@ -211,6 +215,7 @@ hz_status xlsx_scan_new(const xlsx_scan_handlers *handlers, size_t max_token, xl
     sc->max_token = max_token ? max_token : SIZE_MAX / 4;
     tables_init(&sc->t);
     sc->line = 1;
+    sc->v_line = 1;
     sc->where = W_PROLOG;
     if (!hz_array_reserve(&sc->buf, &sc->cap, SC_READ + 1, 1)) {
         free(sc);
@@ -333,6 +338,89 @@ static int sc_token_len(xlsx_scan *sc, size_t s, size_t end, unsigned long line)
     return R_OK;
 }
 
+#define SC_ONES 0x0101010101010101ull
+#define SC_HIGHS 0x8080808080808080ull
+#define SC_LOWS 0x7F7F7F7F7F7F7F7Full
+
+/* High bit of each byte of w that is zero, exactly (no borrow into the
+ * neighbours, so the bits can be counted). */
+static inline uint64_t zero_bytes(uint64_t w)
+{
+    return ~(((w & SC_LOWS) + SC_LOWS) | w | SC_LOWS);
+}
+
+static inline unsigned popcount64(uint64_t w)
+{
+    unsigned n = 0;
+    for (; w; w &= w - 1)
+        n++;
+    return n;
+}
+
+/*
+ * Checks a fresh read before any of it is scanned, as the byte check runs
+ * over a chunk before expat parses it: valid UTF-8 and no NUL anywhere in
+ * it, or the scan fails there, with no event from that read. ASCII without
+ * NUL is checked eight bytes at a time. A sequence cut by the end of a
+ * read is finished by the next one (at the end of the part it is invalid).
+ */
+static int sc_validate(xlsx_scan *sc, const unsigned char *p, size_t n)
+{
+    size_t i = 0;
+    if (n == 0 && sc->v_need)
+        return sc_fail(sc, XLSX_SCAN_E_UTF8, sc->v_line, NULL);
+    while (i < n) {
+        if (sc->v_need == 0) {
+            while (i + 8 <= n) {
+                uint64_t w;
+                memcpy(&w, p + i, 8);
+                if ((w & SC_HIGHS) || zero_bytes(w))
+                    break;
+                sc->v_line += popcount64(zero_bytes(w ^ (SC_ONES * '\n')));
+                i += 8;
+            }
+            if (i >= n)
+                break;
+        }
+        unsigned char c = p[i++];
+        if (sc->v_need) {
+            if (c < sc->v_lo || c > sc->v_hi)
+                return sc_fail(sc, XLSX_SCAN_E_UTF8, sc->v_line, NULL);
+            sc->v_lo = 0x80;
+            sc->v_hi = 0xBF;
+            sc->v_need--;
+            continue;
+        }
+        if (c < 0x80) {
+            if (c == '\n')
+                sc->v_line++;
+            else if (c == 0)
+                return sc_fail(sc, XLSX_SCAN_E_NUL, sc->v_line, NULL);
+            continue;
+        }
+        sc->v_lo = 0x80;
+        sc->v_hi = 0xBF;
+        if (c >= 0xC2 && c <= 0xDF) {
+            sc->v_need = 1;
+        } else if (c >= 0xE0 && c <= 0xEF) {
+            sc->v_need = 2;
+            if (c == 0xE0)
+                sc->v_lo = 0xA0;
+            if (c == 0xED)
+                sc->v_hi = 0x9F;
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            sc->v_need = 3;
+            if (c == 0xF0)
+                sc->v_lo = 0x90;
+            if (c == 0xF4)
+                sc->v_hi = 0x8F;
+        } else {
+            return sc_fail(sc, XLSX_SCAN_E_UTF8, sc->v_line, NULL);
+        }
+    }
+    return R_OK;
+}
+
 /* Reads more input after the unconsumed bytes (moved to the front). */
 static int sc_fill(xlsx_scan *sc)
 {
@@ -344,9 +432,30 @@ static int sc_fill(xlsx_scan *sc)
     }
     if (!hz_array_reserve(&sc->buf, &sc->cap, sc->len + SC_READ + 1, 1))
         return sc_fail(sc, XLSX_SCAN_E_NOMEM, sc->line, NULL);
-    long long n = sc->h.read(sc->h.user, sc->buf + sc->len, sc->cap - sc->len - 1);
-    if (n < 0 || (unsigned long long)n > sc->cap - sc->len - 1)
+    /* reads of SC_READ, like the expat path's chunks, so that a refusal
+     * of bad bytes comes after the same rows on both paths */
+    long long n = sc->h.read(sc->h.user, sc->buf + sc->len, SC_READ);
+    if (n < 0 || n > (long long)SC_READ)
         return sc_fail(sc, XLSX_SCAN_E_READ, sc->line, NULL);
+    if (!sc->read_any && n == 1) {
+        /* the UTF-16 test needs two bytes, whatever the reads are */
+        long long m = sc->h.read(sc->h.user, sc->buf + sc->len + 1, SC_READ - 1);
+        if (m < 0 || m > (long long)SC_READ - 1)
+            return sc_fail(sc, XLSX_SCAN_E_READ, sc->line, NULL);
+        n += m;
+    }
+    const unsigned char *b = (const unsigned char *)sc->buf + sc->len;
+    /* UTF-16 (a byte-order mark, or "<\0" / "\0<" without one) is refused
+     * on the first read, as the byte check does, before its bytes are
+     * taken for bad UTF-8 */
+    if (!sc->read_any && n >= 2 &&
+        ((b[0] == 0xFF && b[1] == 0xFE) || (b[0] == 0xFE && b[1] == 0xFF) ||
+         (b[0] == '<' && b[1] == 0) || (b[0] == 0 && b[1] == '<')))
+        return sc_fail(sc, XLSX_SCAN_E_UTF16, 1, NULL);
+    if (n > 0)
+        sc->read_any = true;
+    if (sc_validate(sc, b, (size_t)n) != R_OK)
+        return R_FAIL;
     if (n == 0)
         sc->eof = true;
     sc->len += (size_t)n;
@@ -1293,17 +1402,14 @@ static int scan_outside(xlsx_scan *sc)
                   sc->where == W_EPILOG ? "junk after document element" : "syntax error");
 }
 
-/* The first bytes: UTF-16 is refused (as the byte check: a byte-order mark
- * or "<\0" / "\0<"), a UTF-8 byte-order mark is skipped (as expat). */
+/* The first bytes: a UTF-8 byte-order mark is skipped (as expat); UTF-16
+ * was refused by sc_fill. */
 static int scan_begin(xlsx_scan *sc)
 {
     const unsigned char *b = (const unsigned char *)sc->buf;
     size_t n = sc->len;
     if (n < 3 && !sc->eof)
         return R_NEED;
-    if (n >= 2 && ((b[0] == 0xFF && b[1] == 0xFE) || (b[0] == 0xFE && b[1] == 0xFF) ||
-                   (b[0] == '<' && b[1] == 0) || (b[0] == 0 && b[1] == '<')))
-        return sc_fail(sc, XLSX_SCAN_E_UTF16, 1, NULL);
     if (n >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF)
         sc->pos = 3;
     sc->began = true;
