@@ -52,18 +52,7 @@ static bool buf_reserve(xr_buf *b, size_t extra)
 {
     if (extra > SIZE_MAX / 2 - b->len)
         return false;
-    size_t need = b->len + extra + 1;
-    if (need <= b->cap)
-        return true;
-    size_t cap = b->cap ? b->cap : 256;
-    while (cap < need)
-        cap *= 2;
-    char *p = realloc(b->data, cap);
-    if (!p)
-        return false;
-    b->data = p;
-    b->cap = cap;
-    return true;
+    return hz_array_reserve(&b->data, &b->cap, b->len + extra + 1, 1);
 }
 
 static bool buf_append(xr_buf *b, const char *s, size_t n)
@@ -210,7 +199,7 @@ struct xlsx_book {
     char *sst_part;           /* NULL when the workbook has none */
     xr_buf sst_pool;          /* every shared string, NUL-terminated */
     size_t *sst_off, *sst_len;
-    size_t sst_count, sst_cap;
+    size_t sst_count, sst_cap, sst_len_cap;
     bool *xf_date;            /* cellXfs index -> is a date format */
     size_t xf_count;
     xlsx_sheet *open_sheet;
@@ -724,15 +713,9 @@ static void rels_start(xr_stream *xs, const char *name, const char **attrs)
         xs_fail(xs, HZ_ERR_LIMIT, HZ_M_XLSX_TOO_MANY_RELS, lim, NULL);
         return;
     }
-    if (rels->count == rels->cap) {
-        size_t cap = rels->cap ? rels->cap * 2 : 16;
-        xr_rel *p = realloc(rels->items, cap * sizeof *p);
-        if (!p) {
-            xs_fail_nomem(xs);
-            return;
-        }
-        rels->items = p;
-        rels->cap = cap;
+    if (!hz_array_reserve(&rels->items, &rels->cap, rels->count + 1, sizeof *rels->items)) {
+        xs_fail_nomem(xs);
+        return;
     }
     xr_rel *r = &rels->items[rels->count];
     r->id = xr_strdup(id);
@@ -871,15 +854,10 @@ static void wb_start(xr_stream *xs, const char *name, const char **attrs)
             xs_fail(xs, HZ_ERR_LIMIT, HZ_M_XLSX_TOO_MANY_SHEETS, lim, NULL);
             return;
         }
-        if (b->sheet_count == b->sheet_cap) {
-            size_t cap = b->sheet_cap ? b->sheet_cap * 2 : 8;
-            xr_sheet_ref *p = realloc(b->sheets, cap * sizeof *p);
-            if (!p) {
-                xs_fail_nomem(xs);
-                return;
-            }
-            b->sheets = p;
-            b->sheet_cap = cap;
+        if (!hz_array_reserve(&b->sheets, &b->sheet_cap, b->sheet_count + 1,
+                              sizeof *b->sheets)) {
+            xs_fail_nomem(xs);
+            return;
         }
         xr_sheet_ref *r = &b->sheets[b->sheet_count++];
         r->name = xr_strdup(sname);
@@ -985,15 +963,9 @@ static void st_start(xr_stream *xs, const char *name, const char **attrs)
         const char *code = attr_get(attrs, "formatCode");
         if (!parse_u64(attr_get(attrs, "numFmtId"), &id) || !code)
             return;
-        if (c->fmt_count == c->fmt_cap) {
-            size_t cap = c->fmt_cap ? c->fmt_cap * 2 : 16;
-            st_fmt *p = realloc(c->fmts, cap * sizeof *p);
-            if (!p) {
-                xs_fail_nomem(xs);
-                return;
-            }
-            c->fmts = p;
-            c->fmt_cap = cap;
+        if (!hz_array_reserve(&c->fmts, &c->fmt_cap, c->fmt_count + 1, sizeof *c->fmts)) {
+            xs_fail_nomem(xs);
+            return;
         }
         c->fmts[c->fmt_count] = (st_fmt){id, c->fmt_count, format_code_is_date(code)};
         c->fmt_count++;
@@ -1001,15 +973,9 @@ static void st_start(xr_stream *xs, const char *name, const char **attrs)
         uint64_t id = 0;
         if (!parse_u64(attr_get(attrs, "numFmtId"), &id))
             id = 0;
-        if (c->xf_count == c->xf_cap) {
-            size_t cap = c->xf_cap ? c->xf_cap * 2 : 16;
-            uint64_t *p = realloc(c->xf_fmt, cap * sizeof *p);
-            if (!p) {
-                xs_fail_nomem(xs);
-                return;
-            }
-            c->xf_fmt = p;
-            c->xf_cap = cap;
+        if (!hz_array_reserve(&c->xf_fmt, &c->xf_cap, c->xf_count + 1, sizeof *c->xf_fmt)) {
+            xs_fail_nomem(xs);
+            return;
         }
         c->xf_fmt[c->xf_count++] = id;
     }
@@ -1123,18 +1089,11 @@ static void sst_end(xr_stream *xs, const char *name)
             xs_fail(xs, HZ_ERR_LIMIT, HZ_M_XLSX_TOO_MANY_STRINGS, lim, NULL);
             return;
         }
-        if (b->sst_count == b->sst_cap) {
-            size_t cap = b->sst_cap ? b->sst_cap * 2 : 256;
-            size_t *off = realloc(b->sst_off, cap * sizeof *off);
-            if (off)
-                b->sst_off = off;
-            size_t *lens = off ? realloc(b->sst_len, cap * sizeof *lens) : NULL;
-            if (!lens) {
-                xs_fail_nomem(xs);
-                return;
-            }
-            b->sst_len = lens;
-            b->sst_cap = cap;
+        if (!hz_array_reserve(&b->sst_off, &b->sst_cap, b->sst_count + 1, sizeof *b->sst_off) ||
+            !hz_array_reserve(&b->sst_len, &b->sst_len_cap, b->sst_count + 1,
+                              sizeof *b->sst_len)) {
+            xs_fail_nomem(xs);
+            return;
         }
         size_t at = b->sst_pool.len;
         if (!buf_append(&b->sst_pool, c->cur.data ? c->cur.data : "", len) ||
@@ -1645,7 +1604,7 @@ struct xlsx_sheet {
     /* Row being built / delivered. */
     xlsx_cell *cells;
     size_t *offs;             /* offset into pool, SIZE_MAX when text is elsewhere */
-    size_t count, cap;
+    size_t count, cap, offs_cap;
     xr_buf pool;
     xlsx_row out;
     bool row_ready, done;
@@ -1694,9 +1653,29 @@ static bool sh_set_row(xr_stream *xs, xlsx_sheet *sh, uint64_t row)
     return true;
 }
 
+/* The attributes of one element in one pass (they come once per cell):
+ * for each wanted local name, its first value, as attr_get finds it. */
+static void attrs_pick(const char **attrs, const char *const *names, const char **out, size_t n)
+{
+    for (size_t k = 0; k < n; k++)
+        out[k] = NULL;
+    for (size_t i = 0; attrs[i]; i += 2) {
+        /* the usual case, a one-letter name without prefix, needs no scan */
+        const char *a = attrs[i][0] && !attrs[i][1] ? attrs[i] : local_name(attrs[i]);
+        for (size_t k = 0; k < n; k++)
+            if (!out[k] && a[0] == names[k][0] && strcmp(a, names[k]) == 0) {
+                out[k] = attrs[i + 1];
+                break;
+            }
+    }
+}
+
 static void sh_row_start(xr_stream *xs, xlsx_sheet *sh, const char **attrs)
 {
-    const char *r = attr_get(attrs, "r"), *hidden = attr_get(attrs, "hidden");
+    static const char *const names[] = {"r", "hidden"};
+    const char *v[2];
+    attrs_pick(attrs, names, v, 2);
+    const char *r = v[0], *hidden = v[1];
     sh->row_hidden = hidden && (!strcmp(hidden, "1") || !strcmp(hidden, "true"));
     sh->in_row = true;
     sh->count = 0;
@@ -1721,7 +1700,10 @@ static void sh_row_start(xr_stream *xs, xlsx_sheet *sh, const char **attrs)
 
 static void sh_cell_start(xr_stream *xs, xlsx_sheet *sh, const char **attrs)
 {
-    const char *r = attr_get(attrs, "r"), *t = attr_get(attrs, "t"), *s = attr_get(attrs, "s");
+    static const char *const names[] = {"r", "t", "s"};
+    const char *v[3];
+    attrs_pick(attrs, names, v, 3);
+    const char *r = v[0], *t = v[1], *s = v[2];
     uint32_t row = sh->row, col;
     if (r) {
         if (!xlsx_ref_parse(r, &row, &col)) {
@@ -1983,18 +1965,10 @@ static void sh_cell_end(xr_stream *xs, xlsx_sheet *sh)
         sh_fail_ref(xs, HZ_ERR_FORMAT, HZ_M_XLSX_DUP_CELL, sh->c_row, sh->c_col, NULL);
         return;
     }
-    if (sh->count == sh->cap) {
-        size_t cap = sh->cap ? sh->cap * 2 : 32;
-        xlsx_cell *c = realloc(sh->cells, cap * sizeof *c);
-        if (c)
-            sh->cells = c;
-        size_t *o = c ? realloc(sh->offs, cap * sizeof *o) : NULL;
-        if (!o) {
-            xs_fail_nomem(xs);
-            return;
-        }
-        sh->offs = o;
-        sh->cap = cap;
+    if (!hz_array_reserve(&sh->cells, &sh->cap, sh->count + 1, sizeof *sh->cells) ||
+        !hz_array_reserve(&sh->offs, &sh->offs_cap, sh->count + 1, sizeof *sh->offs)) {
+        xs_fail_nomem(xs);
+        return;
     }
     sh->cells[sh->count] = cell;
     sh->offs[sh->count] = off;
