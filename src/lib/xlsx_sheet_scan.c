@@ -84,7 +84,10 @@ typedef struct sc_tables {
     unsigned char cls[256];
     unsigned char text_stop[256]; /* content text: byte needs a look */
     unsigned char attr_stop[256]; /* attribute value: byte needs a look */
+    unsigned char name[256];      /* ASCII name character: NM_CHAR, NM_START */
 } sc_tables;
+
+enum { NM_CHAR = 1, NM_START = 2 };
 
 static void tables_init(sc_tables *t)
 {
@@ -96,6 +99,7 @@ static void tables_init(sc_tables *t)
         t->attr_stop[c] = k == K_LT || k == K_AMP || k == K_CR || k == K_LF || k == K_QUOT ||
                           k == K_APOS || k == K_NONXML || k == K_NUL || k == K_HIGH ||
                           c == '\t';
+        t->name[c] = k == K_NMSTRT ? NM_START | NM_CHAR : k == K_NAME ? NM_CHAR : 0;
     }
 }
 
@@ -331,7 +335,7 @@ static int sc_need(xlsx_scan *sc, size_t s, unsigned long line)
 }
 
 /* Whole-token length check, as the byte check counts it ('<' to '>'). */
-static int sc_token_len(xlsx_scan *sc, size_t s, size_t end, unsigned long line)
+static inline int sc_token_len(xlsx_scan *sc, size_t s, size_t end, unsigned long line)
 {
     if (end - s > sc->max_token)
         return sc_fail(sc, XLSX_SCAN_E_TOKEN, line_at(sc, s, line, s + sc->max_token), NULL);
@@ -478,11 +482,10 @@ static int sc_emit(xlsx_scan *sc, const char *s, size_t n)
     return sc_act(sc, sc->h.on_text(sc->h.user, s, n));
 }
 
-/* Lexes a Name at b[*i] (start: the first character must be a name start).
- * R_OK with *i past it and *colon the offset after its last ':' (or the
- * name start); R_NEED; or R_FAIL. A name of zero characters is R_OK with
- * *i unchanged when start is false. */
-static int lex_name(xlsx_scan *sc, size_t *i, size_t *colon, unsigned long line)
+/* Lexes a Name at b[*i] (the first character must be a name start): R_OK
+ * with *i past it and *colon (when not NULL) the offset after its last
+ * ':' (or the name start); R_NEED; or R_FAIL. */
+static int lex_name_slow(xlsx_scan *sc, size_t *i, size_t *colon, unsigned long line)
 {
     const unsigned char *b = (const unsigned char *)sc->buf;
     size_t k = *i, n = sc->len;
@@ -516,6 +519,28 @@ static int lex_name(xlsx_scan *sc, size_t *i, size_t *colon, unsigned long line)
         }
         first = false;
     }
+}
+
+/* lex_name, with the case of every real worksheet inline: an ASCII name
+ * followed by an ASCII byte. */
+static inline int lex_name(xlsx_scan *sc, size_t *i, size_t *colon, unsigned long line)
+{
+    const unsigned char *b = (const unsigned char *)sc->buf;
+    const unsigned char *nm = sc->t.name;
+    size_t k = *i, n = sc->len;
+    if (k < n && (nm[b[k]] & NM_START)) {
+        size_t after = k;
+        for (; k < n && nm[b[k]]; k++)
+            if (b[k] == ':')
+                after = k + 1;
+        if (k < n && b[k] < 0x80) {
+            *i = k;
+            if (colon)
+                *colon = after;
+            return R_OK;
+        }
+    }
+    return lex_name_slow(sc, i, colon, line);
 }
 
 /* Lexes a reference after '&' at b[*i] ('&' included): R_OK with *i past
@@ -647,6 +672,7 @@ static bool atts_have_dup(xlsx_scan *sc, const char *tok)
             for (size_t j = 0; j < i; j++)
                 if (sc->att[i].name_end - sc->att[i].name ==
                         sc->att[j].name_end - sc->att[j].name &&
+                    tok[sc->att[i].name] == tok[sc->att[j].name] &&
                     memcmp(tok + sc->att[i].name, tok + sc->att[j].name,
                            sc->att[i].name_end - sc->att[i].name) == 0)
                     return true;
@@ -830,7 +856,8 @@ static int scan_start_tag(xlsx_scan *sc)
             r = sc_bad_byte(sc, k, line);
             return r == R_NEED ? sc_need(sc, s, line0) : r;
         }
-        if (!hz_array_reserve(&sc->att, &sc->att_cap, sc->natt + 1, sizeof *sc->att))
+        if (sc->natt >= sc->att_cap &&
+            !hz_array_reserve(&sc->att, &sc->att_cap, sc->natt + 1, sizeof *sc->att))
             return sc_fail(sc, XLSX_SCAN_E_NOMEM, line, NULL);
         sc->att[sc->natt++] = a;
     }
@@ -847,7 +874,8 @@ static int scan_start_tag(xlsx_scan *sc)
         return sc_fail(sc, XLSX_SCAN_E_NOMEM, line0, NULL);
     if (atts_have_dup(sc, tok))
         return sc_xml(sc, line0, "duplicate attribute");
-    if (!hz_array_reserve(&sc->attrs, &sc->attrs_cap, 2 * sc->natt + 1, sizeof *sc->attrs))
+    if (2 * sc->natt + 1 > sc->attrs_cap &&
+        !hz_array_reserve(&sc->attrs, &sc->attrs_cap, 2 * sc->natt + 1, sizeof *sc->attrs))
         return sc_fail(sc, XLSX_SCAN_E_NOMEM, line0, NULL);
     for (size_t i = 0; i < sc->natt; i++) {
         sc_att *a = &sc->att[i];
@@ -879,8 +907,10 @@ static int scan_start_tag(xlsx_scan *sc)
         return R_OK;
     }
     size_t nl = name_end - (s + 1);
-    if (!hz_array_reserve(&sc->names, &sc->names_cap, sc->names_len + nl + 1, 1) ||
-        !hz_array_reserve(&sc->open, &sc->open_cap, sc->depth + 1, sizeof *sc->open))
+    if ((sc->names_len + nl + 1 > sc->names_cap &&
+         !hz_array_reserve(&sc->names, &sc->names_cap, sc->names_len + nl + 1, 1)) ||
+        (sc->depth + 1 > sc->open_cap &&
+         !hz_array_reserve(&sc->open, &sc->open_cap, sc->depth + 1, sizeof *sc->open)))
         return sc_fail(sc, XLSX_SCAN_E_NOMEM, line0, NULL);
     sc->open[sc->depth++] = sc->names_len;
     memcpy(sc->names + sc->names_len, name, nl + 1);
@@ -922,8 +952,8 @@ static int scan_end_tag(xlsx_scan *sc)
         return sc_xml(sc, line0, sc->where == W_EPILOG ? "junk after document element"
                                                        : "syntax error");
     const char *open = sc->names + sc->open[sc->depth - 1];
-    size_t nl = name_end - (s + 2);
-    if (strlen(open) != nl || memcmp(open, sc->buf + s + 2, nl) != 0)
+    size_t nl = name_end - (s + 2), open_len = sc->names_len - sc->open[sc->depth - 1] - 1;
+    if (open_len != nl || memcmp(open, sc->buf + s + 2, nl) != 0)
         return sc_xml(sc, line0, "mismatched tag");
     sc->buf[name_end] = '\0';
     sc->depth--;
@@ -1417,11 +1447,7 @@ static int scan_begin(xlsx_scan *sc)
     return R_OK;
 }
 
-/*
- * Runs a token lexer seeing at most max_token + 1 bytes from s: a token
- * is then refused as too long whatever lies beyond its limit, however the
- * input was cut into reads (the verdict does not depend on the reads).
- */
+/* Runs a token lexer seeing at most max_token + 1 bytes from s. */
 static int sc_windowed(xlsx_scan *sc, size_t s, int (*lex)(xlsx_scan *))
 {
     size_t len = sc->len;
@@ -1462,15 +1488,24 @@ static int scan_step(xlsx_scan *sc)
         return sc->where == W_CONTENT ? scan_text(sc) : scan_outside(sc);
     if (sc->pos + 1 >= sc->len)
         return sc_need(sc, sc->pos, sc->line);
+    /* a token lexer sees at most max_token + 1 bytes from its '<': it is
+     * then refused as too long whatever lies beyond its limit, however the
+     * input was cut into reads (the verdict does not depend on the reads) */
+    size_t len = sc->len;
+    if (len - sc->pos > sc->max_token + 1)
+        return sc_windowed(sc, sc->pos, b[sc->pos + 1] == '/'   ? scan_end_tag
+                                        : b[sc->pos + 1] == '!' ? scan_bang
+                                        : b[sc->pos + 1] == '?' ? scan_pi_start
+                                                                : scan_start_tag);
     switch (b[sc->pos + 1]) {
     case '/':
-        return sc_windowed(sc, sc->pos, scan_end_tag);
+        return scan_end_tag(sc);
     case '!':
-        return sc_windowed(sc, sc->pos, scan_bang);
+        return scan_bang(sc);
     case '?':
-        return sc_windowed(sc, sc->pos, scan_pi_start);
+        return scan_pi_start(sc);
     default:
-        return sc_windowed(sc, sc->pos, scan_start_tag);
+        return scan_start_tag(sc);
     }
 }
 
