@@ -6,9 +6,9 @@
 set -eu
 R=$(cd "$(dirname "$0")/.." && pwd)
 C=$R/fuzz/corpus
-for t in xlsx config rule_expr template; do
+for t in xlsx sheet_scan config rule_expr template; do
     mkdir -p "$C/$t"
-    find "$C/$t" -type f ! -name 'crash-*' -delete
+    find "$C/$t" -type f ! -name 'crash-*' ! -name 'hand-*' -delete
 done
 
 # xlsx: every reader fixture, every hostile fixture (both rounds), one real submission.
@@ -19,6 +19,36 @@ for f in "$R"/tests/fixtures/xlsx/*.xlsx "$R"/tests/fixtures/xlsx/old.xls \
 done
 sub=$(ls "$R"/input/xuchang-2022/stage/*.xlsx 2>/dev/null | head -1 || true)
 [ -n "$sub" ] && cp "$sub" "$C/xlsx/submission-stage.xlsx"
+
+# sheet_scan: the worksheet parts of the reader and hostile fixtures and of
+# the first sample submissions (a part over 12 KB only by its first 6 KB, so
+# the fuzzer stays fast), once each; the hand-* seeds (every construct the
+# scanner knows) are kept.
+/usr/bin/python3 - "$C/sheet_scan" "$R"/input/xuchang-2022/*/*.xlsx "$R"/tests/fixtures/*/*.xlsx <<'PY'
+import hashlib, os, sys, zipfile
+out, files = sys.argv[1], sorted(sys.argv[2:])
+samples = [f for f in files if "/input/" in f][:6]
+seen = set()
+for f in samples + [f for f in files if "/input/" not in f]:
+    try:
+        z = zipfile.ZipFile(f)
+    except Exception:
+        continue
+    for n in z.namelist():
+        if not (n.lower().startswith("xl/worksheets/") and n.lower().endswith(".xml")):
+            continue
+        try:
+            if z.getinfo(n).file_size > 8 << 20:
+                continue
+            d = z.read(n)
+        except Exception:
+            continue
+        d = d[:6000] if len(d) > 12000 else d
+        h = hashlib.sha1(d).hexdigest()
+        if h not in seen:
+            seen.add(h)
+            open(os.path.join(out, "ws-" + h[:16] + ".xml"), "wb").write(d)
+PY
 
 # config: one selector byte (file index in fuzz_config.c) + the file.
 i=0
@@ -53,4 +83,4 @@ printf '# {{campaign.name}}\n{{#units}}{{@index}}. {{name}}{{@sep_and}}{{/units}
     > "$C/template/directives.md"
 printf '{{#a}}{{b}}{{^c}}x{{/c}}{{/a}}\n\0{"a":[{"b":"*1.*"},{"b":2.5}],"c":false}' > "$C/template/own-context.md"
 ls "$C"/* | head -0
-for t in xlsx config rule_expr template; do echo "$t: $(ls "$C/$t" | wc -l) seeds"; done
+for t in xlsx sheet_scan config rule_expr template; do echo "$t: $(ls "$C/$t" | wc -l) seeds"; done

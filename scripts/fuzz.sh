@@ -7,7 +7,7 @@
 #   scripts/fuzz.sh --replay [TARGET...]  replay the seed corpora, then fuzz
 #                                         each target briefly (3 s each)
 #
-# TARGET is xlsx, zip, config, rule_expr or template (default: all). Seeds are
+# TARGET is xlsx, sheet_scan, zip, config, rule_expr or template (default: all). Seeds are
 # fuzz/corpus/TARGET/ (committed, never written to); new inputs found while
 # fuzzing go to BUILD/corpus/TARGET/, crashes to BUILD/artifacts/. A found
 # crash makes the script fail: turn the input into a regression fixture
@@ -17,7 +17,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 build=${HZ_FUZZ_BUILD:-$here/build-fuzz}
-all_targets=(xlsx zip config rule_expr template)
+all_targets=(xlsx sheet_scan zip config rule_expr template)
 
 usage() { sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 [[ $# -ge 1 ]] || usage

@@ -270,13 +270,17 @@ hz_status consolidate_compact_cases(hz_cons_file *f, hz_error *err)
             memcpy(block + seen_off[h], seen[h], strlen(seen[h]) + 1);
     free(seen);
     free(seen_off);
-    for (size_t i = 0; i < sub->case_count; i++)
+    for (size_t i = 0; i < sub->case_count; i++) {
+        /* the reader keeps a case's ten texts in one allocation, owned by
+         * case_no (submission.h) */
+        char *owned = sub->cases[i].case_no;
         for (int k = 0; k < CASE_TEXTS; k++) {
             char **field = case_text(&sub->cases[i], k);
             size_t j = i * CASE_TEXTS + (size_t)k;
-            free(*field);
             *field = off[j] == SIZE_MAX ? NULL : block + off[j];
         }
+        free(owned);
+    }
     free(off);
     f->case_texts = block;
     /* the reader grew the array by doubling: give the rest back (a
@@ -291,13 +295,12 @@ hz_status consolidate_compact_cases(hz_cons_file *f, hz_error *err)
 static void file_release_cases(hz_cons_file *f)
 {
     hz_submission *sub = &f->check->sub;
-    for (size_t i = 0; sub->cases && i < sub->case_count; i++)
-        for (int k = 0; k < CASE_TEXTS; k++) {
-            char **field = case_text(&sub->cases[i], k);
-            if (!f->case_texts)
-                free(*field);
-            *field = NULL;
-        }
+    for (size_t i = 0; sub->cases && i < sub->case_count; i++) {
+        if (!f->case_texts)
+            free(sub->cases[i].case_no); /* the case's one text allocation */
+        for (int k = 0; k < CASE_TEXTS; k++)
+            *case_text(&sub->cases[i], k) = NULL;
+    }
     free(sub->cases);
     sub->cases = NULL;
     free(f->case_texts);

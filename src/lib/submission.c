@@ -70,6 +70,10 @@ typedef struct reader {
     hz_error *err;
     hz_status status;    /* first failure of the program itself (no memory) */
     uint64_t kept_bytes; /* text and case records kept from this file */
+    /* the text fields of the case row being read, back to back, before
+     * they are kept in one allocation per case (read_case_row) */
+    char *case_text;
+    size_t case_text_len, case_text_cap;
     const char *at_sheet; /* where reading is, for the budget's message */
     uint32_t at_row;
 } reader;
@@ -86,12 +90,47 @@ static void add(reader *r, const char *sheet, const char *cell, const char *fiel
         r->status = hz_error_set(r->err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL);
 }
 
+/* A cell's reference, formatted only when an issue names it: most cells
+ * have none, and a case row has nineteen fields (issue 19). */
+typedef struct cell_at {
+    uint32_t row, col;
+    bool made;
+    char text[16];
+} cell_at;
+
+static cell_at at_cell(uint32_t row, uint32_t col)
+{
+    cell_at a;
+    a.row = row;
+    a.col = col;
+    a.made = false;
+    a.text[0] = '\0';
+    return a;
+}
+
+/* No cell (an issue about a missing line): the reference is "". */
+static cell_at at_none(void)
+{
+    cell_at a = at_cell(0, 0);
+    a.made = true;
+    return a;
+}
+
+static const char *at_text(cell_at *a)
+{
+    if (!a->made) {
+        xlsx_ref_format(a->row, a->col, a->text, sizeof a->text);
+        a->made = true;
+    }
+    return a->text;
+}
+
 /* An empty cell: an error only where the contract requires a value. */
-static void note_empty(reader *r, const char *sheet, const char *at, const char *field,
+static void note_empty(reader *r, const char *sheet, cell_at *at, const char *field,
                        bool required)
 {
     if (required)
-        add(r, sheet, at, field, "cell.required", HZ_SEV_ERROR, HZ_M_WORKBOOK_REQUIRED, NULL,
+        add(r, sheet, at_text(at), field, "cell.required", HZ_SEV_ERROR, HZ_M_WORKBOOK_REQUIRED, NULL,
             NULL, NULL);
 }
 
@@ -155,12 +194,10 @@ static char *dup_or_fail(reader *r, const char *text)
 /* A copy of cell text for the submission, without the control, bidi and
  * invisible format characters (DESIGN §9): they would reach the city's
  * XLSX and PDF. The unit is told, with the text as it was (escaped). */
-static char *keep_text(reader *r, const char *sheet, const char *at, const char *field,
-                       const char *text)
+/* Strips the unsafe characters of copy (in place) and says so. */
+static void sanitize_text(reader *r, const char *sheet, cell_at *at, const char *field,
+                          char *copy)
 {
-    char *copy = dup_or_fail(r, text);
-    if (!copy)
-        return NULL;
     bool unsafe = false;
     for (const char *p = copy, *end = copy + strlen(copy); p < end && !unsafe;) {
         int32_t cp = hz_utf8_next(&p, end);
@@ -169,14 +206,22 @@ static char *keep_text(reader *r, const char *sheet, const char *at, const char 
             break;
     }
     if (!unsafe)
-        return copy;
+        return;
     char shown[160], count[32];
     hz_text_escape_to(copy, shown, sizeof shown);
     size_t removed = hz_text_strip_unsafe(copy);
     hz_trim(copy);
     snprintf(count, sizeof count, "%zu", removed);
-    add(r, sheet, at, field, "cell.unsafe_chars", HZ_SEV_NOTICE, HZ_M_WORKBOOK_UNSAFE_CHARS,
-        shown, NULL, count);
+    add(r, sheet, at_text(at), field, "cell.unsafe_chars", HZ_SEV_NOTICE,
+        HZ_M_WORKBOOK_UNSAFE_CHARS, shown, NULL, count);
+}
+
+static char *keep_text(reader *r, const char *sheet, cell_at *at, const char *field,
+                       const char *text)
+{
+    char *copy = dup_or_fail(r, text);
+    if (copy)
+        sanitize_text(r, sheet, at, field, copy);
     return copy;
 }
 
@@ -315,25 +360,25 @@ static bool first_serial_in_column(reader *r, const char *sheet, const char *fie
 static hz_date read_date(reader *r, const char *sheet, const xlsx_cell *cell, uint32_t row,
                          uint32_t col, const char *field, bool required, bool *invalid)
 {
-    char at[16], text[256], shown[16];
-    ref(row, col, at);
+    char text[256], shown[16];
+    cell_at at = at_cell(row, col);
     hz_date date = HZ_DATE_NONE;
     switch (cellvalue_date(cell, r->date1904, &date)) {
     case CELLVALUE_OK:
         return date;
     case CELLVALUE_NORMALISED:
         if (first_serial_in_column(r, sheet, field))
-            add(r, sheet, at, field, "cell.date_serial", HZ_SEV_NOTICE,
+            add(r, sheet, at_text(&at), field, "cell.date_serial", HZ_SEV_NOTICE,
                 HZ_M_WORKBOOK_DATE_SERIAL_COLUMN, cell_text(r, cell, text, sizeof text),
                 hz_date_format(date, shown, sizeof shown), NULL);
         return date;
     case CELLVALUE_EMPTY:
-        note_empty(r, sheet, at, field, required);
+        note_empty(r, sheet, &at, field, required);
         return HZ_DATE_NONE;
     default:
         if (invalid)
             *invalid = true;
-        add(r, sheet, at, field, "cell.date", HZ_SEV_ERROR, HZ_M_WORKBOOK_BAD_DATE,
+        add(r, sheet, at_text(&at), field, "cell.date", HZ_SEV_ERROR, HZ_M_WORKBOOK_BAD_DATE,
             cell_text(r, cell, text, sizeof text), "YYYY-MM-DD", NULL);
         return HZ_DATE_NONE;
     }
@@ -344,25 +389,25 @@ static bool read_amount(reader *r, const char *sheet, const xlsx_cell *cell, uin
                         uint32_t col, const char *field, int decimals, bool required,
                         bool *invalid, hz_amount *out)
 {
-    char at[16], text[256], shown[64];
-    ref(row, col, at);
+    char text[256], shown[64];
+    cell_at at = at_cell(row, col);
     const char *expected = decimals ? "最多 4 位小数的金额（万元）" : "不小于 0 的整数";
     hz_amount value = 0;
     cellvalue_result res = cellvalue_amount(cell, decimals, &value);
     *invalid = false;
     switch (res) {
     case CELLVALUE_EMPTY:
-        note_empty(r, sheet, at, field, required);
+        note_empty(r, sheet, &at, field, required);
         return false;
     case CELLVALUE_BAD_DECIMALS:
-        add(r, sheet, at, field, "cell.decimals", HZ_SEV_ERROR, HZ_M_WORKBOOK_DECIMALS,
+        add(r, sheet, at_text(&at), field, "cell.decimals", HZ_SEV_ERROR, HZ_M_WORKBOOK_DECIMALS,
             cell_text(r, cell, text, sizeof text), expected, NULL);
         *invalid = true;
         return false;
     case CELLVALUE_OK:
     case CELLVALUE_NORMALISED:
         if (value < 0) {
-            add(r, sheet, at, field, "cell.range", HZ_SEV_ERROR, HZ_M_WORKBOOK_NEGATIVE,
+            add(r, sheet, at_text(&at), field, "cell.range", HZ_SEV_ERROR, HZ_M_WORKBOOK_NEGATIVE,
                 cell_text(r, cell, text, sizeof text), "≥ 0", NULL);
             *invalid = true;
             return false;
@@ -378,13 +423,13 @@ static bool read_amount(reader *r, const char *sheet, const xlsx_cell *cell, uin
                 if (end == dot + 1)
                     *dot = '\0';
             }
-            add(r, sheet, at, field, "cell.normalised", HZ_SEV_NOTICE, HZ_M_WORKBOOK_NORMALISED,
+            add(r, sheet, at_text(&at), field, "cell.normalised", HZ_SEV_NOTICE, HZ_M_WORKBOOK_NORMALISED,
                 cell_text(r, cell, text, sizeof text), shown, NULL);
         }
         *out = value;
         return true;
     default:
-        add(r, sheet, at, field, "cell.type", HZ_SEV_ERROR, HZ_M_WORKBOOK_NOT_NUMBER,
+        add(r, sheet, at_text(&at), field, "cell.type", HZ_SEV_ERROR, HZ_M_WORKBOOK_NOT_NUMBER,
             cell_text(r, cell, text, sizeof text), expected, NULL);
         *invalid = true;
         return false;
@@ -437,10 +482,8 @@ static void read_header_sheet(reader *r)
         char text[512];
         cell_text(r, value_cell[f], text, sizeof text);
         hz_trim(text);
-        char at[16] = "";
-        if (value_cell[f])
-            ref(value_cell[f]->row, value_cell[f]->col, at);
-        h->text[f] = keep_text(r, sheet, at, field, text);
+        cell_at at = value_cell[f] ? at_cell(value_cell[f]->row, value_cell[f]->col) : at_none();
+        h->text[f] = keep_text(r, sheet, &at, field, text);
         if (!h->row[f]) {
             if (submission_header_required(f))
                 add(r, sheet, "", field, "structure.missing_item", HZ_SEV_ERROR,
@@ -680,8 +723,8 @@ static void read_values_sheet(reader *r)
         char note[4096];
         cell_text(r, row_cell(row, cols[ST_NOTE]), note, sizeof note);
         hz_trim(note);
-        char note_at[16];
-        v->note = keep_text(r, sheet, ref(row->row, cols[ST_NOTE], note_at),
+        cell_at note_at = at_cell(row->row, cols[ST_NOTE]);
+        v->note = keep_text(r, sheet, &note_at,
                             workbook_contract_stats_header(FILLIN_STATS_NOTE), note);
         bool invalid = false;
         v->present = read_amount(r, sheet, row_cell(row, cols[ST_VALUE]), row->row,
@@ -714,37 +757,58 @@ static void read_values_sheet(reader *r)
 static hz_tristate read_yesno(reader *r, const char *sheet, const xlsx_cell *cell, uint32_t row,
                               uint32_t col, const char *field, bool required, bool *invalid)
 {
-    char at[16], text[256];
-    ref(row, col, at);
+    char text[256];
+    cell_at at = at_cell(row, col);
     bool yes = false;
     switch (cellvalue_yesno(cell, r->config, &yes)) {
     case CELLVALUE_OK:
         return yes ? HZ_YES : HZ_NO;
     case CELLVALUE_ALIAS:
-        add(r, sheet, at, field, "cell.yesno_alias", HZ_SEV_NOTICE, HZ_M_WORKBOOK_YESNO_ALIAS,
+        add(r, sheet, at_text(&at), field, "cell.yesno_alias", HZ_SEV_NOTICE, HZ_M_WORKBOOK_YESNO_ALIAS,
             cell_text(r, cell, text, sizeof text), yes ? r->config->yes_word : r->config->no_word,
             NULL);
         return yes ? HZ_YES : HZ_NO;
     case CELLVALUE_EMPTY:
-        note_empty(r, sheet, at, field, required);
+        note_empty(r, sheet, &at, field, required);
         return HZ_UNSET;
     default:
-        add(r, sheet, at, field, "cell.type", HZ_SEV_ERROR, HZ_M_WORKBOOK_BAD_YESNO,
+        add(r, sheet, at_text(&at), field, "cell.type", HZ_SEV_ERROR, HZ_M_WORKBOOK_BAD_YESNO,
             cell_text(r, cell, text, sizeof text), NULL, NULL);
         *invalid = true;
         return HZ_UNSET;
     }
 }
 
+/* Appends text (NUL-terminated) to the case row's text; its offset, or
+ * SIZE_MAX (failure noted) when the budget or memory runs out. The charge
+ * is the one a string of its own would cost, so that the budget trips
+ * where it did when each field was allocated alone. */
+static size_t case_text_put(reader *r, const char *text)
+{
+    size_t n = strlen(text) + 1;
+    if (!charge(r, ((n + 15) & ~(size_t)15) + 16))
+        return SIZE_MAX;
+    if (!hz_array_reserve(&r->case_text, &r->case_text_cap, r->case_text_len + n, 1)) {
+        if (r->status == HZ_OK)
+            r->status = hz_error_set(r->err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL);
+        return SIZE_MAX;
+    }
+    size_t at = r->case_text_len;
+    memcpy(r->case_text + at, text, n);
+    r->case_text_len += n;
+    return at;
+}
+
 /* A text cell checked against a list (empty list: free text) and the
- * length limit; returns a new string ("" when empty). */
-static char *read_text(reader *r, const char *sheet, const xlsx_cell *cell, uint32_t row,
-                       hz_case_field field, const hz_list *allowed, bool *invalid)
+ * length limit; the offset of its text ("" when empty) in r->case_text,
+ * SIZE_MAX on failure. */
+static size_t read_text(reader *r, const char *sheet, const xlsx_cell *cell, uint32_t row,
+                        hz_case_field field, const hz_list *allowed, bool *invalid)
 {
     const char *name = submission_case_column(field);
-    char at[16], number[64];
+    char number[64];
     if (r->sub->case_col[field] == UINT32_MAX)
-        return dup_or_fail(r, ""); /* the missing column was reported once */
+        return case_text_put(r, ""); /* the missing column was reported once */
     /* strings are copied as they are (any length up to the reader's
      * limit); numbers typed into a text column render as the user sees them */
     const char *source = "";
@@ -752,14 +816,16 @@ static char *read_text(reader *r, const char *sheet, const xlsx_cell *cell, uint
         source = cell->text;
     else if (cell && cell->type != XLSX_CELL_EMPTY)
         source = cell_text(r, cell, number, sizeof number);
-    ref(row, r->sub->case_col[field], at);
-    char *text = keep_text(r, sheet, at, name, source);
-    if (!text)
-        return NULL;
+    cell_at at = at_cell(row, r->sub->case_col[field]);
+    size_t off = case_text_put(r, source);
+    if (off == SIZE_MAX)
+        return off;
+    char *text = r->case_text + off;
+    sanitize_text(r, sheet, &at, name, text);
     hz_trim(text);
     if (!text[0]) {
-        note_empty(r, sheet, at, name, submission_case_required(field));
-        return text;
+        note_empty(r, sheet, &at, name, submission_case_required(field));
+        return off;
     }
     if (allowed && !config_list_contains(allowed, text)) {
         char expected[1024] = "";
@@ -767,21 +833,21 @@ static char *read_text(reader *r, const char *sheet, const xlsx_cell *cell, uint
         for (size_t i = 0; i < allowed->count && used + 64 < sizeof expected; i++)
             used += (size_t)snprintf(expected + used, sizeof expected - used, "%s%s",
                                      i ? "、" : "", allowed->items[i]);
-        add(r, sheet, at, name, "cell.enum", HZ_SEV_ERROR, HZ_M_WORKBOOK_BAD_ENUM, text, expected,
-            NULL);
+        add(r, sheet, at_text(&at), name, "cell.enum", HZ_SEV_ERROR, HZ_M_WORKBOOK_BAD_ENUM,
+            text, expected, NULL);
         *invalid = true;
-        return text;
+        return off;
     }
     size_t length = hz_utf8_length(text), limit = case_text_limit(field);
     if (length > limit) {
         char found[32], max[32];
         snprintf(found, sizeof found, "%zu", length);
         snprintf(max, sizeof max, "%zu", limit);
-        add(r, sheet, at, name, "cell.too_long", HZ_SEV_ERROR, HZ_M_WORKBOOK_TOO_LONG, found, max,
-            NULL);
+        add(r, sheet, at_text(&at), name, "cell.too_long", HZ_SEV_ERROR, HZ_M_WORKBOOK_TOO_LONG,
+            found, max, NULL);
         *invalid = true;
     }
-    return text;
+    return off;
 }
 
 static bool case_same(const hz_case *a, const hz_case *b)
@@ -874,24 +940,40 @@ static void read_case_row(reader *r, const char *sheet, const xlsx_row *row, hz_
     c->row = row->row + 1;
     c->filed = c->closed = HZ_DATE_NONE;
 #define CELL(f) row_cell(row, col[f])
-#define TEXT(f, list)                                                    \
-    (bad = false, read_text(r, sheet, CELL(f), row->row, f, list, &bad))
 #define MARK(f)              \
     do {                     \
         if (bad)             \
             c->invalid |= 1u << (f); \
     } while (0)
-    c->case_no = TEXT(HZ_C_CASE_NO, NULL); MARK(HZ_C_CASE_NO);
-    c->name = TEXT(HZ_C_NAME, NULL); MARK(HZ_C_NAME);
-    c->status = TEXT(HZ_C_STATUS, &config->case_statuses); MARK(HZ_C_STATUS);
-    c->category = TEXT(HZ_C_CATEGORY, &config->case_categories); MARK(HZ_C_CATEGORY);
-    c->commodity = TEXT(HZ_C_COMMODITY, &config->commodities); MARK(HZ_C_COMMODITY);
-    c->channel = TEXT(HZ_C_CHANNEL, &config->channels); MARK(HZ_C_CHANNEL);
-    c->lead_source = TEXT(HZ_C_LEAD_SOURCE, &config->lead_sources); MARK(HZ_C_LEAD_SOURCE);
-    c->assist_units = TEXT(HZ_C_ASSIST_UNITS, NULL); MARK(HZ_C_ASSIST_UNITS);
-    c->typical_summary = TEXT(HZ_C_TYPICAL_SUMMARY, NULL); MARK(HZ_C_TYPICAL_SUMMARY);
-    c->note = TEXT(HZ_C_NOTE, NULL); MARK(HZ_C_NOTE);
-#undef TEXT
+    /* The ten texts go into r->case_text, then into one allocation owned
+     * by case_no, its first (issue 19: one malloc per case, not ten). */
+    static const hz_case_field texts[10] = {
+        HZ_C_CASE_NO, HZ_C_NAME, HZ_C_STATUS, HZ_C_CATEGORY, HZ_C_COMMODITY,
+        HZ_C_CHANNEL, HZ_C_LEAD_SOURCE, HZ_C_ASSIST_UNITS, HZ_C_TYPICAL_SUMMARY, HZ_C_NOTE};
+    const hz_list *lists[10] = {NULL, NULL, &config->case_statuses, &config->case_categories,
+                                &config->commodities, &config->channels, &config->lead_sources,
+                                NULL, NULL, NULL};
+    char **text_slots[10] = {&c->case_no, &c->name, &c->status, &c->category, &c->commodity,
+                        &c->channel, &c->lead_source, &c->assist_units, &c->typical_summary,
+                        &c->note};
+    size_t offs[10];
+    r->case_text_len = 0;
+    for (size_t i = 0; i < 10; i++) {
+        bad = false;
+        offs[i] = read_text(r, sheet, CELL(texts[i]), row->row, texts[i], lists[i], &bad);
+        MARK(texts[i]);
+        if (offs[i] == SIZE_MAX)
+            return; /* the file is refused: r->status says why */
+    }
+    char *block = malloc(r->case_text_len);
+    if (!block) {
+        if (r->status == HZ_OK)
+            r->status = hz_error_set(r->err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL);
+        return;
+    }
+    memcpy(block, r->case_text, r->case_text_len);
+    for (size_t i = 0; i < 10; i++)
+        *text_slots[i] = block + offs[i];
     c->is_closed = c->status && config->case_statuses.count >= 2 &&
                    !strcmp(c->status, config->case_statuses.items[1]);
 
@@ -977,15 +1059,9 @@ static void read_cases_sheet(reader *r)
         note_gap(r, sheet, last_data, row->row);
         note_hidden_row(r, sheet, row);
         last_data = row->row;
-        if (sub->case_count == cap) {
-            size_t n = cap ? cap * 2 : 64;
-            hz_case *grown = realloc(sub->cases, n * sizeof *grown);
-            if (!grown) {
-                r->status = hz_error_set(r->err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL);
-                break;
-            }
-            sub->cases = grown;
-            cap = n;
+        if (!hz_array_reserve(&sub->cases, &cap, sub->case_count + 1, sizeof *sub->cases)) {
+            r->status = hz_error_set(r->err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL);
+            break;
         }
         r->at_sheet = sheet;
         r->at_row = row->row;
@@ -1000,6 +1076,9 @@ static void read_cases_sheet(reader *r)
     xlsx_sheet_close(ws);
     if (s != HZ_OK)
         note_failure(r, s, &e);
+    free(r->case_text);
+    r->case_text = NULL;
+    r->case_text_len = r->case_text_cap = 0;
     if (r->status == HZ_OK)
         report_duplicate_rows(r, sheet);
 }
@@ -1048,9 +1127,8 @@ static void read_narrative_sheet(reader *r)
         cell_text(r, row_cell(row, 1), text, size);
         hz_trim(text);
         free(sub->narrative[found]);
-        char at[16];
-        sub->narrative[found] = keep_text(r, sheet, ref(row->row, 1, at),
-                                          submission_narrative_label(found), text);
+        cell_at at = at_cell(row->row, 1);
+        sub->narrative[found] = keep_text(r, sheet, &at, submission_narrative_label(found), text);
     }
     free(text);
     xlsx_sheet_close(ws);
@@ -1259,17 +1337,9 @@ void submission_free(hz_submission *sub)
         free(sub->values[i].note);
     free(sub->values);
     for (size_t i = 0; i < sub->case_count; i++) {
-        hz_case *c = &sub->cases[i];
-        free(c->case_no);
-        free(c->name);
-        free(c->status);
-        free(c->category);
-        free(c->commodity);
-        free(c->channel);
-        free(c->lead_source);
-        free(c->assist_units);
-        free(c->typical_summary);
-        free(c->note);
+        /* case_no owns the one allocation of the case's texts
+         * (read_case_row) */
+        free(sub->cases[i].case_no);
     }
     free(sub->cases);
     for (int n = 0; n < HZ_N__COUNT; n++)

@@ -75,6 +75,8 @@ typedef struct hz_value {
     uint32_t row;                   /* 0 when the indicator row is absent */
 } hz_value;
 
+/* A case's ten texts (case_no … note) sit in one allocation, owned by
+ * case_no, which is its start: free case_no alone (submission_free does). */
 typedef struct hz_case {
     uint32_t row;
     char *case_no, *name;

@@ -24,6 +24,7 @@
 #include <zip.h>
 #include "fsutil.h"
 #include "hz_text.h"
+#include "xlsx_sheet_scan.h"
 
 #define XR_CHUNK (64u * 1024u)
 /* Small parts compress extremely well without being dangerous; the ratio
@@ -51,18 +52,7 @@ static bool buf_reserve(xr_buf *b, size_t extra)
 {
     if (extra > SIZE_MAX / 2 - b->len)
         return false;
-    size_t need = b->len + extra + 1;
-    if (need <= b->cap)
-        return true;
-    size_t cap = b->cap ? b->cap : 256;
-    while (cap < need)
-        cap *= 2;
-    char *p = realloc(b->data, cap);
-    if (!p)
-        return false;
-    b->data = p;
-    b->cap = cap;
-    return true;
+    return hz_array_reserve(&b->data, &b->cap, b->len + extra + 1, 1);
 }
 
 static bool buf_append(xr_buf *b, const char *s, size_t n)
@@ -209,7 +199,7 @@ struct xlsx_book {
     char *sst_part;           /* NULL when the workbook has none */
     xr_buf sst_pool;          /* every shared string, NUL-terminated */
     size_t *sst_off, *sst_len;
-    size_t sst_count, sst_cap;
+    size_t sst_count, sst_cap, sst_len_cap;
     bool *xf_date;            /* cellXfs index -> is a date format */
     size_t xf_count;
     xlsx_sheet *open_sheet;
@@ -255,6 +245,7 @@ static void limits_merge(hz_limits *dst, const hz_limits *src)
 /* Part stream                                                         */
 
 typedef struct xr_stream xr_stream;
+/* name: the element's local name (after its last ':'). */
 typedef void (*xr_start_fn)(xr_stream *xs, const char *name, const char **attrs);
 typedef void (*xr_end_fn)(xr_stream *xs, const char *name);
 
@@ -262,21 +253,13 @@ struct xr_stream {
     xlsx_book *book;
     char *part;
     zip_file_t *zf;
-    XML_Parser parser;
+    XML_Parser parser;        /* every part but worksheets */
+    xlsx_scan *scan;          /* worksheets (xlsx_sheet_scan.h) */
     char *chunk;
     uint64_t declared, inflated;
     unsigned depth;
-    /* UTF-8 validation state, carried across chunks. */
-    bool first_chunk;
-    int u8_need;
-    unsigned char u8_lo, u8_hi;
-    /* Markup-token scanner state (see xs_scan_markup). */
-    int mk_state;
-    unsigned char mk_quote;
-    unsigned mk_match;
-    uint64_t mk_len;
-    unsigned long line;
-    bool final_fed, suspended, finished;
+    xlsx_bytecheck check;     /* the expat path's byte check */
+    bool final_fed, suspended, finished, want_suspend;
     hz_status status;
     hz_error error;
     xr_start_fn on_start;
@@ -296,10 +279,18 @@ static void xs_fail(xr_stream *xs, hz_status status, hz_msg_id msg, const char *
         XML_StopParser(xs->parser, XML_FALSE);
 }
 
+/* The line of the event being handled, on either path. */
+static unsigned long xs_line(const xr_stream *xs)
+{
+    if (xs->scan)
+        return xlsx_scan_line(xs->scan);
+    return (unsigned long)XML_GetCurrentLineNumber(xs->parser);
+}
+
 static void xs_fail_line(xr_stream *xs, hz_status status, hz_msg_id msg, const char *a3)
 {
     char line[32];
-    snprintf(line, sizeof line, "%lu", (unsigned long)XML_GetCurrentLineNumber(xs->parser));
+    snprintf(line, sizeof line, "%lu", xs_line(xs));
     if (a3)
         xs_fail(xs, status, msg, a3, line);
     else
@@ -316,6 +307,15 @@ static void xs_fail_nomem(xr_stream *xs)
         XML_StopParser(xs->parser, XML_FALSE);
 }
 
+/* Asks the parser to return to the caller after the current event. */
+static void xs_suspend(xr_stream *xs)
+{
+    if (xs->parser)
+        XML_StopParser(xs->parser, XML_TRUE);
+    else
+        xs->want_suspend = true;
+}
+
 static hz_status xs_report(const xr_stream *xs, hz_error *err)
 {
     if (err)
@@ -323,29 +323,40 @@ static hz_status xs_report(const xr_stream *xs, hz_error *err)
     return xs->status;
 }
 
-static void XMLCALL xs_start(void *ud, const XML_Char *name, const XML_Char **attrs)
+/* Depth limit, then the part's handler; false once the stream failed. */
+static bool xs_on_start(xr_stream *xs, const char *local, const char **attrs)
 {
-    xr_stream *xs = ud;
     if (xs->status != HZ_OK)
-        return;
+        return false;
     if (++xs->depth > xs->book->limits.max_xml_depth) {
         char lim[32];
         snprintf(lim, sizeof lim, "%u", (unsigned)xs->book->limits.max_xml_depth);
         xs_fail_line(xs, HZ_ERR_LIMIT, HZ_M_XLSX_DEPTH, lim);
-        return;
+        return false;
     }
     if (xs->on_start)
-        xs->on_start(xs, local_name(name), attrs);
+        xs->on_start(xs, local, attrs);
+    return xs->status == HZ_OK;
+}
+
+static bool xs_on_end(xr_stream *xs, const char *local)
+{
+    if (xs->status != HZ_OK)
+        return false;
+    xs->depth--;
+    if (xs->on_end)
+        xs->on_end(xs, local);
+    return xs->status == HZ_OK;
+}
+
+static void XMLCALL xs_start(void *ud, const XML_Char *name, const XML_Char **attrs)
+{
+    xs_on_start(ud, local_name(name), attrs);
 }
 
 static void XMLCALL xs_end(void *ud, const XML_Char *name)
 {
-    xr_stream *xs = ud;
-    if (xs->status != HZ_OK)
-        return;
-    xs->depth--;
-    if (xs->on_end)
-        xs->on_end(xs, local_name(name));
+    xs_on_end(ud, local_name(name));
 }
 
 static void XMLCALL xs_text(void *ud, const XML_Char *s, int len)
@@ -354,6 +365,38 @@ static void XMLCALL xs_text(void *ud, const XML_Char *s, int len)
     if (xs->status != HZ_OK || !xs->on_text)
         return;
     xs->on_text(xs, s, len);
+}
+
+static xlsx_scan_action xs_scan_after(xr_stream *xs, bool ok)
+{
+    if (!ok)
+        return XLSX_SCAN_STOP;
+    if (xs->want_suspend) {
+        xs->want_suspend = false;
+        return XLSX_SCAN_SUSPEND;
+    }
+    return XLSX_SCAN_GO;
+}
+
+static xlsx_scan_action xs_scan_start(void *ud, const char *name, const char *local,
+                                      const char **attrs)
+{
+    (void)name;
+    return xs_scan_after(ud, xs_on_start(ud, local, attrs));
+}
+
+static xlsx_scan_action xs_scan_end(void *ud, const char *name, const char *local)
+{
+    (void)name;
+    return xs_scan_after(ud, xs_on_end(ud, local));
+}
+
+static xlsx_scan_action xs_scan_text(void *ud, const char *s, size_t len)
+{
+    xr_stream *xs = ud;
+    if (xs->status == HZ_OK && xs->on_text)
+        xs->on_text(xs, s, (int)len); /* pieces never exceed the scanner's buffer */
+    return xs_scan_after(xs, xs->status == HZ_OK);
 }
 
 static void XMLCALL xs_doctype(void *ud, const XML_Char *name, const XML_Char *sysid,
@@ -365,9 +408,9 @@ static void XMLCALL xs_doctype(void *ud, const XML_Char *name, const XML_Char *s
 }
 
 /* Every part is read as UTF-8 (the parser is created for UTF-8, which
- * overrides a declaration), so the byte checks of xs_account hold for
- * every part; a part that declares another encoding is refused rather
- * than read differently from what it says. */
+ * overrides a declaration), so the byte checks hold for every part; a part
+ * that declares another encoding is refused rather than read differently
+ * from what it says. */
 static void XMLCALL xs_xmldecl(void *ud, const XML_Char *version, const XML_Char *encoding,
                                int standalone)
 {
@@ -384,26 +427,30 @@ static void xs_close(xr_stream *xs)
 {
     if (xs->parser)
         XML_ParserFree(xs->parser);
+    xlsx_scan_free(xs->scan);
     if (xs->zf)
         zip_fclose(xs->zf);
     free(xs->chunk);
     free(xs->part);
     xs->parser = NULL;
+    xs->scan = NULL;
     xs->zf = NULL;
     xs->chunk = NULL;
     xs->part = NULL;
 }
 
-/* Opens part for parsing. When the part does not exist: with required the
+static long long xs_scan_read(void *ud, char *buf, size_t cap);
+
+/* Opens part for parsing, with the worksheet scanner when sheet is true,
+ * with expat otherwise. When the part does not exist: with required the
  * result is HZ_M_XLSX_MISSING_PART, otherwise HZ_ERR_NOT_FOUND without
  * touching err. */
 static hz_status xs_open(xr_stream *xs, xlsx_book *book, const char *part, bool required,
-                         hz_error *err)
+                         bool sheet, hz_error *err)
 {
     memset(xs, 0, sizeof *xs);
     xs->book = book;
-    xs->first_chunk = true;
-    xs->line = 1;
+    xlsx_bytecheck_init(&xs->check, XR_MAX_TOKEN);
     zip_int64_t idx = zip_name_locate(book->zip, part, ZIP_FL_NOCASE);
     if (idx < 0) {
         if (!required)
@@ -412,9 +459,16 @@ static hz_status xs_open(xr_stream *xs, xlsx_book *book, const char *part, bool 
                             NULL);
     }
     xs->part = xr_strdup(part);
-    xs->chunk = malloc(XR_CHUNK);
-    xs->parser = XML_ParserCreate("UTF-8");
-    if (!xs->part || !xs->chunk || !xs->parser) {
+    bool made;
+    if (sheet) {
+        xlsx_scan_handlers h = {xs, xs_scan_start, xs_scan_end, xs_scan_text, xs_scan_read};
+        made = xlsx_scan_new(&h, XR_MAX_TOKEN, &xs->scan) == HZ_OK;
+    } else {
+        xs->chunk = malloc(XR_CHUNK);
+        xs->parser = XML_ParserCreate("UTF-8");
+        made = xs->chunk && xs->parser;
+    }
+    if (!xs->part || !made) {
         xs_close(xs);
         return hz_error_set(err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL);
     }
@@ -435,102 +489,19 @@ static hz_status xs_open(xr_stream *xs, xlsx_book *book, const char *part, bool 
         xs_close(xs);
         return s;
     }
-    XML_SetUserData(xs->parser, xs);
-    XML_SetElementHandler(xs->parser, xs_start, xs_end);
-    XML_SetCharacterDataHandler(xs->parser, xs_text);
-    XML_SetStartDoctypeDeclHandler(xs->parser, xs_doctype);
-    XML_SetXmlDeclHandler(xs->parser, xs_xmldecl);
+    if (xs->parser) {
+        XML_SetUserData(xs->parser, xs);
+        XML_SetElementHandler(xs->parser, xs_start, xs_end);
+        XML_SetCharacterDataHandler(xs->parser, xs_text);
+        XML_SetStartDoctypeDeclHandler(xs->parser, xs_doctype);
+        XML_SetXmlDeclHandler(xs->parser, xs_xmldecl);
+    }
     return HZ_OK;
 }
 
-/* Markup scanner: just enough XML lexing to know how long the current
- * markup token is. TEXT and CDATA content are streamed by expat and cost
- * nothing; a tag (quotes may hide '>'), comment, PI or declaration is one
- * token for expat and must stay below XR_MAX_TOKEN. Malformed markup is
- * left for expat to report. */
-enum { MK_TEXT, MK_OPEN, MK_TAG, MK_QUOTE, MK_BANG, MK_COMMENT, MK_PI, MK_CDATA };
-
-static bool xs_scan_markup(xr_stream *xs, unsigned char c)
-{
-    static const char cdata[] = "[CDATA[";
-    switch (xs->mk_state) {
-    case MK_TEXT: /* c == '<' */
-        xs->mk_state = MK_OPEN;
-        xs->mk_len = 0;
-        break;
-    case MK_OPEN:
-        xs->mk_state = c == '!' ? MK_BANG : c == '?' ? MK_PI : MK_TAG;
-        xs->mk_match = 0;
-        xs->mk_quote = 0;
-        if (c == '>')
-            xs->mk_state = MK_TEXT;
-        break;
-    case MK_TAG:
-        if (c == '"' || c == '\'') {
-            xs->mk_state = MK_QUOTE;
-            xs->mk_quote = c;
-        } else if (c == '>') {
-            xs->mk_state = MK_TEXT;
-        }
-        break;
-    case MK_QUOTE:
-        if (c == xs->mk_quote)
-            xs->mk_state = MK_TAG;
-        break;
-    case MK_BANG: /* "<!--", "<![CDATA[" or a declaration; mk_match counts
-                     the characters matched so far, mk_quote says of which */
-        if (xs->mk_match < 2 && c == '-' && (xs->mk_match == 0 || xs->mk_quote == '-')) {
-            xs->mk_quote = '-';
-            if (++xs->mk_match == 2) {
-                xs->mk_state = MK_COMMENT;
-                xs->mk_match = 0;
-            }
-        } else if (xs->mk_quote != '-' && xs->mk_match < sizeof cdata - 1 &&
-                   c == (unsigned char)cdata[xs->mk_match]) {
-            xs->mk_quote = '[';
-            if (++xs->mk_match == sizeof cdata - 1) {
-                xs->mk_state = MK_CDATA;
-                xs->mk_match = 0;
-            }
-        } else {
-            xs->mk_state = c == '>' ? MK_TEXT : MK_TAG;
-        }
-        break;
-    case MK_COMMENT: /* ends at "-->" */
-        if (c == '-')
-            xs->mk_match++;
-        else if (c == '>' && xs->mk_match >= 2)
-            xs->mk_state = MK_TEXT;
-        else
-            xs->mk_match = 0;
-        break;
-    case MK_PI: /* ends at "?>" */
-        if (c == '>' && xs->mk_match)
-            xs->mk_state = MK_TEXT;
-        xs->mk_match = c == '?';
-        break;
-    case MK_CDATA: /* ends at "]]>"; the content is streamed */
-        if (c == ']')
-            xs->mk_match++;
-        else if (c == '>' && xs->mk_match >= 2)
-            xs->mk_state = MK_TEXT;
-        else
-            xs->mk_match = 0;
-        xs->mk_len = 0;
-        return true;
-    }
-    if (++xs->mk_len > XR_MAX_TOKEN) {
-        char lim[32], line[32];
-        snprintf(lim, sizeof lim, "%u", (unsigned)XR_MAX_TOKEN);
-        snprintf(line, sizeof line, "%lu", xs->line);
-        xs_fail(xs, HZ_ERR_LIMIT, HZ_M_XLSX_TOKEN_TOO_LONG, lim, line);
-        return false;
-    }
-    return true;
-}
-
-/* Accounts for n freshly inflated bytes: limits, then NUL and UTF-8. */
-static bool xs_account(xr_stream *xs, const unsigned char *p, size_t n)
+/* Accounts for n freshly inflated bytes against the size limits and the
+ * directory's claim (n == 0: the part has ended). */
+static bool xs_count(xr_stream *xs, size_t n)
 {
     char num[32];
     xs->inflated += n;
@@ -551,71 +522,108 @@ static bool xs_account(xr_stream *xs, const unsigned char *p, size_t n)
         xs_fail(xs, HZ_ERR_FORMAT, HZ_M_XLSX_SIZE_SHORT, got, num);
         return false;
     }
-    if (xs->first_chunk && n > 0) {
-        xs->first_chunk = false;
-        /* UTF-16 is legal XML, but no office suite writes it, and every
-         * byte check below is a UTF-8 check: refused, with or without a
-         * byte-order mark ("<\0" / "\0<" start a BOM-less one). */
-        if (n >= 2 && ((p[0] == 0xFF && p[1] == 0xFE) || (p[0] == 0xFE && p[1] == 0xFF) ||
-                       (p[0] == '<' && p[1] == 0) || (p[0] == 0 && p[1] == '<'))) {
-            xs_fail(xs, HZ_ERR_FORMAT, HZ_M_XLSX_PART_UTF16, NULL, NULL);
-            return false;
-        }
-    }
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = p[i];
-        if ((xs->mk_state != MK_TEXT || c == '<') && !xs_scan_markup(xs, c))
-            return false;
-        if (xs->u8_need) {
-            if (c < xs->u8_lo || c > xs->u8_hi)
-                goto bad;
-            xs->u8_lo = 0x80;
-            xs->u8_hi = 0xBF;
-            xs->u8_need--;
-            continue;
-        }
-        if (c < 0x80) {
-            if (c == '\n')
-                xs->line++;
-            else if (c == 0) {
-                snprintf(num, sizeof num, "%lu", xs->line);
-                xs_fail(xs, HZ_ERR_FORMAT, HZ_M_XLSX_NUL_BYTE, num, NULL);
-                return false;
-            }
-            continue;
-        }
-        xs->u8_lo = 0x80;
-        xs->u8_hi = 0xBF;
-        if (c >= 0xC2 && c <= 0xDF) {
-            xs->u8_need = 1;
-        } else if (c >= 0xE0 && c <= 0xEF) {
-            xs->u8_need = 2;
-            if (c == 0xE0)
-                xs->u8_lo = 0xA0;
-            if (c == 0xED)
-                xs->u8_hi = 0x9F;
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            xs->u8_need = 3;
-            if (c == 0xF0)
-                xs->u8_lo = 0x90;
-            if (c == 0xF4)
-                xs->u8_hi = 0x8F;
-        } else {
-            goto bad;
-        }
-    }
-    if (n == 0 && xs->u8_need)
-        goto bad;
     return true;
-bad:
-    snprintf(num, sizeof num, "%lu", xs->line);
-    xs_fail(xs, HZ_ERR_FORMAT, HZ_M_XLSX_BAD_UTF8, num, NULL);
-    return false;
+}
+
+/* The byte-level refusals, shared by both paths. */
+static void xs_fail_bytes(xr_stream *xs, xlsx_scan_error e, unsigned long line_no)
+{
+    char line[32], lim[32];
+    snprintf(line, sizeof line, "%lu", line_no);
+    switch (e) {
+    case XLSX_SCAN_E_UTF16:
+        xs_fail(xs, HZ_ERR_FORMAT, HZ_M_XLSX_PART_UTF16, NULL, NULL);
+        break;
+    case XLSX_SCAN_E_UTF8:
+        xs_fail(xs, HZ_ERR_FORMAT, HZ_M_XLSX_BAD_UTF8, line, NULL);
+        break;
+    case XLSX_SCAN_E_NUL:
+        xs_fail(xs, HZ_ERR_FORMAT, HZ_M_XLSX_NUL_BYTE, line, NULL);
+        break;
+    case XLSX_SCAN_E_TOKEN:
+        snprintf(lim, sizeof lim, "%u", (unsigned)XR_MAX_TOKEN);
+        xs_fail(xs, HZ_ERR_LIMIT, HZ_M_XLSX_TOKEN_TOO_LONG, lim, line);
+        break;
+    default:
+        break;
+    }
+}
+
+/* Accounts for n freshly inflated bytes: limits, then the byte check. */
+static bool xs_account(xr_stream *xs, const unsigned char *p, size_t n)
+{
+    if (!xs_count(xs, n))
+        return false;
+    xlsx_scan_error e = xlsx_bytecheck_feed(&xs->check, p, n);
+    if (e != XLSX_SCAN_E_NONE) {
+        xs_fail_bytes(xs, e, xs->check.line);
+        return false;
+    }
+    return true;
+}
+
+/* The scanner's reads: inflated straight into its buffer, counted. */
+static long long xs_scan_read(void *ud, char *buf, size_t cap)
+{
+    xr_stream *xs = ud;
+    zip_int64_t n = zip_fread(xs->zf, buf, cap);
+    if (n < 0) {
+        xs_fail(xs, HZ_ERR_FORMAT, HZ_M_XLSX_ZIP_READ, zip_file_strerror(xs->zf), NULL);
+        return -1;
+    }
+    if (!xs_count(xs, (size_t)n))
+        return -1;
+    return (long long)n;
+}
+
+/* The scanner path of xs_pump. */
+static hz_status xs_pump_scan(xr_stream *xs, hz_error *err)
+{
+    hz_status s = xlsx_scan_run(xs->scan);
+    if (xs->status == HZ_OK && s != HZ_OK) {
+        /* the scanner's own refusal (a handler's or a read's is already
+         * in xs->error) */
+        xlsx_scan_error e = xlsx_scan_error_kind(xs->scan);
+        unsigned long line_no = xlsx_scan_line(xs->scan);
+        char line[32];
+        snprintf(line, sizeof line, "%lu", line_no);
+        switch (e) {
+        case XLSX_SCAN_E_XML:
+            xs_fail(xs, HZ_ERR_FORMAT, HZ_M_XLSX_XML, line, xlsx_scan_error_text(xs->scan));
+            break;
+        case XLSX_SCAN_E_DOCTYPE:
+            xs_fail(xs, HZ_ERR_FORMAT, HZ_M_XLSX_DOCTYPE, line, NULL);
+            break;
+        case XLSX_SCAN_E_ENCODING:
+            xs_fail(xs, HZ_ERR_FORMAT, HZ_M_XLSX_PART_ENCODING, xlsx_scan_error_text(xs->scan),
+                    NULL);
+            break;
+        case XLSX_SCAN_E_NOMEM:
+            xs_fail_nomem(xs);
+            break;
+        case XLSX_SCAN_E_UTF16:
+        case XLSX_SCAN_E_UTF8:
+        case XLSX_SCAN_E_NUL:
+        case XLSX_SCAN_E_TOKEN:
+            xs_fail_bytes(xs, e, line_no);
+            break;
+        default:
+            xs_fail(xs, HZ_ERR_INTERNAL, HZ_M_XLSX_XML, line, "scanner stopped");
+            break;
+        }
+    }
+    if (xs->status != HZ_OK)
+        return xs_report(xs, err);
+    if (xlsx_scan_done(xs->scan))
+        xs->finished = true;
+    return HZ_OK;
 }
 
 /* Parses until the handlers suspend the parser or the part ends. */
 static hz_status xs_pump(xr_stream *xs, hz_error *err)
 {
+    if (xs->scan)
+        return xs->finished ? HZ_OK : xs_pump_scan(xs, err);
     while (xs->status == HZ_OK && !xs->finished) {
         enum XML_Status st;
         if (xs->suspended) {
@@ -663,7 +671,7 @@ static hz_status parse_part(xlsx_book *book, const char *part, bool required,
                             hz_error *err)
 {
     xr_stream xs;
-    hz_status s = xs_open(&xs, book, part, required, err);
+    hz_status s = xs_open(&xs, book, part, required, false, err);
     if (s != HZ_OK)
         return s;
     xs.on_start = on_start;
@@ -705,15 +713,9 @@ static void rels_start(xr_stream *xs, const char *name, const char **attrs)
         xs_fail(xs, HZ_ERR_LIMIT, HZ_M_XLSX_TOO_MANY_RELS, lim, NULL);
         return;
     }
-    if (rels->count == rels->cap) {
-        size_t cap = rels->cap ? rels->cap * 2 : 16;
-        xr_rel *p = realloc(rels->items, cap * sizeof *p);
-        if (!p) {
-            xs_fail_nomem(xs);
-            return;
-        }
-        rels->items = p;
-        rels->cap = cap;
+    if (!hz_array_reserve(&rels->items, &rels->cap, rels->count + 1, sizeof *rels->items)) {
+        xs_fail_nomem(xs);
+        return;
     }
     xr_rel *r = &rels->items[rels->count];
     r->id = xr_strdup(id);
@@ -852,15 +854,10 @@ static void wb_start(xr_stream *xs, const char *name, const char **attrs)
             xs_fail(xs, HZ_ERR_LIMIT, HZ_M_XLSX_TOO_MANY_SHEETS, lim, NULL);
             return;
         }
-        if (b->sheet_count == b->sheet_cap) {
-            size_t cap = b->sheet_cap ? b->sheet_cap * 2 : 8;
-            xr_sheet_ref *p = realloc(b->sheets, cap * sizeof *p);
-            if (!p) {
-                xs_fail_nomem(xs);
-                return;
-            }
-            b->sheets = p;
-            b->sheet_cap = cap;
+        if (!hz_array_reserve(&b->sheets, &b->sheet_cap, b->sheet_count + 1,
+                              sizeof *b->sheets)) {
+            xs_fail_nomem(xs);
+            return;
         }
         xr_sheet_ref *r = &b->sheets[b->sheet_count++];
         r->name = xr_strdup(sname);
@@ -966,15 +963,9 @@ static void st_start(xr_stream *xs, const char *name, const char **attrs)
         const char *code = attr_get(attrs, "formatCode");
         if (!parse_u64(attr_get(attrs, "numFmtId"), &id) || !code)
             return;
-        if (c->fmt_count == c->fmt_cap) {
-            size_t cap = c->fmt_cap ? c->fmt_cap * 2 : 16;
-            st_fmt *p = realloc(c->fmts, cap * sizeof *p);
-            if (!p) {
-                xs_fail_nomem(xs);
-                return;
-            }
-            c->fmts = p;
-            c->fmt_cap = cap;
+        if (!hz_array_reserve(&c->fmts, &c->fmt_cap, c->fmt_count + 1, sizeof *c->fmts)) {
+            xs_fail_nomem(xs);
+            return;
         }
         c->fmts[c->fmt_count] = (st_fmt){id, c->fmt_count, format_code_is_date(code)};
         c->fmt_count++;
@@ -982,15 +973,9 @@ static void st_start(xr_stream *xs, const char *name, const char **attrs)
         uint64_t id = 0;
         if (!parse_u64(attr_get(attrs, "numFmtId"), &id))
             id = 0;
-        if (c->xf_count == c->xf_cap) {
-            size_t cap = c->xf_cap ? c->xf_cap * 2 : 16;
-            uint64_t *p = realloc(c->xf_fmt, cap * sizeof *p);
-            if (!p) {
-                xs_fail_nomem(xs);
-                return;
-            }
-            c->xf_fmt = p;
-            c->xf_cap = cap;
+        if (!hz_array_reserve(&c->xf_fmt, &c->xf_cap, c->xf_count + 1, sizeof *c->xf_fmt)) {
+            xs_fail_nomem(xs);
+            return;
         }
         c->xf_fmt[c->xf_count++] = id;
     }
@@ -1104,18 +1089,11 @@ static void sst_end(xr_stream *xs, const char *name)
             xs_fail(xs, HZ_ERR_LIMIT, HZ_M_XLSX_TOO_MANY_STRINGS, lim, NULL);
             return;
         }
-        if (b->sst_count == b->sst_cap) {
-            size_t cap = b->sst_cap ? b->sst_cap * 2 : 256;
-            size_t *off = realloc(b->sst_off, cap * sizeof *off);
-            if (off)
-                b->sst_off = off;
-            size_t *lens = off ? realloc(b->sst_len, cap * sizeof *lens) : NULL;
-            if (!lens) {
-                xs_fail_nomem(xs);
-                return;
-            }
-            b->sst_len = lens;
-            b->sst_cap = cap;
+        if (!hz_array_reserve(&b->sst_off, &b->sst_cap, b->sst_count + 1, sizeof *b->sst_off) ||
+            !hz_array_reserve(&b->sst_len, &b->sst_len_cap, b->sst_count + 1,
+                              sizeof *b->sst_len)) {
+            xs_fail_nomem(xs);
+            return;
         }
         size_t at = b->sst_pool.len;
         if (!buf_append(&b->sst_pool, c->cur.data ? c->cur.data : "", len) ||
@@ -1626,7 +1604,7 @@ struct xlsx_sheet {
     /* Row being built / delivered. */
     xlsx_cell *cells;
     size_t *offs;             /* offset into pool, SIZE_MAX when text is elsewhere */
-    size_t count, cap;
+    size_t count, cap, offs_cap;
     xr_buf pool;
     xlsx_row out;
     bool row_ready, done;
@@ -1675,9 +1653,29 @@ static bool sh_set_row(xr_stream *xs, xlsx_sheet *sh, uint64_t row)
     return true;
 }
 
+/* The attributes of one element in one pass (they come once per cell):
+ * for each wanted local name, its first value, as attr_get finds it. */
+static void attrs_pick(const char **attrs, const char *const *names, const char **out, size_t n)
+{
+    for (size_t k = 0; k < n; k++)
+        out[k] = NULL;
+    for (size_t i = 0; attrs[i]; i += 2) {
+        /* the usual case, a one-letter name without prefix, needs no scan */
+        const char *a = attrs[i][0] && !attrs[i][1] ? attrs[i] : local_name(attrs[i]);
+        for (size_t k = 0; k < n; k++)
+            if (!out[k] && a[0] == names[k][0] && strcmp(a, names[k]) == 0) {
+                out[k] = attrs[i + 1];
+                break;
+            }
+    }
+}
+
 static void sh_row_start(xr_stream *xs, xlsx_sheet *sh, const char **attrs)
 {
-    const char *r = attr_get(attrs, "r"), *hidden = attr_get(attrs, "hidden");
+    static const char *const names[] = {"r", "hidden"};
+    const char *v[2];
+    attrs_pick(attrs, names, v, 2);
+    const char *r = v[0], *hidden = v[1];
     sh->row_hidden = hidden && (!strcmp(hidden, "1") || !strcmp(hidden, "true"));
     sh->in_row = true;
     sh->count = 0;
@@ -1702,7 +1700,10 @@ static void sh_row_start(xr_stream *xs, xlsx_sheet *sh, const char **attrs)
 
 static void sh_cell_start(xr_stream *xs, xlsx_sheet *sh, const char **attrs)
 {
-    const char *r = attr_get(attrs, "r"), *t = attr_get(attrs, "t"), *s = attr_get(attrs, "s");
+    static const char *const names[] = {"r", "t", "s"};
+    const char *v[3];
+    attrs_pick(attrs, names, v, 3);
+    const char *r = v[0], *t = v[1], *s = v[2];
     uint32_t row = sh->row, col;
     if (r) {
         if (!xlsx_ref_parse(r, &row, &col)) {
@@ -1964,18 +1965,10 @@ static void sh_cell_end(xr_stream *xs, xlsx_sheet *sh)
         sh_fail_ref(xs, HZ_ERR_FORMAT, HZ_M_XLSX_DUP_CELL, sh->c_row, sh->c_col, NULL);
         return;
     }
-    if (sh->count == sh->cap) {
-        size_t cap = sh->cap ? sh->cap * 2 : 32;
-        xlsx_cell *c = realloc(sh->cells, cap * sizeof *c);
-        if (c)
-            sh->cells = c;
-        size_t *o = c ? realloc(sh->offs, cap * sizeof *o) : NULL;
-        if (!o) {
-            xs_fail_nomem(xs);
-            return;
-        }
-        sh->offs = o;
-        sh->cap = cap;
+    if (!hz_array_reserve(&sh->cells, &sh->cap, sh->count + 1, sizeof *sh->cells) ||
+        !hz_array_reserve(&sh->offs, &sh->offs_cap, sh->count + 1, sizeof *sh->offs)) {
+        xs_fail_nomem(xs);
+        return;
     }
     sh->cells[sh->count] = cell;
     sh->offs[sh->count] = off;
@@ -2015,7 +2008,7 @@ static void sh_row_end(xr_stream *xs, xlsx_sheet *sh)
     sh->out.count = sh->count;
     sh->out.hidden = sh->row_hidden;
     sh->row_ready = true;
-    XML_StopParser(xs->parser, XML_TRUE);
+    xs_suspend(xs);
 }
 
 static void sh_end(xr_stream *xs, const char *name)
@@ -2079,7 +2072,7 @@ hz_status xlsx_sheet_open(xlsx_book *book, const char *name, xlsx_sheet **out, h
     xlsx_sheet *sh = calloc(1, sizeof *sh);
     if (!sh)
         return hz_error_set(err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL);
-    hz_status s = xs_open(&sh->xs, book, ref->part, true, err);
+    hz_status s = xs_open(&sh->xs, book, ref->part, true, true, err);
     if (s != HZ_OK) {
         free(sh);
         return s;
