@@ -75,16 +75,30 @@ void add_case(hz_cons_file *f, case_spec spec)
     hz_case *c = &sub->cases[sub->case_count++];
     memset(c, 0, sizeof *c);
     c->row = (uint32_t)sub->case_count + 1;
-    c->case_no = test_str(spec.no);
-    c->name = test_str(spec.no);
+    const char *texts[10] = {
+        spec.no, spec.no, spec.closed ? "已结案" : "在办",
+        spec.category ? spec.category : "商标侵权假冒",
+        spec.commodity ? spec.commodity : "食品",
+        spec.channel ? spec.channel : "实体市场", "日常检查",
+        spec.assist ? spec.assist : "", spec.typical ? "典型案例简介" : "",
+        spec.note ? spec.note : ""};
+    char **slots[10] = {&c->case_no, &c->name, &c->status, &c->category, &c->commodity,
+                        &c->channel, &c->lead_source, &c->assist_units, &c->typical_summary,
+                        &c->note};
+    size_t total = 0, off[10];
+    for (int i = 0; i < 10; i++) {
+        off[i] = total;
+        total += strlen(texts[i]) + 1;
+    }
+    char *block = malloc(total);
+    cr_assert_not_null(block);
+    for (int i = 0; i < 10; i++) {
+        memcpy(block + off[i], texts[i], strlen(texts[i]) + 1);
+        *slots[i] = block + off[i];
+    }
     c->filed = test_date(spec.filed);
     c->closed = spec.closed ? c->filed + 10 : HZ_DATE_NONE;
     c->is_closed = spec.closed;
-    c->status = test_str(spec.closed ? "已结案" : "在办");
-    c->category = test_str(spec.category ? spec.category : "商标侵权假冒");
-    c->commodity = test_str(spec.commodity ? spec.commodity : "食品");
-    c->channel = test_str(spec.channel ? spec.channel : "实体市场");
-    c->lead_source = test_str("日常检查");
     c->key_market = spec.key_market ? HZ_YES : HZ_NO;
     c->rural = spec.rural ? HZ_YES : HZ_NO;
     c->transferred = spec.transferred ? HZ_YES : HZ_NO;
@@ -94,9 +108,6 @@ void add_case(hz_cons_file *f, case_spec spec)
     c->fine = spec.fine;
     c->has_amount = true;
     c->has_fine = true;
-    c->assist_units = test_str(spec.assist);
-    c->typical_summary = test_str(spec.typical ? "典型案例简介" : "");
-    c->note = test_str("");
 }
 
 void push_file(fileset *fs, hz_cons_file f)

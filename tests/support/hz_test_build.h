@@ -28,9 +28,11 @@ hz_cons_file make_file(const hz_config *config, const char *name, const char *co
 void set_value(hz_cons_file *f, size_t indicator, long long whole);
 
 /* One case row; NULL strings take ordinary defaults (商标侵权假冒, 食品,
- * 实体市场, no assisting units); a closed case closes 10 days after filed. */
+ * 实体市场, no assisting units, no 说明); a closed case closes 10 days after
+ * filed. Its texts are one allocation owned by case_no, as the reader makes
+ * them (submission.h). */
 typedef struct case_spec {
-    const char *no, *filed, *category, *commodity, *channel, *assist;
+    const char *no, *filed, *category, *commodity, *channel, *assist, *note;
     bool closed, transferred, typical, key_market, rural;
     hz_amount amount, fine;     /* in 0.0001 万元 */
 } case_spec;

@@ -302,13 +302,10 @@ static hz_consolidation *six_units(const char *note_of_outlier, const char *case
         hz_cons_file f = make_file(config, name, codes[k], 1, true, "2022-11-20");
         set_value(&f, ind, a05[k]);
         add_case(&f, (case_spec){.no = name, .filed = "2022-09-01",
-                                 .amount = k == 5 ? 5000000 : 100000});
+                                 .amount = k == 5 ? 5000000 : 100000,
+                                 .note = k == 5 ? case_note : NULL});
         if (k == 5 && note_of_outlier)
             set_note(&f, ind, note_of_outlier);
-        if (k == 5 && case_note) {
-            free(f.check->sub.cases[0].note);
-            f.check->sub.cases[0].note = test_str(case_note);
-        }
         push_file(&fs, f);
     }
     hz_consolidation *cons = build_consolidation(config, &fs, "annual", NULL);
