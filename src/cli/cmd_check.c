@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "config.h"
 #include "fsutil.h"
+#include "hz_jobs.h"
 #include "workbook_contract.h"
 
 enum { OPT_ROUND = 256, OPT_FORMAT, OPT_CONFIG, OPT_LANG };
@@ -117,6 +118,29 @@ static int gather_files(hz_cli *cli, int argc, char **argv, check_list *l)
     return HZ_EXIT_OK;
 }
 
+/* The files of one `check`, checked by hz_jobs_run into results[i]. */
+typedef struct check_batch {
+    const hz_config *config;
+    const hz_check_options *opt;
+    char **paths;
+    hz_check_result *results;
+    size_t count;
+    cli_progress *progress;
+} check_batch;
+
+static hz_status check_one(void *user, size_t index, hz_error *err)
+{
+    check_batch *b = user;
+    return check_file(b->config, b->paths[index], b->opt, &b->results[index], err);
+}
+
+static void checked_one(void *user, size_t index, size_t finished)
+{
+    check_batch *b = user;
+    if (b->count > 1)
+        cli_progress_files(b->progress, finished, b->count, fs_base_name(b->paths[index]));
+}
+
 int cmd_check(hz_cli *cli, int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -183,17 +207,15 @@ int cmd_check(hz_cli *cli, int argc, char **argv)
     size_t valid = 0;
     bool unreadable = false;
     rc = HZ_EXIT_OK;
+    /* the files are checked on two workers and reported in their order */
+    check_batch batch = {.config = config, .opt = &opt, .paths = files.paths,
+                         .results = results, .count = count, .progress = &progress};
+    hz_error err = {0};
+    if (hz_jobs_run(count, 2, check_one, checked_one, &batch, &err) != HZ_OK) {
+        cli_report_error(cli, &err);
+        rc = HZ_EXIT_IO;
+    }
     for (size_t i = 0; i < count; i++) {
-        hz_error err = {0};
-        hz_status s = check_file(config, files.paths[i], &opt, &results[i], &err);
-        if (count > 1)
-            cli_progress_files(&progress, i + 1, count, fs_base_name(files.paths[i]));
-        if (s != HZ_OK) {
-            cli_report_error(cli, &err);
-            rc = HZ_EXIT_IO;
-            count = i + 1;
-            break;
-        }
         valid += results[i].valid;
         /* a file that is there but is not a workbook is a finding (1);
          * one that cannot be opened at all is an input failure (3) */

@@ -3,15 +3,15 @@
  * analysis_run; see consolidate_folder.h. */
 #include "consolidate_folder.h"
 
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "analysis.h"
 #include "check.h"
 #include "fsutil.h"
-#include "workbook_contract.h"
+#include "hz_jobs.h"
 #include "hz_text.h"
+#include "workbook_contract.h"
 
 /* ------------------------------------------------------- reading files */
 
@@ -19,48 +19,36 @@ typedef struct work_queue {
     const hz_config *config;
     hz_check_options check_opt;
     hz_cons_file *files;
-    size_t count;
-    size_t next;
-    size_t done;
     size_t examined;               /* files to examine (for progress) */
-    hz_status status;              /* first failure of the program itself */
-    hz_error err;
-    pthread_mutex_t lock;
+    size_t reported;               /* of them, done (under the pool's lock) */
     hz_progress_fn progress;
     void *progress_user;
 } work_queue;
 
-static void *worker_main(void *arg)
+static hz_status examine_one(void *user, size_t index, hz_error *err)
 {
-    work_queue *q = arg;
-    for (;;) {
-        pthread_mutex_lock(&q->lock);
-        while (q->next < q->count && q->files[q->next].status == HZ_FILE_IGNORED)
-            q->next++;
-        if (q->next >= q->count || q->status != HZ_OK) {
-            pthread_mutex_unlock(&q->lock);
-            return NULL;
-        }
-        hz_cons_file *f = &q->files[q->next++];
-        pthread_mutex_unlock(&q->lock);
+    work_queue *q = user;
+    hz_cons_file *f = &q->files[index];
+    if (f->status == HZ_FILE_IGNORED)
+        return HZ_OK;
+    hz_status s = check_file(q->config, f->path, &q->check_opt, f->check, err);
+    /* packed at once, on this worker: the peak holds every file's cases
+     * (national scale: 2.85 million, issue 19) */
+    if (s == HZ_OK)
+        s = consolidate_compact_cases(f, err);
+    return s;
+}
 
-        hz_error err = {0};
-        hz_status s = check_file(q->config, f->path, &q->check_opt, f->check, &err);
-        /* packed at once, on this worker: the peak holds every file's
-         * cases (national scale: 2.85 million, issue 19) */
-        if (s == HZ_OK)
-            s = consolidate_compact_cases(f, &err);
-
-        pthread_mutex_lock(&q->lock);
-        if (s != HZ_OK && q->status == HZ_OK) {
-            q->status = s;
-            q->err = err;
-        }
-        q->done++;
-        if (q->progress)
-            q->progress(q->progress_user, q->done, q->examined, f->name);
-        pthread_mutex_unlock(&q->lock);
-    }
+static void examined_one(void *user, size_t index, size_t finished)
+{
+    (void)finished;
+    work_queue *q = user;
+    const hz_cons_file *f = &q->files[index];
+    if (f->status == HZ_FILE_IGNORED)
+        return;
+    q->reported++;
+    if (q->progress)
+        q->progress(q->progress_user, q->reported, q->examined, f->name);
 }
 
 static hz_status examine_files(const hz_config *config, const hz_round *round,
@@ -68,8 +56,7 @@ static hz_status examine_files(const hz_config *config, const hz_round *round,
                                const hz_consolidate_options *opt, hz_error *err)
 {
     work_queue q = {
-        .config = config, .check_opt = {.round = round}, .files = files, .count = count,
-        .status = HZ_OK,
+        .config = config, .check_opt = {.round = round}, .files = files,
         .progress = opt ? opt->progress : NULL,
         .progress_user = opt ? opt->progress_user : NULL,
     };
@@ -78,29 +65,8 @@ static hz_status examine_files(const hz_config *config, const hz_round *round,
             q.examined++;
     if (q.examined == 0)
         return HZ_OK;
-    pthread_mutex_init(&q.lock, NULL);
     int threads = opt && opt->threads > 0 ? opt->threads : 2;
-    if ((size_t)threads > q.examined)
-        threads = (int)q.examined;
-    if (threads > 16)
-        threads = 16;
-    pthread_t tid[16];
-    int started = 0;
-    for (int t = 1; t < threads; t++) {
-        if (pthread_create(&tid[started], NULL, worker_main, &q) != 0)
-            break; /* fewer workers is still correct */
-        started++;
-    }
-    worker_main(&q);
-    for (int t = 0; t < started; t++)
-        pthread_join(tid[t], NULL);
-    pthread_mutex_destroy(&q.lock);
-    if (q.status != HZ_OK) {
-        if (err)
-            *err = q.err;
-        return q.status;
-    }
-    return HZ_OK;
+    return hz_jobs_run(count, threads, examine_one, examined_one, &q, err);
 }
 
 hz_status consolidate_folder(const hz_config *config, const hz_round *round,

@@ -26,8 +26,11 @@ const char *portal_local_time(time_t t, int off, char *buf, size_t size, hz_date
     time_t local = t + (time_t)off * 60;
     struct tm tm;
     gmtime_r(&local, &tm);
-    snprintf(buf, size, "%04d-%02d-%02d %02d:%02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1,
-             tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+    /* every field reduced to its printed width, so that the 20 bytes of
+     * "YYYY-MM-DD HH:MM:SS" always hold it (gmtime_r gives these ranges) */
+    snprintf(buf, size, "%04u-%02u-%02u %02u:%02u:%02u", (unsigned)(tm.tm_year + 1900) % 10000u,
+             (unsigned)(tm.tm_mon + 1) % 100u, (unsigned)tm.tm_mday % 100u,
+             (unsigned)tm.tm_hour % 100u, (unsigned)tm.tm_min % 100u, (unsigned)tm.tm_sec % 100u);
     if (date)
         *date = hz_date_from_ymd(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
     return buf;

@@ -12,11 +12,11 @@
  */
 #include "xlsx_sheet_scan.h"
 
+#include <expat.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include "hz_text.h"
-#include "xlsx_sheet_scan_names.h"
 
 #define SC_READ (64u * 1024u)
 
@@ -146,20 +146,49 @@ static int u8_seq(const unsigned char *p, size_t avail)
     return need + 1;
 }
 
-/* expat's name tables (xmltok.c UTF8_GET_NAMING2/3): 4-byte characters
- * are never name characters there. */
-static bool u8_is_name(const unsigned char *p, int len, bool start)
+/* Whether the 2- or 3-byte character at p may start (start) or continue
+ * an XML name, answered by expat itself on a two-element document, so the
+ * scanner accepts exactly the non-ASCII names expat accepts (4-byte
+ * characters are never name characters there). Real worksheets have none;
+ * the answers are kept per character in *cache (one byte per BMP code
+ * point, allocated at the first question), so a hostile part pays for at
+ * most one parse per distinct character. false when memory runs out: the
+ * name is then refused, never wrongly accepted. */
+enum { NAME_KNOWN_START = 1, NAME_OK_START = 2, NAME_KNOWN_CHAR = 4, NAME_OK_CHAR = 8 };
+
+static bool expat_accepts_name(const unsigned char *p, int len, bool start)
 {
-    const unsigned char *pages = start ? nmstrtPages : namePages;
-    if (len == 2)
-        return (namingBitmap[(pages[(p[0] >> 2) & 7] << 3) + ((p[0] & 3) << 1) +
-                             ((p[1] >> 5) & 1)] &
-                (1u << (p[1] & 0x1F))) != 0;
-    if (len == 3)
-        return (namingBitmap[(pages[((p[0] & 0xF) << 4) + ((p[1] >> 2) & 0xF)] << 3) +
-                             ((p[1] & 3) << 1) + ((p[2] >> 5) & 1)] &
-                (1u << (p[2] & 0x1F))) != 0;
-    return false;
+    char doc[16];
+    size_t n = 0;
+    doc[n++] = '<';
+    if (!start)
+        doc[n++] = 'a';
+    memcpy(doc + n, p, (size_t)len);
+    n += (size_t)len;
+    memcpy(doc + n, "/>", 2);
+    n += 2;
+    XML_Parser parser = XML_ParserCreate("UTF-8");
+    if (!parser)
+        return false;
+    bool ok = XML_Parse(parser, doc, (int)n, 1) == XML_STATUS_OK;
+    XML_ParserFree(parser);
+    return ok;
+}
+
+static bool u8_is_name(unsigned char **cache, const unsigned char *p, int len, bool start)
+{
+    if (len != 2 && len != 3)
+        return false;
+    unsigned cp = len == 2 ? ((p[0] & 0x1Fu) << 6) | (p[1] & 0x3Fu)
+                           : ((p[0] & 0x0Fu) << 12) | ((p[1] & 0x3Fu) << 6) | (p[2] & 0x3Fu);
+    if (!*cache && !(*cache = calloc(0x10000, 1)))
+        return false;
+    unsigned char *known = *cache + cp;
+    unsigned char known_bit = start ? NAME_KNOWN_START : NAME_KNOWN_CHAR;
+    unsigned char ok_bit = start ? NAME_OK_START : NAME_OK_CHAR;
+    if (!(*known & known_bit))
+        *known |= known_bit | (expat_accepts_name(p, len, start) ? ok_bit : 0);
+    return (*known & ok_bit) != 0;
 }
 
 /* ------------------------------------------------------------------ */
@@ -194,6 +223,7 @@ struct xlsx_scan {
     /* open elements: names back to back, NUL-terminated; offsets */
     char *names;
     size_t names_len, names_cap;
+    unsigned char *name_cache; /* u8_is_name's answers, NULL until asked */
     size_t *open;
     size_t depth, open_cap;
     /* the tag being lexed */
@@ -235,6 +265,7 @@ void xlsx_scan_free(xlsx_scan *sc)
         return;
     free(sc->buf);
     free(sc->names);
+    free(sc->name_cache);
     free(sc->open);
     free(sc->att);
     free(sc->attrs);
@@ -508,7 +539,7 @@ static int lex_name_slow(xlsx_scan *sc, size_t *i, size_t *colon, unsigned long 
                 return sc->eof ? sc_fail(sc, XLSX_SCAN_E_UTF8, line, NULL) : R_NEED;
             if (len == U8_BAD)
                 return sc_fail(sc, XLSX_SCAN_E_UTF8, line, NULL);
-            if (len == U8_NONXML || !u8_is_name(b + k, len, first))
+            if (len == U8_NONXML || !u8_is_name(&sc->name_cache, b + k, len, first))
                 return first ? sc_xml(sc, line, E_TOKEN_TEXT) : (*i = k, R_OK);
             k += (size_t)len;
         } else {

@@ -5,6 +5,7 @@
 #include "hz_date.h"
 #include "hz_msg.h"
 #include "hz_status.h"
+#include "hz_jobs.h"
 #include "hz_text.h"
 
 Test(date, civil_roundtrip)
@@ -136,6 +137,52 @@ Test(text, array_reserve)
     cr_assert(hz_array_reserve(&items, &cap, 10, sizeof *items)); /* already room */
     cr_assert_eq(cap, before);
     free(items);
+}
+
+typedef struct jobs_probe {
+    int done[100];
+    size_t last_finished;
+    size_t fail_at;
+} jobs_probe;
+
+static hz_status probe_job(void *user, size_t index, hz_error *err)
+{
+    jobs_probe *p = user;
+    if (index == p->fail_at)
+        return hz_error_set(err, HZ_ERR_IO, HZ_M_NOMEM, NULL);
+    p->done[index]++;
+    return HZ_OK;
+}
+
+static void probe_done(void *user, size_t index, size_t finished)
+{
+    (void)index;
+    jobs_probe *p = user;
+    cr_assert_eq(finished, p->last_finished + 1, "finished counts up under the lock");
+    p->last_finished = finished;
+}
+
+/* The worker pool: every index once, progress counted in order, the first
+ * failure returned with its error and no more jobs handed out after it. */
+Test(jobs, every_index_once_and_first_failure_stops)
+{
+    for (int threads = 1; threads <= 4; threads++) {
+        jobs_probe p = {.fail_at = SIZE_MAX};
+        cr_assert_eq(hz_jobs_run(100, threads, probe_job, probe_done, &p, NULL), HZ_OK);
+        for (int i = 0; i < 100; i++)
+            cr_assert_eq(p.done[i], 1, "index %d ran %d times", i, p.done[i]);
+        cr_assert_eq(p.last_finished, 100);
+
+        jobs_probe q = {.fail_at = 0};
+        hz_error err = {0};
+        cr_assert_eq(hz_jobs_run(100, threads, probe_job, probe_done, &q, &err), HZ_ERR_IO);
+        cr_assert_eq(err.status, HZ_ERR_IO);
+        size_t ran = 0;
+        for (int i = 0; i < 100; i++)
+            ran += (size_t)q.done[i];
+        cr_assert_lt(ran, 100, "jobs were still handed out after the failure");
+    }
+    cr_assert_eq(hz_jobs_run(0, 2, probe_job, NULL, NULL, NULL), HZ_OK);
 }
 
 /* Every message has both languages, and both use the same arguments. */
