@@ -324,19 +324,21 @@ hz_status fs_walk(const char *root, fs_visit_fn visit, void *user, hz_error *err
     return walk_below(root, "", visit, user, err);
 }
 
-static const char *file_kind(mode_t mode)
+/* The message naming what kind of file path is instead of a regular one
+ * (one message per kind, so the kind is said in the user's language). */
+static hz_msg_id not_regular_msg(mode_t mode)
 {
     if (S_ISDIR(mode))
-        return "directory";
+        return HZ_M_IO_NOT_REGULAR_DIR;
     if (S_ISFIFO(mode))
-        return "FIFO";
+        return HZ_M_IO_NOT_REGULAR_FIFO;
     if (S_ISSOCK(mode))
-        return "socket";
+        return HZ_M_IO_NOT_REGULAR_SOCKET;
     if (S_ISCHR(mode))
-        return "character device";
+        return HZ_M_IO_NOT_REGULAR_CHAR;
     if (S_ISBLK(mode))
-        return "block device";
-    return "special file";
+        return HZ_M_IO_NOT_REGULAR_BLOCK;
+    return HZ_M_IO_NOT_REGULAR;
 }
 
 hz_status fs_open_regular(const char *path, int *fd, hz_error *err)
@@ -346,14 +348,12 @@ hz_status fs_open_regular(const char *path, int *fd, hz_error *err)
     if (stat(path, &st) != 0)
         return hz_error_set(err, HZ_ERR_IO, HZ_M_IO_OPEN, path, strerror(errno), NULL);
     if (!S_ISREG(st.st_mode))
-        return hz_error_set(err, HZ_ERR_IO, HZ_M_IO_NOT_REGULAR, path, file_kind(st.st_mode),
-                            NULL);
+        return hz_error_set(err, HZ_ERR_IO, not_regular_msg(st.st_mode), path, NULL);
     int f = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
     if (f < 0)
         return hz_error_set(err, HZ_ERR_IO, HZ_M_IO_OPEN, path, strerror(errno), NULL);
     if (fstat(f, &st) != 0 || !S_ISREG(st.st_mode)) {
-        hz_status s = hz_error_set(err, HZ_ERR_IO, HZ_M_IO_NOT_REGULAR, path,
-                                   file_kind(st.st_mode), NULL);
+        hz_status s = hz_error_set(err, HZ_ERR_IO, not_regular_msg(st.st_mode), path, NULL);
         close(f);
         return s;
     }

@@ -392,6 +392,51 @@ static inline unsigned popcount64(uint64_t w)
     return n;
 }
 
+
+/* One byte of the byte check, shared by the scanner and the expat path:
+ * UTF-8 without overlongs, surrogates or anything above U+10FFFF (need, lo
+ * and hi carry an unfinished sequence from byte to byte), no NUL; counts
+ * lines. */
+static inline xlsx_scan_error u8_check_byte(unsigned char c, int *need, unsigned char *lo,
+                                            unsigned char *hi, unsigned long *line)
+{
+    if (*need) {
+        if (c < *lo || c > *hi)
+            return XLSX_SCAN_E_UTF8;
+        *lo = 0x80;
+        *hi = 0xBF;
+        (*need)--;
+        return XLSX_SCAN_E_NONE;
+    }
+    if (c < 0x80) {
+        if (c == '\n')
+            (*line)++;
+        else if (c == 0)
+            return XLSX_SCAN_E_NUL;
+        return XLSX_SCAN_E_NONE;
+    }
+    *lo = 0x80;
+    *hi = 0xBF;
+    if (c >= 0xC2 && c <= 0xDF) {
+        *need = 1;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        *need = 2;
+        if (c == 0xE0)
+            *lo = 0xA0;
+        if (c == 0xED)
+            *hi = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        *need = 3;
+        if (c == 0xF0)
+            *lo = 0x90;
+        if (c == 0xF4)
+            *hi = 0x8F;
+    } else {
+        return XLSX_SCAN_E_UTF8;
+    }
+    return XLSX_SCAN_E_NONE;
+}
+
 /*
  * Checks a fresh read before any of it is scanned, as the byte check runs
  * over a chunk before expat parses it: valid UTF-8 and no NUL anywhere in
@@ -418,40 +463,9 @@ static int sc_validate(xlsx_scan *sc, const unsigned char *p, size_t n)
                 break;
         }
         unsigned char c = p[i++];
-        if (sc->v_need) {
-            if (c < sc->v_lo || c > sc->v_hi)
-                return sc_fail(sc, XLSX_SCAN_E_UTF8, sc->v_line, NULL);
-            sc->v_lo = 0x80;
-            sc->v_hi = 0xBF;
-            sc->v_need--;
-            continue;
-        }
-        if (c < 0x80) {
-            if (c == '\n')
-                sc->v_line++;
-            else if (c == 0)
-                return sc_fail(sc, XLSX_SCAN_E_NUL, sc->v_line, NULL);
-            continue;
-        }
-        sc->v_lo = 0x80;
-        sc->v_hi = 0xBF;
-        if (c >= 0xC2 && c <= 0xDF) {
-            sc->v_need = 1;
-        } else if (c >= 0xE0 && c <= 0xEF) {
-            sc->v_need = 2;
-            if (c == 0xE0)
-                sc->v_lo = 0xA0;
-            if (c == 0xED)
-                sc->v_hi = 0x9F;
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            sc->v_need = 3;
-            if (c == 0xF0)
-                sc->v_lo = 0x90;
-            if (c == 0xF4)
-                sc->v_hi = 0x8F;
-        } else {
-            return sc_fail(sc, XLSX_SCAN_E_UTF8, sc->v_line, NULL);
-        }
+        xlsx_scan_error e = u8_check_byte(c, &sc->v_need, &sc->v_lo, &sc->v_hi, &sc->v_line);
+        if (e != XLSX_SCAN_E_NONE)
+            return sc_fail(sc, e, sc->v_line, NULL);
     }
     return R_OK;
 }
@@ -1696,40 +1710,9 @@ xlsx_scan_error xlsx_bytecheck_feed(xlsx_bytecheck *x, const unsigned char *p, s
         unsigned char c = p[i++];
         if ((x->mk_state != MK_TEXT || c == '<') && !bc_markup(x, c))
             return XLSX_SCAN_E_TOKEN;
-        if (x->u8_need) {
-            if (c < x->u8_lo || c > x->u8_hi)
-                return XLSX_SCAN_E_UTF8;
-            x->u8_lo = 0x80;
-            x->u8_hi = 0xBF;
-            x->u8_need--;
-            continue;
-        }
-        if (c < 0x80) {
-            if (c == '\n')
-                x->line++;
-            else if (c == 0)
-                return XLSX_SCAN_E_NUL;
-            continue;
-        }
-        x->u8_lo = 0x80;
-        x->u8_hi = 0xBF;
-        if (c >= 0xC2 && c <= 0xDF) {
-            x->u8_need = 1;
-        } else if (c >= 0xE0 && c <= 0xEF) {
-            x->u8_need = 2;
-            if (c == 0xE0)
-                x->u8_lo = 0xA0;
-            if (c == 0xED)
-                x->u8_hi = 0x9F;
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            x->u8_need = 3;
-            if (c == 0xF0)
-                x->u8_lo = 0x90;
-            if (c == 0xF4)
-                x->u8_hi = 0x8F;
-        } else {
-            return XLSX_SCAN_E_UTF8;
-        }
+        xlsx_scan_error e = u8_check_byte(c, &x->u8_need, &x->u8_lo, &x->u8_hi, &x->line);
+        if (e != XLSX_SCAN_E_NONE)
+            return e;
     }
     if (n == 0 && x->u8_need)
         return XLSX_SCAN_E_UTF8;

@@ -297,7 +297,8 @@ Test(msg, wording_of_what_users_read)
          "处同类问题（cell.required），首处 案件明细!E13，末处 案件明细!K60001"},
         {HZ_LANG_EN, HZ_M_WORKBOOK_EXTRA_SHEET, {"", "选项"}, "sheet '选项' is not part of the submission"},
         {HZ_LANG_EN, HZ_M_CLI_CHECK_EMPTY_FOLDER, {0}, "the folder holds no return"},
-        {HZ_LANG_EN, HZ_M_IO_NOT_REGULAR, {"f", "FIFO"}, "f is not a regular file (FIFO)"},
+        {HZ_LANG_EN, HZ_M_IO_NOT_REGULAR_FIFO, {"f"}, "f is not a regular file (FIFO)"},
+        {HZ_LANG_ZH, HZ_M_IO_NOT_REGULAR_CHAR, {"f"}, "f 是字符设备，不是普通文件"},
         /* huizong consolidate */
         {HZ_LANG_ZH, HZ_M_CONSOLIDATE_NONE_ACCEPTED, {0}, "没有可采用的报送表"},
         {HZ_LANG_ZH, HZ_M_CONSOLIDATE_STATUS_MISSING, {0}, "未报送"},
