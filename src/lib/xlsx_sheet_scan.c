@@ -108,42 +108,71 @@ static void tables_init(sc_tables *t)
 
 enum { U8_BAD = 0, U8_MORE = -1, U8_NONXML = -2 };
 
-/* Length of the UTF-8 sequence at p (avail bytes there): 2..4, U8_BAD,
- * U8_MORE (cut by the end of the buffer), U8_NONXML (U+FFFE, U+FFFF:
- * valid UTF-8 that expat refuses as a character). The ranges are the byte
- * check's (no overlongs, no surrogates, nothing above U+10FFFF). */
+/* One byte of the byte check, shared by the scanner and the expat path:
+ * UTF-8 without overlongs, surrogates or anything above U+10FFFF (need, lo
+ * and hi carry an unfinished sequence from byte to byte), no NUL; counts
+ * lines. */
+static inline xlsx_scan_error u8_check_byte(unsigned char c, int *need, unsigned char *lo,
+                                            unsigned char *hi, unsigned long *line)
+{
+    if (*need) {
+        if (c < *lo || c > *hi)
+            return XLSX_SCAN_E_UTF8;
+        *lo = 0x80;
+        *hi = 0xBF;
+        (*need)--;
+        return XLSX_SCAN_E_NONE;
+    }
+    if (c < 0x80) {
+        if (c == '\n')
+            (*line)++;
+        else if (c == 0)
+            return XLSX_SCAN_E_NUL;
+        return XLSX_SCAN_E_NONE;
+    }
+    *lo = 0x80;
+    *hi = 0xBF;
+    if (c >= 0xC2 && c <= 0xDF) {
+        *need = 1;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        *need = 2;
+        if (c == 0xE0)
+            *lo = 0xA0;
+        if (c == 0xED)
+            *hi = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        *need = 3;
+        if (c == 0xF0)
+            *lo = 0x90;
+        if (c == 0xF4)
+            *hi = 0x8F;
+    } else {
+        return XLSX_SCAN_E_UTF8;
+    }
+    return XLSX_SCAN_E_NONE;
+}
+
+/* Length of the UTF-8 sequence at p (avail bytes there, p[0] >= 0x80):
+ * 2..4, U8_BAD, U8_MORE (cut by the end of the buffer), U8_NONXML (U+FFFE,
+ * U+FFFF: valid UTF-8 that expat refuses as a character), by the byte
+ * check's own step. */
 static int u8_seq(const unsigned char *p, size_t avail)
 {
-    unsigned c = p[0], lo = 0x80, hi = 0xBF;
-    int need;
-    if (c >= 0xC2 && c <= 0xDF) {
-        need = 1;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        need = 2;
-        if (c == 0xE0)
-            lo = 0xA0;
-        if (c == 0xED)
-            hi = 0x9F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        need = 3;
-        if (c == 0xF0)
-            lo = 0x90;
-        if (c == 0xF4)
-            hi = 0x8F;
-    } else {
-        return U8_BAD;
-    }
-    for (int k = 1; k <= need; k++) {
-        if ((size_t)k >= avail)
+    if (p[0] < 0x80)
+        return U8_BAD; /* only the bytes of a sequence come here */
+    int need = 0;
+    unsigned char lo = 0, hi = 0;
+    unsigned long line = 0;
+    size_t k = 0;
+    do {
+        if (k >= avail)
             return U8_MORE;
-        if (p[k] < lo || p[k] > hi)
+        if (u8_check_byte(p[k++], &need, &lo, &hi, &line) != XLSX_SCAN_E_NONE)
             return U8_BAD;
-        lo = 0x80;
-        hi = 0xBF;
-    }
-    if (c == 0xEF && p[1] == 0xBF && p[2] >= 0xBE)
+    } while (need > 0);
+    if (p[0] == 0xEF && p[1] == 0xBF && p[2] >= 0xBE)
         return U8_NONXML;
-    return need + 1;
+    return (int)k;
 }
 
 /* Whether the 2- or 3-byte character at p may start (start) or continue
@@ -179,11 +208,13 @@ static bool u8_is_name(unsigned char **cache, const unsigned char *p, int len, b
 {
     if (len != 2 && len != 3)
         return false;
-    unsigned cp = len == 2 ? ((p[0] & 0x1Fu) << 6) | (p[1] & 0x3Fu)
-                           : ((p[0] & 0x0Fu) << 12) | ((p[1] & 0x3Fu) << 6) | (p[2] & 0x3Fu);
+    const char *q = (const char *)p;
+    int32_t cp = hz_utf8_next(&q, (const char *)p + len);
+    if (cp < 0 || cp > 0xFFFF)
+        return false;
     if (!*cache && !(*cache = calloc(0x10000, 1)))
         return false;
-    unsigned char *known = *cache + cp;
+    unsigned char *known = *cache + (unsigned)cp;
     unsigned char known_bit = start ? NAME_KNOWN_START : NAME_KNOWN_CHAR;
     unsigned char ok_bit = start ? NAME_OK_START : NAME_OK_CHAR;
     if (!(*known & known_bit))
@@ -393,49 +424,6 @@ static inline unsigned popcount64(uint64_t w)
 }
 
 
-/* One byte of the byte check, shared by the scanner and the expat path:
- * UTF-8 without overlongs, surrogates or anything above U+10FFFF (need, lo
- * and hi carry an unfinished sequence from byte to byte), no NUL; counts
- * lines. */
-static inline xlsx_scan_error u8_check_byte(unsigned char c, int *need, unsigned char *lo,
-                                            unsigned char *hi, unsigned long *line)
-{
-    if (*need) {
-        if (c < *lo || c > *hi)
-            return XLSX_SCAN_E_UTF8;
-        *lo = 0x80;
-        *hi = 0xBF;
-        (*need)--;
-        return XLSX_SCAN_E_NONE;
-    }
-    if (c < 0x80) {
-        if (c == '\n')
-            (*line)++;
-        else if (c == 0)
-            return XLSX_SCAN_E_NUL;
-        return XLSX_SCAN_E_NONE;
-    }
-    *lo = 0x80;
-    *hi = 0xBF;
-    if (c >= 0xC2 && c <= 0xDF) {
-        *need = 1;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        *need = 2;
-        if (c == 0xE0)
-            *lo = 0xA0;
-        if (c == 0xED)
-            *hi = 0x9F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        *need = 3;
-        if (c == 0xF0)
-            *lo = 0x90;
-        if (c == 0xF4)
-            *hi = 0x8F;
-    } else {
-        return XLSX_SCAN_E_UTF8;
-    }
-    return XLSX_SCAN_E_NONE;
-}
 
 /*
  * Checks a fresh read before any of it is scanned, as the byte check runs
