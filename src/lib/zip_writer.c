@@ -255,6 +255,21 @@ static hz_status too_large(zip_writer *zw, const char *part, hz_error *err)
     return hz_error_set(err, HZ_ERR_LIMIT, HZ_M_CONSOLIDATE_XLSX_ZIP64, zw->path, part, NULL);
 }
 
+
+/* The fields a local header and its central-directory record share, from
+ * "version needed" to the uncompressed size (APPNOTE 4.3.7 and 4.3.12). */
+static unsigned char *put_entry_fields(unsigned char *p, const zip_writer_entry *d)
+{
+    p = put16(p, d->version_needed);
+    p = put16(p, d->flags);
+    p = put16(p, d->method);
+    p = put16(p, d->mod_time);
+    p = put16(p, d->mod_date);
+    p = put32(p, d->crc32);
+    p = put32(p, (uint32_t)d->comp_size);
+    return put32(p, (uint32_t)d->size);
+}
+
 /* Records e as written at the current position and writes its local header. */
 static hz_status local_header(zip_writer *zw, const zip_writer_entry *e, hz_error *err)
 {
@@ -276,14 +291,7 @@ static hz_status local_header(zip_writer *zw, const zip_writer_entry *e, hz_erro
     zw->dir.count++;
     unsigned char h[30], *p = h;
     p = put32(p, SIG_LOCAL);
-    p = put16(p, d->version_needed);
-    p = put16(p, d->flags);
-    p = put16(p, d->method);
-    p = put16(p, d->mod_time);
-    p = put16(p, d->mod_date);
-    p = put32(p, d->crc32);
-    p = put32(p, (uint32_t)d->comp_size);
-    p = put32(p, (uint32_t)d->size);
+    p = put_entry_fields(p, d);
     p = put16(p, (uint16_t)nlen);
     put16(p, 0);
     hz_status st = emit(zw, h, sizeof h, err);
@@ -369,14 +377,7 @@ hz_status zip_writer_finish(zip_writer *zw, hz_error *err)
         unsigned char h[46], *p = h;
         p = put32(p, SIG_CENTRAL);
         p = put16(p, d->version_made);
-        p = put16(p, d->version_needed);
-        p = put16(p, d->flags);
-        p = put16(p, d->method);
-        p = put16(p, d->mod_time);
-        p = put16(p, d->mod_date);
-        p = put32(p, d->crc32);
-        p = put32(p, (uint32_t)d->comp_size);
-        p = put32(p, (uint32_t)d->size);
+        p = put_entry_fields(p, d);
         p = put16(p, (uint16_t)nlen);
         p = put16(p, 0); /* extra */
         p = put16(p, 0); /* comment */
