@@ -280,8 +280,13 @@ hz_status analysis_continuity(hz_consolidation *cons, hz_analysis *a, hz_error *
             status = nomem(err);
             goto done;
         }
-        for (size_t k = 0; k < sg->case_count; k++) {
-            const char *no = sg->cases[k].case_no;
+        /* the stage's rows are released by now (consolidate_folder): its
+         * case numbers are kept with its file; a consolidation built
+         * without that release still has them in its rows */
+        const hz_cons_file *sf = &st->files[st->units[u].file];
+        size_t stage_cases = sf->case_rows_released ? sf->case_number_count : sg->case_count;
+        for (size_t k = 0; k < stage_cases; k++) {
+            const char *no = sf->case_rows_released ? sf->case_numbers[k] : sg->cases[k].case_no;
             if (!no || !*no || has_case_number(numbers, numbers_count, no))
                 continue;
             const char *why = note_naming(an, no);

@@ -291,6 +291,39 @@ hz_status consolidate_compact_cases(hz_cons_file *f, hz_error *err)
     return HZ_OK;
 }
 
+/* f's case numbers, packed: the pointers, then the texts (one block). */
+static bool file_keep_case_numbers(hz_cons_file *f)
+{
+    const hz_submission *sub = &f->check->sub;
+    size_t count = 0, bytes = 0;
+    for (size_t i = 0; sub->cases && i < sub->case_count; i++) {
+        const char *no = sub->cases[i].case_no;
+        if (no && no[0]) {
+            count++;
+            bytes += strlen(no) + 1;
+        }
+    }
+    if (count == 0)
+        return true;
+    char **numbers = malloc(count * sizeof *numbers + bytes);
+    if (!numbers)
+        return false;
+    char *text = (char *)(numbers + count);
+    size_t k = 0;
+    for (size_t i = 0; i < sub->case_count; i++) {
+        const char *no = sub->cases[i].case_no;
+        if (!no || !no[0])
+            continue;
+        size_t n = strlen(no) + 1;
+        memcpy(text, no, n);
+        numbers[k++] = text;
+        text += n;
+    }
+    f->case_numbers = numbers;
+    f->case_number_count = count;
+    return true;
+}
+
 /* Drops f's case records: texts first (packed or not), then the array. */
 static void file_release_cases(hz_cons_file *f)
 {
@@ -308,16 +341,22 @@ static void file_release_cases(hz_cons_file *f)
     f->case_rows_released = true;
 }
 
-void consolidate_release_case_rows(hz_consolidation *cons)
+hz_status consolidate_release_case_rows(hz_consolidation *cons, hz_error *err)
 {
     if (!cons)
-        return;
+        return HZ_OK;
     free(cons->cases);
     cons->cases = NULL;
     cons->case_count = 0;
-    for (size_t i = 0; i < cons->file_count; i++)
-        if (cons->files[i].check && !cons->files[i].case_rows_released)
-            file_release_cases(&cons->files[i]);
+    for (size_t i = 0; i < cons->file_count; i++) {
+        hz_cons_file *f = &cons->files[i];
+        if (!f->check || f->case_rows_released)
+            continue;
+        if (!file_keep_case_numbers(f))
+            return hz_error_set(err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL);
+        file_release_cases(f);
+    }
+    return HZ_OK;
 }
 
 void consolidate_file_free(hz_cons_file *f)
@@ -341,6 +380,9 @@ void consolidate_file_free(hz_cons_file *f)
     }
     free(f->case_texts);
     f->case_texts = NULL;
+    free(f->case_numbers);
+    f->case_numbers = NULL;
+    f->case_number_count = 0;
 }
 
 void consolidate_free(hz_consolidation *cons)

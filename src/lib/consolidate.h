@@ -77,6 +77,11 @@ typedef struct hz_cons_file {
     bool case_rows_released;   /* consolidate_release_case_rows: check->sub
                                   keeps case_count (the number read) but its
                                   cases are NULL */
+    char **case_numbers;       /* after that release: the case numbers of
+                                  the released rows that had one, in row
+                                  order (one allocation, the pointers then
+                                  the texts); owned */
+    size_t case_number_count;
 } hz_cons_file;
 
 /* Case-derived figures of a set of cases. */
@@ -195,12 +200,13 @@ hz_status consolidate_compact_cases(hz_cons_file *f, hz_error *err);
 /* Frees the case rows of cons once nothing reads them any more: cons->cases
  * (case_count becomes 0) and each file's case records and texts (the
  * submission's case_count stays the number of cases read, for the
- * archive's manifest; its cases become NULL). consolidate_folder does this
- * to the stage consolidation of an annual run after the analysis, whose
- * continuity check is the only reader of the stage's case rows: at national
- * scale they are half the memory (issue 19). Figures, units, files and
- * issues stay. */
-void consolidate_release_case_rows(hz_consolidation *cons);
+ * archive's manifest; its cases become NULL). Each file keeps its case
+ * numbers (case_numbers), which the continuity check reads. An annual run
+ * of consolidate_folder reads the stage folder first and does this to it
+ * before it reads the annual folder: at national scale the stage's case
+ * rows were a third of the peak (issue 19). Figures, units, files and
+ * issues stay. HZ_ERR_NOMEM leaves the rows of the files not yet done. */
+hz_status consolidate_release_case_rows(hz_consolidation *cons, hz_error *err);
 
 /* Frees what one hz_cons_file owns (not the struct itself). */
 void consolidate_file_free(hz_cons_file *file);

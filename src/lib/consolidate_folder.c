@@ -69,19 +69,27 @@ static hz_status examine_files(const hz_config *config, const hz_round *round,
     return hz_jobs_run(count, threads, examine_one, examined_one, &q, err);
 }
 
-hz_status consolidate_folder(const hz_config *config, const hz_round *round,
-                             const char *folder, const hz_consolidate_options *opt,
-                             hz_consolidation **out, hz_error *err)
+static hz_status folder_usable(const char *folder, hz_error *err)
 {
-    *out = NULL;
-    if (!config || !round || !folder)
-        return hz_error_set(err, HZ_ERR_USAGE, HZ_M_INTERNAL, "consolidate_folder", NULL);
     if (!fs_exists(folder))
         return hz_error_set(err, HZ_ERR_IO, HZ_M_IO_NO_SUCH_PATH, folder, NULL);
     if (!fs_is_dir(folder))
         return hz_error_set(err, HZ_ERR_IO, HZ_M_CONSOLIDATE_NOT_A_FOLDER, folder, NULL);
+    return HZ_OK;
+}
+
+/* One folder: listed, examined and built; analysed too when analyse (the
+ * annual run attaches its stage first). */
+static hz_status consolidate_one_folder(const hz_config *config, const hz_round *round,
+                                        const char *folder, const hz_consolidate_options *opt,
+                                        bool analyse, hz_consolidation **out, hz_error *err)
+{
+    *out = NULL;
+    hz_status s = folder_usable(folder, err);
+    if (s != HZ_OK)
+        return s;
     fs_listing list;
-    hz_status s = fs_list_dir(folder, &list, err);
+    s = fs_list_dir(folder, &list, err);
     if (s != HZ_OK)
         return s;
     hz_cons_file *files = calloc(list.count ? list.count : 1, sizeof *files);
@@ -135,38 +143,58 @@ hz_status consolidate_folder(const hz_config *config, const hz_round *round,
         return s;
     }
     s = consolidate_build(config, round, folder, files, count, &receipts, out, err);
-    if (s != HZ_OK)
+    if (s != HZ_OK || !analyse)
         return s;
-
-    const char *stage_folder = opt && opt->stage_folder ? opt->stage_folder
-                               : config->stage_folder && config->stage_folder[0]
-                                   ? config->stage_folder : NULL;
-    const hz_round *stage_round = config_find_round(config, "stage");
-    if (stage_folder && stage_round && stage_round != round) {
-        hz_consolidate_options sopt = {.threads = opt ? opt->threads : 0};
-        s = consolidate_folder(config, stage_round, stage_folder, &sopt, &(*out)->stage, err);
-        if (s != HZ_OK) {
-            consolidate_free(*out);
-            *out = NULL;
-            return s;
-        }
-        /* the stage's own build and analysis are done: its case index is
-         * read by nothing from here (the continuity check reads the stage's
-         * submissions), so it goes before the annual analysis, where both
-         * rounds' case records are alive at once (the peak) */
-        free((*out)->stage->cases);
-        (*out)->stage->cases = NULL;
-        (*out)->stage->case_count = 0;
-    }
     hz_analysis_options aopt = {.previous_dir = opt ? opt->previous_dir : NULL};
     s = analysis_run(*out, &aopt, err);
     if (s != HZ_OK) {
         consolidate_free(*out);
         *out = NULL;
+    }
+    return s;
+}
+
+hz_status consolidate_folder(const hz_config *config, const hz_round *round,
+                             const char *folder, const hz_consolidate_options *opt,
+                             hz_consolidation **out, hz_error *err)
+{
+    *out = NULL;
+    if (!config || !round || !folder)
+        return hz_error_set(err, HZ_ERR_USAGE, HZ_M_INTERNAL, "consolidate_folder", NULL);
+    hz_status s = folder_usable(folder, err);
+    if (s != HZ_OK)
+        return s;
+    const char *stage_folder = opt && opt->stage_folder ? opt->stage_folder
+                               : config->stage_folder && config->stage_folder[0]
+                                   ? config->stage_folder : NULL;
+    const hz_round *stage_round = config_find_round(config, "stage");
+    hz_consolidation *stage = NULL;
+    if (stage_folder && stage_round && stage_round != round) {
+        /* The stage first, built and analysed on its own; then only its
+         * case numbers stay (the continuity check's), so that the annual
+         * folder is read with none of the stage's case rows alive: at
+         * national scale they were a third of the peak (issue 19). */
+        hz_consolidate_options sopt = {.threads = opt ? opt->threads : 0};
+        s = consolidate_one_folder(config, stage_round, stage_folder, &sopt, true, &stage,
+                                   err);
+        if (s == HZ_OK)
+            s = consolidate_release_case_rows(stage, err);
+        if (s != HZ_OK) {
+            consolidate_free(stage);
+            return s;
+        }
+    }
+    s = consolidate_one_folder(config, round, folder, opt, false, out, err);
+    if (s != HZ_OK) {
+        consolidate_free(stage);
         return s;
     }
-    /* the continuity check has read the stage's case rows; every output
-     * takes the stage's figures, units and files only */
-    consolidate_release_case_rows((*out)->stage);
+    (*out)->stage = stage;
+    hz_analysis_options aopt = {.previous_dir = opt ? opt->previous_dir : NULL};
+    s = analysis_run(*out, &aopt, err);
+    if (s != HZ_OK) {
+        consolidate_free(*out);
+        *out = NULL;
+    }
     return s;
 }

@@ -242,6 +242,57 @@ bool hz_char_unsafe(int32_t cp)
            (cp >= 0xE0000 && cp <= 0xE007F);  /* tag characters */
 }
 
+/* The bytes after which a character needs decoding to be judged: ASCII
+ * controls and DEL; every lead byte that can begin an unsafe character
+ * (C2: C1 controls, soft hyphen; D8: U+061C; E1: U+180E; E2: the U+20xx
+ * marks; EF: U+FEFF, U+FFF9..FFFB; F3: tag characters) or an invalid or
+ * overlong sequence (C0, C1, E0, ED, F0, F4, F5..FF, and a continuation
+ * byte where a character should start). Any other lead byte followed by
+ * the right number of continuation bytes is a valid, safe character. */
+static bool lead_needs_decoding(unsigned char c)
+{
+    if (c < 0x20 || c == 0x7F)
+        return true;
+    if (c < 0x80)
+        return false;
+    if (c < 0xC2 || c >= 0xF3)
+        return true;
+    switch (c) {
+    case 0xC2: case 0xD8: case 0xE0: case 0xE1: case 0xE2: case 0xED: case 0xEF: case 0xF0:
+        return true;
+    default:
+        return false;
+    }
+}
+
+bool hz_text_unsafe_or_invalid(const char *text, size_t len)
+{
+    const unsigned char *s = (const unsigned char *)text, *e = s + len;
+    while (s < e) {
+        unsigned char c = *s;
+        if (c >= 0x20 && c < 0x7F) {
+            s++;
+            continue;
+        }
+        if (lead_needs_decoding(c)) {
+            const char *p = (const char *)s;
+            int32_t cp = hz_utf8_next(&p, (const char *)e);
+            if (cp < 0 || hz_char_unsafe(cp))
+                return true;
+            s = (const unsigned char *)p;
+            continue;
+        }
+        size_t n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+        if ((size_t)(e - s) < n)
+            return true;
+        for (size_t k = 1; k < n; k++)
+            if ((s[k] & 0xC0) != 0x80)
+                return true;
+        s += n;
+    }
+    return false;
+}
+
 /* Appends text escaped; escape_unsafe false keeps unsafe characters (only
  * invalid bytes are escaped). */
 static bool escape_into(hz_buf *out, const char *text, bool escape_unsafe)

@@ -60,6 +60,11 @@ char *hz_strdup(const char *text);
  * characters (zero-width spaces and joiners, word joiner, BOM, soft hyphen,
  * invisible operators, Mongolian vowel separator, tag characters). */
 bool hz_char_unsafe(int32_t cp);
+/* true when the len bytes at text hold an unsafe character or are not
+ * valid UTF-8: what decoding every character with hz_utf8_next and asking
+ * hz_char_unsafe finds, at a few instructions a byte (cell text is mostly
+ * ASCII and CJK, whose lead bytes can begin no unsafe character). */
+bool hz_text_unsafe_or_invalid(const char *text, size_t len);
 /* A new string with every unsafe character shown as an escape (\x1b for
  * C0/DEL, \u202E for the others) and every byte that is not valid UTF-8 as
  * \xNN; NULL on out-of-memory. Meant for terminals and text reports. */

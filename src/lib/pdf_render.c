@@ -72,6 +72,7 @@ typedef struct render {
                                 two lines (the 落款 after it) */
     const doc_chart *pending_chart; /* moved past the text that fills the page */
     pdf_words words;         /* doc->words */
+    pdf_words_index *words_index; /* of words, owned */
     pdf_lines lines;         /* scratch */
 } render;
 
@@ -1590,12 +1591,17 @@ hz_status pdf_render_memory(const hz_doc *doc, const pdf_fonts_spec *fonts,
         return hz_error_set(err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL);
     r->err = err;
     r->doc = doc;
-    r->words = (pdf_words){(const char *const *)doc->words, doc->word_count};
+    r->words = (pdf_words){(const char *const *)doc->words, doc->word_count, NULL};
+    hz_status st = pdf_words_index_build(&r->words, &r->words_index, err);
+    if (st != HZ_OK) {
+        free(r);
+        return st;
+    }
+    r->words.index = r->words_index;
     r->pitch = 225 * MM / LINES_PER_PAGE;
     r->body_track = (156 * MM - CHARS_PER_LINE * BODY_SIZE) / CHARS_PER_LINE;
     if (r->body_track > 0)
         r->body_track = 0;
-    hz_status st = HZ_OK;
     r->pdf = HPDF_New(on_haru_error, r);
     if (!r->pdf) {
         st = hz_error_set(err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL);
@@ -1658,6 +1664,7 @@ done:
         free(r->faces[i].covers);
     }
     pdf_lines_free(&r->lines);
+    pdf_words_index_free(r->words_index);
     free(r);
     return st;
 }

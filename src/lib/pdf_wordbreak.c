@@ -48,18 +48,110 @@ static bool is_blank(uint32_t cp)
     return cp == ' ' || cp == '\t' || cp == 0x3000;
 }
 
-/* Length in code points of word when text at code point k starts with it,
- * else 0. */
-static size_t match_at(const seg *s, const char *text, size_t k, const char *word)
+/* One word of the index: its bytes, their hash, and whether it is listed
+ * (a listed word that is also a common one counts as listed: that
+ * candidate is always the better of the two). */
+typedef struct word_slot {
+    const char *text;   /* NULL: empty slot */
+    uint64_t hash;
+    size_t len;
+    bool listed;
+} word_slot;
+
+struct pdf_words_index {
+    word_slot *slots;
+    size_t mask;        /* slots - 1, a power of two at most half full */
+    size_t *lengths;    /* the distinct byte lengths of the words, ascending */
+    size_t length_count;
+};
+
+#define FNV_OFFSET 1469598103934665603ull
+#define FNV_PRIME 1099511628211ull
+
+static int compare_size(const void *a, const void *b)
 {
-    size_t wl = strlen(word);
-    size_t start = s->off[k];
-    if (wl == 0 || start + wl > s->off[s->n] || memcmp(text + start, word, wl) != 0)
-        return 0;
-    size_t j = k;
-    while (j < s->n && s->off[j] < start + wl)
-        j++;
-    return s->off[j] == start + wl ? j - k : 0;
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Adds word (skipped when it has fewer than two code points: a
+ * one-character "word" decides nothing). */
+static void index_add(pdf_words_index *ix, const char *word, bool listed)
+{
+    size_t len = strlen(word), pos = 0, cps = 0;
+    while (pos < len && cps < 2) {
+        pdf_utf8_decode(word, len, &pos);
+        cps++;
+    }
+    if (cps < 2)
+        return;
+    uint64_t h = FNV_OFFSET;
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char)word[i]) * FNV_PRIME;
+    size_t at = (size_t)h & ix->mask;
+    for (; ix->slots[at].text; at = (at + 1) & ix->mask) {
+        word_slot *w = &ix->slots[at];
+        if (w->hash == h && w->len == len && memcmp(w->text, word, len) == 0) {
+            w->listed = w->listed || listed;
+            return;
+        }
+    }
+    ix->slots[at] = (word_slot){word, h, len, listed};
+    ix->lengths[ix->length_count++] = len;
+}
+
+hz_status pdf_words_index_build(const pdf_words *words, pdf_words_index **out, hz_error *err)
+{
+    size_t nlisted = words ? words->count : 0;
+    size_t ncommon = sizeof COMMON_WORDS / sizeof COMMON_WORDS[0], total = nlisted + ncommon;
+    size_t slots = 16;
+    while (slots < 2 * total)
+        slots *= 2;
+    pdf_words_index *ix = calloc(1, sizeof *ix);
+    if (ix) {
+        ix->slots = calloc(slots, sizeof *ix->slots);
+        ix->lengths = malloc(total * sizeof *ix->lengths);
+    }
+    if (!ix || !ix->slots || !ix->lengths) {
+        pdf_words_index_free(ix);
+        *out = NULL;
+        return hz_error_set(err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL);
+    }
+    ix->mask = slots - 1;
+    for (size_t w = 0; w < nlisted; w++)
+        if (words->items[w])
+            index_add(ix, words->items[w], true);
+    for (size_t w = 0; w < ncommon; w++)
+        index_add(ix, COMMON_WORDS[w], false);
+    qsort(ix->lengths, ix->length_count, sizeof *ix->lengths, compare_size);
+    size_t distinct = 0;
+    for (size_t i = 0; i < ix->length_count; i++)
+        if (distinct == 0 || ix->lengths[distinct - 1] != ix->lengths[i])
+            ix->lengths[distinct++] = ix->lengths[i];
+    ix->length_count = distinct;
+    *out = ix;
+    return HZ_OK;
+}
+
+void pdf_words_index_free(pdf_words_index *index)
+{
+    if (!index)
+        return;
+    free(index->slots);
+    free(index->lengths);
+    free(index);
+}
+
+/* The word of the index that is the len bytes at text (hash h), or NULL. */
+static const word_slot *index_find(const pdf_words_index *ix, const char *text, size_t len,
+                                   uint64_t h)
+{
+    for (size_t at = (size_t)h & ix->mask; ix->slots[at].text; at = (at + 1) & ix->mask) {
+        const word_slot *w = &ix->slots[at];
+        if (w->hash == h && w->len == len && memcmp(w->text, text, len) == 0)
+            return w;
+    }
+    return NULL;
 }
 
 typedef struct cost {
@@ -78,7 +170,22 @@ static bool better(cost a, cost b)
     return a.common < b.common;
 }
 
+static bool segment_indexed(const char *text, size_t len, const pdf_words_index *ix, seg *s);
+
 static bool segment(const char *text, size_t len, const pdf_words *words, seg *s)
+{
+    if (words && words->index)
+        return segment_indexed(text, len, words->index, s);
+    pdf_words_index *ix = NULL;
+    memset(s, 0, sizeof *s);
+    if (pdf_words_index_build(words, &ix, NULL) != HZ_OK)
+        return false;
+    bool ok = segment_indexed(text, len, ix, s);
+    pdf_words_index_free(ix);
+    return ok;
+}
+
+static bool segment_indexed(const char *text, size_t len, const pdf_words_index *ix, seg *s)
 {
     memset(s, 0, sizeof *s);
     s->cp = malloc((len + 1) * sizeof *s->cp);
@@ -106,8 +213,6 @@ static bool segment(const char *text, size_t len, const pdf_words *words, seg *s
     for (size_t k = 0; k <= n; k++)
         best[k] = (cost){(size_t)-1, 0, 0};
     best[0] = (cost){0, 0, 0};
-    size_t ncommon = sizeof COMMON_WORDS / sizeof COMMON_WORDS[0];
-    size_t nlisted = words ? words->count : 0;
     for (size_t k = 0; k < n; k++) {
         if (best[k].uncovered == (size_t)-1)
             continue;
@@ -118,13 +223,29 @@ static bool segment(const char *text, size_t len, const pdf_words *words, seg *s
             back[k + 1] = k;
             back_word[k + 1] = false;
         }
-        for (size_t w = 0; w < nlisted + ncommon; w++) {
-            const char *word = w < nlisted ? words->items[w] : COMMON_WORDS[w - nlisted];
-            size_t m = word ? match_at(s, text, k, word) : 0;
+        /* the words that start here, one byte length at a time (the
+         * hash grows with the length); one word per length, as equal
+         * bytes are one word */
+        size_t start = s->off[k], hashed = 0, j = k;
+        uint64_t h = FNV_OFFSET;
+        for (size_t li = 0; li < ix->length_count; li++) {
+            size_t wl = ix->lengths[li];
+            if (start + wl > len)
+                break;
+            for (; hashed < wl; hashed++)
+                h = (h ^ (unsigned char)text[start + hashed]) * FNV_PRIME;
+            const word_slot *w = index_find(ix, text + start, wl, h);
+            if (!w)
+                continue;
+            while (j < n && s->off[j] < start + wl)
+                j++;
+            if (s->off[j] != start + wl)
+                continue; /* ends inside a character of the text */
+            size_t m = j - k;
             if (m < 2)
-                continue; /* a one-character "word" decides nothing */
-            cost c = {best[k].uncovered, best[k].listed + (w < nlisted),
-                      best[k].common + (w >= nlisted)};
+                continue;
+            cost c = {best[k].uncovered, best[k].listed + w->listed,
+                      best[k].common + !w->listed};
             if (better(c, best[k + m])) {
                 best[k + m] = c;
                 back[k + m] = k;
@@ -332,7 +453,7 @@ hz_status pdf_wordbreak(const char *text, size_t len, const pdf_words *words, bo
             kept[n++] = words->items[i];
     bool ok = true;
     if (n < words->count) {
-        pdf_words fewer = {kept, n};
+        pdf_words fewer = {kept, n, NULL};
         ok = wordbreak_once(text, len, &fewer, strict, width, ctx, max_width, out);
     }
     free(kept);

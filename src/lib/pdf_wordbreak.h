@@ -36,10 +36,23 @@
 #define PDF_WORDBREAK_LONG_RUN 8
 #define PDF_WORDBREAK_SHORT_PHRASE 4
 
+typedef struct pdf_words_index pdf_words_index;
+
+/* The listed words; index (pdf_words_index_build) makes segmentation look
+ * a position's words up by hash instead of comparing every word there (a
+ * national report lists thousands of unit names). Without one, each
+ * segmentation builds its own. */
 typedef struct pdf_words {
     const char *const *items;
     size_t count;
+    const pdf_words_index *index;
 } pdf_words;
+
+/* The index of words->items and the common words, for words->index; it
+ * refers to the items, which must outlive it. Fails only on
+ * out-of-memory. */
+hz_status pdf_words_index_build(const pdf_words *words, pdf_words_index **out, hz_error *err);
+void pdf_words_index_free(pdf_words_index *index);
 
 /*
  * Sets breaks[i] (i in [0, len]) to true where a line may break before

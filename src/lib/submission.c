@@ -198,14 +198,7 @@ static char *dup_or_fail(reader *r, const char *text)
 static void sanitize_text(reader *r, const char *sheet, cell_at *at, const char *field,
                           char *copy)
 {
-    bool unsafe = false;
-    for (const char *p = copy, *end = copy + strlen(copy); p < end && !unsafe;) {
-        int32_t cp = hz_utf8_next(&p, end);
-        unsafe = cp < 0 || hz_char_unsafe(cp);
-        if (cp < 0)
-            break;
-    }
-    if (!unsafe)
+    if (!hz_text_unsafe_or_invalid(copy, strlen(copy)))
         return;
     char shown[160], count[32];
     hz_text_escape_to(copy, shown, sizeof shown);

@@ -1841,8 +1841,40 @@ static void sh_start(xr_stream *xs, const char *name, const char **attrs)
     }
 }
 
+/* The common number, [-]digits[.digits] with at most 15 digits in all:
+ * the integer of its digits and the power of ten are exact doubles, so one
+ * IEEE division gives the correctly rounded value, the one strtod gives
+ * (Clinger's fast path). false: anything else, for the full parse. */
+static bool parse_number_simple(const char *s, double *out)
+{
+    static const double pow10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7,
+                                   1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+    bool negative = *s == '-';
+    s += negative;
+    uint64_t m = 0;
+    unsigned digits = 0, fraction = 0;
+    for (; *s >= '0' && *s <= '9'; s++, digits++)
+        m = m * 10 + (uint64_t)(*s - '0');
+    if (digits == 0)
+        return false;
+    if (*s == '.') {
+        s++;
+        for (; *s >= '0' && *s <= '9'; s++, fraction++)
+            m = m * 10 + (uint64_t)(*s - '0');
+        if (fraction == 0)
+            return false;
+    }
+    if (*s || digits + fraction > 15)
+        return false;
+    double v = (double)m / pow10[fraction];
+    *out = negative ? -v : v;
+    return true;
+}
+
 static bool parse_number(const char *s, double *out)
 {
+    if (parse_number_simple(s, out))
+        return true;
     while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
         s++;
     if (!*s)

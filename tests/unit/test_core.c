@@ -116,6 +116,48 @@ Test(text, utf8_and_trim)
     hz_buf_free(&buf);
 }
 
+/* The fast unsafe-or-invalid test agrees with decoding every character:
+ * every code point that starts a sequence, in every encoding length, then
+ * random byte strings weighted to lead and continuation bytes. */
+static bool unsafe_by_decoding(const char *s, size_t n)
+{
+    for (const char *p = s, *end = s + n; p < end;) {
+        int32_t cp = hz_utf8_next(&p, end);
+        if (cp < 0 || hz_char_unsafe(cp))
+            return true;
+    }
+    return false;
+}
+
+Test(text, unsafe_or_invalid_matches_decoding)
+{
+    char buf[16];
+    for (int32_t cp = 1; cp <= 0x10FFFF; cp++) {
+        int n = hz_utf8_encode(cp, buf + 1);
+        if (n == 0)
+            continue;
+        buf[0] = 'a';
+        cr_assert_eq(hz_text_unsafe_or_invalid(buf, (size_t)n + 1), hz_char_unsafe(cp),
+                     "U+%04X", (unsigned)cp);
+        /* cut short: invalid */
+        if (n > 1)
+            cr_assert(hz_text_unsafe_or_invalid(buf + 1, (size_t)n - 1), "U+%04X cut", (unsigned)cp);
+    }
+    static const unsigned char pick[] = {'a', ' ', 0x09, 0x7F, 0x80, 0x9C, 0xA0, 0xBF, 0xC0, 0xC2,
+                                         0xC3, 0xD8, 0xDF, 0xE0, 0xE1, 0xE2, 0xE4, 0xE9, 0xED,
+                                         0xEF, 0xF0, 0xF1, 0xF3, 0xF4, 0xF5, 0xFF, 0x8B, 0xAD};
+    uint32_t seed = 12345;
+    for (int round = 0; round < 200000; round++) {
+        size_t n = 1 + round % 9;
+        for (size_t i = 0; i < n; i++) {
+            seed = seed * 1103515245u + 12345u;
+            buf[i] = (char)pick[(seed >> 16) % sizeof pick];
+        }
+        cr_assert_eq(hz_text_unsafe_or_invalid(buf, n), unsafe_by_decoding(buf, n),
+                     "round %d", round);
+    }
+}
+
 /* The one growable array: doubling, contents kept, overflow refused. */
 Test(text, array_reserve)
 {

@@ -16,7 +16,7 @@ static double em(void *ctx, uint32_t cp)
 static char *lines_of(const char *text, const char *const *words, size_t nwords, bool strict,
                       double max_width)
 {
-    pdf_words w = {words, nwords};
+    pdf_words w = {words, nwords, NULL};
     pdf_lines lines = {0};
     hz_error err = {0};
     cr_assert_eq(pdf_wordbreak(text, strlen(text), &w, strict, em, NULL, max_width, &lines, &err),

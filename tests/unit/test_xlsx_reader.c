@@ -8,8 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <xlsxwriter.h>
+#include <zip.h>
 
 #include "hz_test.h"
+#include "hz_text.h"
 #include "xlsx_reader.h"
 
 #define FIX(name) HZ_SOURCE_DIR "/tests/fixtures/xlsx/" name
@@ -698,6 +700,95 @@ Test(xlsx_writer, streams_100k_rows, .timeout = 600)
     }
     cr_assert_eq(n, rows);
     xlsx_sheet_close(sh);
+    xlsx_book_close(book);
+    hz_test_rmtree(dir);
+    free(dir);
+}
+
+/* Numbers are read as strtod reads their text, whichever path parses them
+ * (the short-decimal fast path or strtod itself): integers, decimals of
+ * every length around the 15-digit edge, signs, exponents, blanks. */
+static void zip_add_text(zip_t *z, const char *name, const char *text)
+{
+    zip_source_t *src = zip_source_buffer(z, text, strlen(text), 0);
+    cr_assert_not_null(src);
+    cr_assert_geq(zip_file_add(z, name, src, ZIP_FL_ENC_UTF_8), 0);
+}
+
+Test(xlsx_book, numbers_read_as_strtod_reads_them)
+{
+    enum { N = 4000 };
+    static char texts[N][40];
+    uint64_t seed = 88172645463325252ull;
+    for (int i = 0; i < N; i++) {
+        seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17;
+        int digits = 1 + (int)(seed % 18), point = (int)((seed >> 8) % (unsigned)(digits + 1));
+        char *t = texts[i];
+        size_t n = 0;
+        if ((seed >> 20) & 1)
+            t[n++] = '-';
+        for (int d = 0; d < digits; d++) {
+            if (d == point && d > 0)
+                t[n++] = '.';
+            t[n++] = (char)('0' + (seed >> (24 + d * 2)) % 10);
+        }
+        if (i % 97 == 0)
+            n += (size_t)snprintf(t + n, 8, "e%d", (int)(seed % 40) - 20);
+        if (i % 89 == 0)
+            t[n++] = ' ';
+        t[n] = '\0';
+    }
+    snprintf(texts[0], sizeof texts[0], "0.1");
+    snprintf(texts[1], sizeof texts[1], "999999999999999.9");
+    snprintf(texts[2], sizeof texts[2], "-0");
+    snprintf(texts[3], sizeof texts[3], "123456789012345");
+    snprintf(texts[4], sizeof texts[4], "1234567890123456");
+    snprintf(texts[5], sizeof texts[5], "0.000000000000001");
+
+    hz_buf sheet = {0};
+    cr_assert(hz_buf_puts(&sheet, "<worksheet xmlns=\"http://schemas.openxmlformats.org/"
+                                  "spreadsheetml/2006/main\"><sheetData>"));
+    for (int i = 0; i < N; i++)
+        cr_assert(hz_buf_printf(&sheet, "<row r=\"%d\"><c r=\"A%d\"><v>%s</v></c></row>", i + 1,
+                                i + 1, texts[i]));
+    cr_assert(hz_buf_puts(&sheet, "</sheetData></worksheet>"));
+
+    char *dir = hz_test_tempdir("numbers");
+    char path[1024];
+    snprintf(path, sizeof path, "%s/numbers.xlsx", dir);
+    int zerr = 0;
+    zip_t *z = zip_open(path, ZIP_CREATE | ZIP_TRUNCATE, &zerr);
+    cr_assert_not_null(z);
+    zip_add_text(z, "[Content_Types].xml",
+                 "<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">"
+                 "<Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-"
+                 "package.relationships+xml\"/><Default Extension=\"xml\" "
+                 "ContentType=\"application/xml\"/></Types>");
+    zip_add_text(z, "xl/workbook.xml",
+                 "<workbook xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" "
+                 "xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/"
+                 "relationships\"><sheets><sheet name=\"N\" sheetId=\"1\" r:id=\"rId1\"/>"
+                 "</sheets></workbook>");
+    zip_add_text(z, "xl/_rels/workbook.xml.rels",
+                 "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/"
+                 "relationships\"><Relationship Id=\"rId1\" Type=\"http://schemas."
+                 "openxmlformats.org/officeDocument/2006/relationships/worksheet\" "
+                 "Target=\"worksheets/sheet1.xml\"/></Relationships>");
+    zip_add_text(z, "xl/worksheets/sheet1.xml", sheet.data);
+    cr_assert_eq(zip_close(z), 0);
+    hz_buf_free(&sheet);
+
+    xlsx_book *book = open_ok(path, NULL);
+    tsheet s = read_sheet(book, "N");
+    cr_assert_eq(s.status, HZ_OK);
+    cr_assert_eq(s.count, N);
+    for (int i = 0; i < N; i++) {
+        double want = strtod(texts[i], NULL);
+        cr_assert_eq(s.cells[i].type, XLSX_CELL_NUMBER, "%s", texts[i]);
+        cr_assert(memcmp(&s.cells[i].number, &want, sizeof want) == 0, "%s: %.17g, not %.17g",
+                  texts[i], s.cells[i].number, want);
+    }
+    tsheet_free(&s);
     xlsx_book_close(book);
     hz_test_rmtree(dir);
     free(dir);

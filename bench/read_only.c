@@ -1,0 +1,68 @@
+/*
+ * read_only.c - the benchmark's reading figure (issue 19).
+ *
+ * Reads each workbook given with submission_read, the reading stage of
+ * `huizong check` and `huizong consolidate` (zip, shared strings, styles,
+ * every worksheet scanned into cells, the cells into the submission's
+ * header, indicators and cases), on one thread and in one process, and
+ * does nothing else: no rules, no report. This is what bench/run.sh sets
+ * against bench/inflate_floor on the same files, as a ratio of CPU seconds.
+ *
+ * It prints one line on stdout:
+ *   files N cases C cpu_s S
+ * with S the CPU time of this process (user + system, getrusage) at the
+ * end, process start-up and the configuration load included, as in the
+ * floor's figure.
+ *
+ * Built by bench/run.sh against the release build's huizong_core
+ * (target hz_bench_read, not installed).
+ * usage: hz_bench_read CONFIG_DIR FILE.xlsx...
+ * exit: 0 every file read; 1 a file was unreadable or the config refused.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/resource.h>
+#include "config.h"
+#include "issue.h"
+#include "submission.h"
+
+int main(int argc, char **argv)
+{
+    if (argc < 3) {
+        fputs("usage: hz_bench_read CONFIG_DIR FILE.xlsx...\n", stderr);
+        return 2;
+    }
+    hz_config *config = NULL;
+    hz_config_problems problems = {0};
+    if (config_load(argv[1], &config, &problems) != HZ_OK) {
+        fprintf(stderr, "hz_bench_read: %s: configuration refused (%zu problems)\n", argv[1],
+                problems.count);
+        config_problems_free(&problems);
+        return 1;
+    }
+    unsigned long long cases = 0;
+    int rc = 0;
+    for (int i = 2; i < argc && rc == 0; i++) {
+        hz_submission sub;
+        hz_issue_list issues = {0};
+        hz_error err;
+        issues.max_per_rule = config->limits.max_issues_per_rule;
+        hz_status s = submission_read(argv[i], config, &sub, &issues, &err);
+        if (s != HZ_OK || !sub.readable) {
+            fprintf(stderr, "hz_bench_read: %s: not readable (status %d)\n", argv[i], (int)s);
+            rc = 1;
+        }
+        cases += sub.case_count;
+        submission_free(&sub);
+        issue_list_free(&issues);
+    }
+    config_free(config);
+    if (rc)
+        return rc;
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    double cpu = (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
+                 (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
+    printf("files %d cases %llu cpu_s %.4f\n", argc - 2, cases, cpu);
+    return 0;
+}
