@@ -194,6 +194,18 @@ static size_t blank_prefix(const char *s)
 
 char *hz_trim(char *text)
 {
+    /* most text has no blank at either end: a blank starts with an ASCII
+     * blank, E3 (U+3000) or C2 (U+00A0) and ends with an ASCII blank, 80
+     * or A0 */
+    unsigned char first = (unsigned char)text[0];
+    if (first == 0)
+        return text;
+    if (first > ' ' && first != 0xE3 && first != 0xC2) {
+        size_t end = strlen(text);
+        unsigned char last = (unsigned char)text[end - 1];
+        if (last > ' ' && last != 0x80 && last != 0xA0)
+            return text;
+    }
     size_t skip = 0, n;
     while ((n = blank_prefix(text + skip)) > 0)
         skip += n;

@@ -283,10 +283,19 @@ static const xlsx_cell *row_cell(const xlsx_row *row, uint32_t col)
 {
     if (col == UINT32_MAX)
         return NULL;
-    for (size_t i = 0; i < row->count; i++)
-        if (row->cells[i].col == col)
-            return &row->cells[i];
-    return NULL;
+    /* the reader delivers a row's cells sorted by column, each once: a
+     * full row has column k at k; otherwise a binary search */
+    if (col < row->count && row->cells[col].col == col)
+        return &row->cells[col];
+    size_t lo = 0, hi = row->count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (row->cells[mid].col < col)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < row->count && row->cells[lo].col == col ? &row->cells[lo] : NULL;
 }
 
 static bool cell_blank(const xlsx_cell *cell)

@@ -1653,6 +1653,18 @@ static bool sh_set_row(xr_stream *xs, xlsx_sheet *sh, uint64_t row)
     return true;
 }
 
+/* strcmp(a, b) == 0 for the one- to nine-letter names of worksheet
+ * markup, inline: a call per attribute and element was a tenth of the
+ * handlers' time (issue 19). */
+static inline bool same_name(const char *a, const char *b)
+{
+    while (*a && *a == *b) {
+        a++;
+        b++;
+    }
+    return *a == *b;
+}
+
 /* The attributes of one element in one pass (they come once per cell):
  * for each wanted local name, its first value, as attr_get finds it. */
 static void attrs_pick(const char **attrs, const char *const *names, const char **out, size_t n)
@@ -1663,7 +1675,7 @@ static void attrs_pick(const char **attrs, const char *const *names, const char 
         /* the usual case, a one-letter name without prefix, needs no scan */
         const char *a = attrs[i][0] && !attrs[i][1] ? attrs[i] : local_name(attrs[i]);
         for (size_t k = 0; k < n; k++)
-            if (!out[k] && a[0] == names[k][0] && strcmp(a, names[k]) == 0) {
+            if (!out[k] && same_name(a, names[k])) {
                 out[k] = attrs[i + 1];
                 break;
             }
@@ -1745,19 +1757,19 @@ static void sh_cell_start(xr_stream *xs, xlsx_sheet *sh, const char **attrs)
     sh->prev_col = col;
     sh->c_row = sh->row;
     sh->c_col = col;
-    if (!t || strcmp(t, "n") == 0)
+    if (!t || same_name(t, "n"))
         sh->c_type = CT_N;
-    else if (strcmp(t, "s") == 0)
+    else if (same_name(t, "s"))
         sh->c_type = CT_S;
-    else if (strcmp(t, "str") == 0)
+    else if (same_name(t, "str"))
         sh->c_type = CT_STR;
-    else if (strcmp(t, "inlineStr") == 0)
+    else if (same_name(t, "inlineStr"))
         sh->c_type = CT_INLINE;
-    else if (strcmp(t, "b") == 0)
+    else if (same_name(t, "b"))
         sh->c_type = CT_B;
-    else if (strcmp(t, "e") == 0)
+    else if (same_name(t, "e"))
         sh->c_type = CT_E;
-    else if (strcmp(t, "d") == 0)
+    else if (same_name(t, "d"))
         sh->c_type = CT_D;
     else {
         char shown[40];
@@ -1807,35 +1819,35 @@ static void sh_start(xr_stream *xs, const char *name, const char **attrs)
 {
     xlsx_sheet *sh = xs->user;
     if (!sh->in_data) {
-        if (strcmp(name, "sheetData") == 0)
+        if (same_name(name, "sheetData"))
             sh->in_data = true;
-        else if (strcmp(name, "mergeCell") == 0)
+        else if (same_name(name, "mergeCell"))
             sh_merge(xs, sh, attrs);
         return;
     }
     if (!sh->in_row) {
-        if (strcmp(name, "row") == 0)
+        if (same_name(name, "row"))
             sh_row_start(xs, sh, attrs);
         return;
     }
     if (!sh->in_cell) {
-        if (strcmp(name, "c") == 0)
+        if (same_name(name, "c"))
             sh_cell_start(xs, sh, attrs);
         return;
     }
     if (sh->in_is) {
-        if (strcmp(name, "rPh") == 0)
+        if (same_name(name, "rPh"))
             sh->is_rph++;
-        else if (sh->is_rph == 0 && strcmp(name, "t") == 0)
+        else if (sh->is_rph == 0 && same_name(name, "t"))
             sh->capture = 2;
         return;
     }
-    if (strcmp(name, "v") == 0) {
+    if (same_name(name, "v")) {
         buf_clear(&sh->val);
         sh->capture = 1;
-    } else if (strcmp(name, "f") == 0) {
+    } else if (same_name(name, "f")) {
         sh->formula = true;
-    } else if (strcmp(name, "is") == 0) {
+    } else if (same_name(name, "is")) {
         buf_clear(&sh->val);
         sh->in_is = true;
     }
@@ -1956,9 +1968,9 @@ static void sh_cell_end(xr_stream *xs, xlsx_sheet *sh)
     case CT_B:
         if (!sh->has_v || sh->val.len == 0)
             break;
-        if (strcmp(v, "1") == 0 || strcmp(v, "true") == 0)
+        if (same_name(v, "1") || same_name(v, "true"))
             cell.number = 1;
-        else if (strcmp(v, "0") == 0 || strcmp(v, "false") == 0)
+        else if (same_name(v, "0") || same_name(v, "false"))
             cell.number = 0;
         else {
             sh_bad_value(xs, sh);
@@ -1997,8 +2009,10 @@ static void sh_cell_end(xr_stream *xs, xlsx_sheet *sh)
         sh_fail_ref(xs, HZ_ERR_FORMAT, HZ_M_XLSX_DUP_CELL, sh->c_row, sh->c_col, NULL);
         return;
     }
-    if (!hz_array_reserve(&sh->cells, &sh->cap, sh->count + 1, sizeof *sh->cells) ||
-        !hz_array_reserve(&sh->offs, &sh->offs_cap, sh->count + 1, sizeof *sh->offs)) {
+    if ((sh->count >= sh->cap &&
+         !hz_array_reserve(&sh->cells, &sh->cap, sh->count + 1, sizeof *sh->cells)) ||
+        (sh->count >= sh->offs_cap &&
+         !hz_array_reserve(&sh->offs, &sh->offs_cap, sh->count + 1, sizeof *sh->offs))) {
         xs_fail_nomem(xs);
         return;
     }
@@ -2050,30 +2064,30 @@ static void sh_end(xr_stream *xs, const char *name)
         return;
     if (sh->in_cell) {
         if (sh->in_is) {
-            if (strcmp(name, "t") == 0)
+            if (same_name(name, "t"))
                 sh->capture = 0;
-            else if (strcmp(name, "rPh") == 0 && sh->is_rph)
+            else if (same_name(name, "rPh") && sh->is_rph)
                 sh->is_rph--;
-            else if (strcmp(name, "is") == 0) {
+            else if (same_name(name, "is")) {
                 sh->in_is = false;
                 sh->has_is = true;
             }
             return;
         }
-        if (strcmp(name, "v") == 0) {
+        if (same_name(name, "v")) {
             sh->capture = 0;
             sh->has_v = true;
-        } else if (strcmp(name, "c") == 0) {
+        } else if (same_name(name, "c")) {
             sh_cell_end(xs, sh);
         }
         return;
     }
     if (sh->in_row) {
-        if (strcmp(name, "row") == 0)
+        if (same_name(name, "row"))
             sh_row_end(xs, sh);
         return;
     }
-    if (strcmp(name, "sheetData") == 0)
+    if (same_name(name, "sheetData"))
         sh->in_data = false;
 }
 

@@ -152,6 +152,24 @@ static inline xlsx_scan_error u8_check_byte(unsigned char c, int *need, unsigned
     return XLSX_SCAN_E_NONE;
 }
 
+/* Past the two- and three-byte UTF-8 sequences from p[i] on that
+ * u8_check_byte passes with no condition beyond "continuation bytes"
+ * (C2..DF, E1..EC, EE, EF: not E0 or ED, whose second byte is bounded),
+ * at a few instructions each: the Chinese text of shared strings and cells.
+ * No such sequence holds a newline, NUL or markup byte. */
+static inline size_t u8_skip_plain(const unsigned char *p, size_t i, size_t n)
+{
+    for (;;) {
+        if (i + 3 <= n && p[i] >= 0xE1 && p[i] <= 0xEF && p[i] != 0xED &&
+            (p[i + 1] & 0xC0) == 0x80 && (p[i + 2] & 0xC0) == 0x80)
+            i += 3;
+        else if (i + 2 <= n && p[i] >= 0xC2 && p[i] <= 0xDF && (p[i + 1] & 0xC0) == 0x80)
+            i += 2;
+        else
+            return i;
+    }
+}
+
 /* Length of the UTF-8 sequence at p (avail bytes there, p[0] >= 0x80):
  * 2..4, U8_BAD, U8_MORE (cut by the end of the buffer), U8_NONXML (U+FFFE,
  * U+FFFF: valid UTF-8 that expat refuses as a character), by the byte
@@ -449,6 +467,11 @@ static int sc_validate(xlsx_scan *sc, const unsigned char *p, size_t n)
             }
             if (i >= n)
                 break;
+            size_t past = u8_skip_plain(p, i, n);
+            if (past != i) {
+                i = past;
+                continue;
+            }
         }
         unsigned char c = p[i++];
         xlsx_scan_error e = u8_check_byte(c, &sc->v_need, &sc->v_lo, &sc->v_hi, &sc->v_line);
@@ -1694,6 +1717,13 @@ xlsx_scan_error xlsx_bytecheck_feed(xlsx_bytecheck *x, const unsigned char *p, s
             }
             if (i >= n)
                 break;
+            if (!tag) {
+                size_t past = u8_skip_plain(p, i, n);
+                if (past != i) {
+                    i = past;
+                    continue;
+                }
+            }
         }
         unsigned char c = p[i++];
         if ((x->mk_state != MK_TEXT || c == '<') && !bc_markup(x, c))
