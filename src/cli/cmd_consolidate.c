@@ -267,7 +267,11 @@ int cmd_consolidate(hz_cli *cli, int argc, char **argv)
     /* from here on the outputs land all together or not at all */
     sigset_t saved_mask;
     cli_hold_interrupts(&saved_mask);
-    s = report_outputs_write_folder(cons, &spec, out_dir, &names, &context, &done, &err);
+    /* the context only when the JSON summary prints it: otherwise the
+     * library lets it go before the PDF's pages are built */
+    bool want_context = !strcmp(format, "json");
+    s = report_outputs_write_folder(cons, &spec, out_dir, &names, want_context ? &context : NULL,
+                                    &done, &err);
     cli_progress_end(&progress);
     if (s != HZ_OK) {
         cli_report_error(cli, &err);

@@ -45,6 +45,7 @@ void config_free(hz_config *c)
 {
     if (!c)
         return;
+    free(c->units_by_code);
     free(c->dir);
     free(c->name);
     free(c->authority);
@@ -135,10 +136,53 @@ void config_problems_free(hz_config_problems *problems)
     problems->cap = 0;
 }
 
+static int unit_code_cmp(const void *a, const void *b)
+{
+    const hz_unit *x = *(const hz_unit *const *)a, *y = *(const hz_unit *const *)b;
+    return strcmp(x->code ? x->code : "", y->code ? y->code : "");
+}
+
+bool config_index_units(hz_config *c)
+{
+    free(c->units_by_code);
+    c->units_by_code = NULL;
+    if (c->unit_count == 0)
+        return true;
+    const hz_unit **by = malloc(c->unit_count * sizeof *by);
+    if (!by)
+        return false;
+    for (size_t i = 0; i < c->unit_count; i++)
+        by[i] = &c->units[i];
+    /* stable for equal codes (a rejected configuration may hold them): the
+     * first in file order is found, as by the scan */
+    qsort(by, c->unit_count, sizeof *by, unit_code_cmp);
+    for (size_t i = 1; i < c->unit_count; i++)
+        if (!unit_code_cmp(&by[i - 1], &by[i]) && by[i] < by[i - 1]) {
+            free(by); /* duplicates out of order: keep the scan */
+            return true;
+        }
+    c->units_by_code = by;
+    return true;
+}
+
 const hz_unit *config_find_unit(const hz_config *c, const char *code)
 {
     if (!c || !code)
         return NULL;
+    if (c->units_by_code) {
+        size_t lo = 0, hi = c->unit_count;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            const char *m = c->units_by_code[mid]->code ? c->units_by_code[mid]->code : "";
+            int r = strcmp(m, code);
+            if (r < 0)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        const hz_unit *u = lo < c->unit_count ? c->units_by_code[lo] : NULL;
+        return u && u->code && !strcmp(u->code, code) ? u : NULL;
+    }
     for (size_t i = 0; i < c->unit_count; i++)
         if (c->units[i].code && strcmp(c->units[i].code, code) == 0)
             return &c->units[i];

@@ -205,6 +205,9 @@ typedef struct hz_config {
     hz_assessment_weights assessment;
 
     hz_unit *units;           size_t unit_count, unit_cap;
+    /* the units by code (config_index_units), NULL until then: a lookup
+     * per case row must not scan 2,850 units (issue 19) */
+    const hz_unit **units_by_code;
     hz_indicator *indicators; size_t indicator_count, indicator_cap;
     hz_rule *rules;           size_t rule_count, rule_cap;
 
@@ -243,6 +246,11 @@ int config_measure_index(const char *numeral);
 
 /* Lookups; NULL when absent. */
 const hz_unit *config_find_unit(const hz_config *config, const char *code);
+
+/* Sorts the units by code into config->units_by_code, so that
+ * config_find_unit is a binary search (without it, a scan); the loaders
+ * call it once the units are read. false when memory runs out. */
+bool config_index_units(hz_config *config);
 const hz_indicator *config_find_indicator(const hz_config *config, const char *code);
 /* true when indicator i is the first of its measure in configuration order
  * (the reports group a measure's indicators where it first appears). */

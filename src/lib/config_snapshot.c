@@ -686,6 +686,8 @@ hz_status config_snapshot_parse(const char *text, size_t size, hz_config **out, 
     reader R = {.err = err};
     read_snapshot(&R, root, c);
     json_object_put(root);
+    if (!R.failed && !config_index_units(c))
+        R.failed = R.nomem = true;
     if (R.failed) {
         config_free(c);
         if (R.nomem)

@@ -1576,14 +1576,19 @@ static hz_status haru_status(render *r)
     return hz_error_set(r->err, HZ_ERR_INTERNAL, HZ_M_PDF_LIBHARU, code, detail, NULL);
 }
 
-hz_status pdf_render_memory(const hz_doc *doc, const pdf_fonts_spec *fonts,
-                            unsigned char **out, size_t *out_len, pdf_render_report *report,
-                            hz_error *err)
+/* Where a finished PDF goes: called with its bytes in order, total being
+ * the whole size (known before the first call). */
+typedef hz_status (*save_sink)(void *user, const unsigned char *data, size_t len, size_t total,
+                               hz_error *err);
+
+/* Lays doc out and hands the saved PDF to sink in pieces: libharu keeps the
+ * whole file in its own stream, so a second copy of it is never made (22 MB
+ * at national scale, issue 19). */
+static hz_status render_save(const hz_doc *doc, const pdf_fonts_spec *fonts, save_sink sink,
+                             void *user, pdf_render_report *report, hz_error *err)
 {
     if (report)
         memset(report, 0, sizeof *report);
-    *out = NULL;
-    *out_len = 0;
     if (!doc)
         return hz_error_set(err, HZ_ERR_USAGE, HZ_M_PDF_BAD_DOC, "NULL", NULL);
     render *r = calloc(1, sizeof *r);
@@ -1630,27 +1635,24 @@ hz_status pdf_render_memory(const hz_doc *doc, const pdf_fonts_spec *fonts,
         st = haru_status(r);
         goto done;
     }
-    HPDF_UINT32 size = HPDF_GetStreamSize(r->pdf);
-    unsigned char *buf = malloc(size ? size : 1);
-    if (!buf) {
-        st = hz_error_set(err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL);
-        goto done;
-    }
-    HPDF_UINT32 got = 0;
+    size_t size = HPDF_GetStreamSize(r->pdf), got = 0;
+    unsigned char piece[1 << 16];
     while (got < size) {
-        HPDF_UINT32 chunk = size - got;
-        HPDF_STATUS rs = HPDF_ReadFromStream(r->pdf, buf + got, &chunk);
+        HPDF_UINT32 chunk = (HPDF_UINT32)(size - got < sizeof piece ? size - got : sizeof piece);
+        HPDF_STATUS rs = HPDF_ReadFromStream(r->pdf, piece, &chunk);
+        if (chunk > 0) {
+            st = sink(user, piece, chunk, size, err);
+            if (st != HZ_OK)
+                goto done;
+        }
         got += chunk;
         if (rs != HPDF_OK || chunk == 0)
             break;
     }
     if (got != size) {
-        free(buf);
         st = haru_status(r);
         goto done;
     }
-    *out = buf;
-    *out_len = size;
     if (report) {
         report->fonts = r->fonts;
         report->missing_count = r->missing_count;
@@ -1669,47 +1671,88 @@ done:
     return st;
 }
 
+typedef struct memory_sink {
+    unsigned char *buf;
+    size_t len;
+} memory_sink;
+
+static hz_status to_memory(void *user, const unsigned char *data, size_t len, size_t total,
+                           hz_error *err)
+{
+    memory_sink *m = user;
+    if (!m->buf && !(m->buf = malloc(total ? total : 1)))
+        return hz_error_set(err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL);
+    memcpy(m->buf + m->len, data, len);
+    m->len += len;
+    return HZ_OK;
+}
+
+hz_status pdf_render_memory(const hz_doc *doc, const pdf_fonts_spec *fonts,
+                            unsigned char **out, size_t *out_len, pdf_render_report *report,
+                            hz_error *err)
+{
+    *out = NULL;
+    *out_len = 0;
+    memory_sink m = {0};
+    hz_status st = render_save(doc, fonts, to_memory, &m, report, err);
+    if (st != HZ_OK) {
+        free(m.buf);
+        return st;
+    }
+    if (!m.buf && !(m.buf = malloc(1)))
+        return hz_error_set(err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL);
+    *out = m.buf;
+    *out_len = m.len;
+    return HZ_OK;
+}
+
+typedef struct file_sink {
+    FILE *fp;
+    const char *path;
+} file_sink;
+
+static hz_status to_file(void *user, const unsigned char *data, size_t len, size_t total,
+                         hz_error *err)
+{
+    (void)total;
+    file_sink *f = user;
+    if (fwrite(data, 1, len, f->fp) != len)
+        return hz_error_set(err, HZ_ERR_IO, HZ_M_PDF_WRITE, f->path, strerror(errno), NULL);
+    return HZ_OK;
+}
+
 hz_status pdf_render(const hz_doc *doc, const pdf_fonts_spec *fonts, const char *path,
                      pdf_render_report *report, hz_error *err)
 {
     if (!path || !*path)
         return hz_error_set(err, HZ_ERR_USAGE, HZ_M_PDF_WRITE, "", "empty path", NULL);
-    unsigned char *data = NULL;
-    size_t len = 0;
-    hz_status st = pdf_render_memory(doc, fonts, &data, &len, report, err);
-    if (st != HZ_OK)
-        return st;
     size_t plen = strlen(path);
     char *tmp = malloc(plen + 5);
-    if (!tmp) {
-        free(data);
+    if (!tmp)
         return hz_error_set(err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL);
-    }
     memcpy(tmp, path, plen);
     memcpy(tmp + plen, ".tmp", 5);
+    /* opened before the layout: a folder that cannot be written fails at
+     * once, not after the whole document */
     FILE *fp = fopen(tmp, "wb");
     if (!fp) {
-        st = hz_error_set(err, HZ_ERR_IO, HZ_M_PDF_WRITE, tmp, strerror(errno), NULL);
-        goto out;
+        hz_status st = hz_error_set(err, HZ_ERR_IO, HZ_M_PDF_WRITE, tmp, strerror(errno), NULL);
+        free(tmp);
+        return st;
     }
-    bool ok = fwrite(data, 1, len, fp) == len;
+    file_sink f = {fp, tmp};
+    hz_status st = render_save(doc, fonts, to_file, &f, report, err);
     int saved = errno;
-    if (fclose(fp) != 0 && ok) {
-        ok = false;
+    if (fclose(fp) != 0 && st == HZ_OK) {
         saved = errno;
-    }
-    if (!ok) {
-        remove(tmp);
         st = hz_error_set(err, HZ_ERR_IO, HZ_M_PDF_WRITE, tmp, strerror(saved), NULL);
-        goto out;
     }
-    if (rename(tmp, path) != 0) {
+    if (st == HZ_OK && rename(tmp, path) != 0) {
         saved = errno;
-        remove(tmp);
         st = hz_error_set(err, HZ_ERR_IO, HZ_M_PDF_WRITE, path, strerror(saved), NULL);
     }
-out:
+    if (st != HZ_OK)
+        remove(tmp);
     free(tmp);
-    free(data);
     return st;
 }

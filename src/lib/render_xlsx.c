@@ -832,20 +832,138 @@ typedef struct fast_part {
     lxw_col_t ncols;
 } fast_part;
 
+/* The texts of the case sheet that repeat on every row (units, phases,
+ * list words, yes/no, file names) go into the workbook's shared strings:
+ * registered with libxlsxwriter's table in the measuring pass, before it
+ * writes sharedStrings.xml, and written as indexes - a third of the bytes
+ * of the national case sheets (3.9 GB of XML) and of their deflate. This
+ * table finds a text's index by content (open addressing, a power of two,
+ * at most half full); a cache by address in front of it, since those texts
+ * are few pointers (the config's, and one per text and file: submission
+ * texts are packed per file, consolidate_compact_cases). */
+typedef struct shared_text {
+    const char *text;          /* NULL: empty slot; the caller's text, alive
+                                  as long as the consolidation */
+    uint64_t hash;
+    uint32_t index;            /* in the workbook's shared strings */
+} shared_text;
+
+#define SHARED_CACHE 4096
+
+typedef struct shared_texts {
+    shared_text *slots;
+    size_t slot_count, count;
+    uint64_t refs;             /* cells that will point at them */
+    bool failed;               /* out of memory: texts written inline */
+    struct { const char *text; uint32_t index; } cache[SHARED_CACHE];
+} shared_texts;
+
 struct fast_sheets {
     render_xlsx_options opt;
     fast_part *items;
     size_t count, cap;
     int xf_text, xf_wrap, xf_date, xf_amount;
+    shared_texts *shared;
 };
+
+static void fast_sheets_free(struct fast_sheets *fs)
+{
+    free(fs->items);
+    fs->items = NULL;
+    if (fs->shared)
+        free(fs->shared->slots);
+    free(fs->shared);
+    fs->shared = NULL;
+}
 
 /* Cells of a fast sheet row go either to the width measure (s) or to the
  * XML (xs): the same function lays out both passes, so they cannot differ. */
 typedef struct row_sink {
     sheet *s;                  /* measuring pass */
     xlsx_stream *xs;           /* writing pass */
-    const struct fast_sheets *fs;
+    struct fast_sheets *fs;
 } row_sink;
+
+static uint64_t shared_hash(const char *t)
+{
+    uint64_t h = 1469598103934665603ull; /* FNV-1a */
+    for (; *t; t++)
+        h = (h ^ (unsigned char)*t) * 1099511628211ull;
+    return h;
+}
+
+static size_t shared_cache_slot(const char *text)
+{
+    return (size_t)(((uintptr_t)text >> 3) ^ ((uintptr_t)text >> 15)) & (SHARED_CACHE - 1);
+}
+
+/* The slot of text in the table: its own, or the empty one it would take. */
+static shared_text *shared_slot(shared_texts *st, const char *text, uint64_t hash)
+{
+    size_t i = (size_t)hash & (st->slot_count - 1);
+    while (st->slots[i].text &&
+           (st->slots[i].hash != hash || strcmp(st->slots[i].text, text) != 0))
+        i = (i + 1) & (st->slot_count - 1);
+    return &st->slots[i];
+}
+
+static bool shared_grow(shared_texts *st)
+{
+    size_t n = st->slot_count ? st->slot_count * 2 : 1024;
+    shared_text *old = st->slots;
+    size_t old_count = st->slot_count;
+    st->slots = calloc(n, sizeof *st->slots);
+    if (!st->slots) {
+        st->slots = old;
+        return false;
+    }
+    st->slot_count = n;
+    for (size_t i = 0; i < old_count; i++)
+        if (old[i].text)
+            *shared_slot(st, old[i].text, old[i].hash) = old[i];
+    free(old);
+    return true;
+}
+
+/* text's shared-string index into *index; false when it has none (then
+ * it is written inline). With sst (the measuring pass) an unknown text is
+ * added to the workbook's shared strings; every call counts a cell. */
+static bool shared_find(shared_texts *st, lxw_sst *sst, const char *text, uint32_t *index)
+{
+    if (!st || st->failed)
+        return false;
+    size_t c = shared_cache_slot(text);
+    if (st->cache[c].text == text) {
+        *index = st->cache[c].index;
+        st->refs++;
+        return true;
+    }
+    uint64_t hash = shared_hash(text);
+    shared_text *slot = st->slot_count ? shared_slot(st, text, hash) : NULL;
+    if (!slot || !slot->text) {
+        if (!sst)
+            return false;
+        if (2 * (st->count + 1) > st->slot_count) {
+            if (!shared_grow(st)) {
+                st->failed = true;
+                return false;
+            }
+            slot = shared_slot(st, text, hash);
+        }
+        struct sst_element *e = lxw_get_sst_index(sst, text, LXW_FALSE);
+        if (!e) {
+            st->failed = true;
+            return false;
+        }
+        *slot = (shared_text){text, hash, e->index};
+        st->count++;
+    }
+    st->cache[c].text = text;
+    st->cache[c].index = slot->index;
+    *index = slot->index;
+    st->refs++;
+    return true;
+}
 
 /* The width put_num gives the "%.2f" of v, without snprintf. */
 static double fast_num_width(double v)
@@ -883,6 +1001,23 @@ static void rs_str(row_sink *o, lxw_col_t col, const char *text, int xf)
         fit(o->s, col, text_width(text));
 }
 
+/* rs_str for a text the sheet repeats: a shared string where it can be. */
+static void rs_shared(row_sink *o, lxw_col_t col, const char *text, int xf)
+{
+    if (!text || !*text)
+        return;
+    uint32_t index;
+    lxw_sst *sst = o->xs ? NULL : o->s->w->wb->sst;
+    if (!shared_find(o->fs->shared, sst, text, &index)) {
+        rs_str(o, col, text, xf);
+        return;
+    }
+    if (o->xs)
+        xlsx_stream_shared(o->xs, col, index, xf);
+    else
+        rs_str(o, col, text, xf); /* the width */
+}
+
 static void rs_date(row_sink *o, lxw_col_t col, hz_date d)
 {
     if (d == HZ_DATE_NONE)
@@ -914,34 +1049,34 @@ static void case_row(row_sink *o, const hz_consolidation *cons, const hz_config 
     const hz_case *c = cc->c;
     int t = o->fs->xf_text;
     const hz_unit *unit = cons->units[cc->unit].unit;
-    rs_str(o, 0, unit->code, t);
-    rs_str(o, 1, unit_short(unit), t);
-    rs_str(o, 2, cc->counted ? unit_short(unit) : unit_short(cons->units[cc->lead_unit].unit), t);
-    rs_str(o, 3, cc->phase != HZ_NONE_INDEX ? config->phases[cc->phase].name
+    rs_shared(o, 0, unit->code, t);
+    rs_shared(o, 1, unit_short(unit), t);
+    rs_shared(o, 2, cc->counted ? unit_short(unit) : unit_short(cons->units[cc->lead_unit].unit), t);
+    rs_shared(o, 3, cc->phase != HZ_NONE_INDEX32 ? config->phases[cc->phase].name
                                             : Z(HZ_M_CONSOLIDATE_L_OUTSIDE_PHASE), t);
     lxw_col_t b = CASE_PRE;
     rs_str(o, b + HZ_C_CASE_NO, c->case_no, t);
     rs_str(o, b + HZ_C_NAME, c->name, t);
     rs_date(o, b + HZ_C_FILED, c->filed);
     rs_date(o, b + HZ_C_CLOSED, c->closed);
-    rs_str(o, b + HZ_C_STATUS, c->status, t);
-    rs_str(o, b + HZ_C_CATEGORY, c->category, t);
-    rs_str(o, b + HZ_C_COMMODITY, c->commodity, t);
-    rs_str(o, b + HZ_C_CHANNEL, c->channel, t);
-    rs_str(o, b + HZ_C_KEY_MARKET, yes_no(config, c->key_market), t);
-    rs_str(o, b + HZ_C_RURAL, yes_no(config, c->rural), t);
+    rs_shared(o, b + HZ_C_STATUS, c->status, t);
+    rs_shared(o, b + HZ_C_CATEGORY, c->category, t);
+    rs_shared(o, b + HZ_C_COMMODITY, c->commodity, t);
+    rs_shared(o, b + HZ_C_CHANNEL, c->channel, t);
+    rs_shared(o, b + HZ_C_KEY_MARKET, yes_no(config, c->key_market), t);
+    rs_shared(o, b + HZ_C_RURAL, yes_no(config, c->rural), t);
     if (c->has_amount)
         rs_amount(o, b + HZ_C_AMOUNT, c->amount);
     if (c->has_fine)
         rs_amount(o, b + HZ_C_FINE, c->fine);
-    rs_str(o, b + HZ_C_TRANSFERRED, yes_no(config, c->transferred), t);
-    rs_str(o, b + HZ_C_CROSS_REGION, yes_no(config, c->cross_region), t);
+    rs_shared(o, b + HZ_C_TRANSFERRED, yes_no(config, c->transferred), t);
+    rs_shared(o, b + HZ_C_CROSS_REGION, yes_no(config, c->cross_region), t);
     rs_str(o, b + HZ_C_ASSIST_UNITS, c->assist_units, t);
-    rs_str(o, b + HZ_C_LEAD_SOURCE, c->lead_source, t);
-    rs_str(o, b + HZ_C_TYPICAL, yes_no(config, c->typical), t);
+    rs_shared(o, b + HZ_C_LEAD_SOURCE, c->lead_source, t);
+    rs_shared(o, b + HZ_C_TYPICAL, yes_no(config, c->typical), t);
     rs_str(o, b + HZ_C_TYPICAL_SUMMARY, c->typical_summary, t);
     rs_str(o, b + HZ_C_NOTE, c->note, t);
-    rs_str(o, b + HZ_C__COUNT, cons->files[cc->file].name, t);
+    rs_shared(o, b + HZ_C__COUNT, cons->files[cc->file].name, t);
 }
 
 /* Opens a fast sheet: sheet_open with the name of part k (0: name_id,
@@ -1033,9 +1168,17 @@ static void sheet_cases(writer *w)
     sheet m;
     memset(&m, 0, sizeof m);
     m.w = w;
+    /* NULL when it cannot be had: the texts are then written inline */
+    shared_texts *st = w->fast->shared = cons->case_count ? calloc(1, sizeof *st) : NULL;
     row_sink o = {.s = &m, .fs = w->fast};
     for (size_t i = 0; i < cons->case_count; i++)
         case_row(&o, cons, config, &cons->cases[i]);
+    if (st && !st->failed) {
+        /* the count of cells pointing at shared strings (<sst count=>):
+         * libxlsxwriter counted one for each text registered */
+        uint64_t total = (uint64_t)w->wb->sst->string_count + st->refs - st->count;
+        w->wb->sst->string_count = total > UINT32_MAX ? UINT32_MAX : (uint32_t)total;
+    }
     fast_sheets_add(w, FAST_CASES, HZ_M_CONSOLIDATE_SHEET_CASES, head, CASE_COLS, &m,
                     cons->case_count, 36);
 }
@@ -1406,7 +1549,7 @@ static lxw_format *fmt(writer *w, const char *num, bool bold, bool border)
 void render_xlsx_options_default(render_xlsx_options *opt)
 {
     *opt = (render_xlsx_options){
-        .sheet_rows = RENDER_XLSX_EXCEL_ROWS, .issues_fast_rows = 10000, .threads = 0, .level = 6,
+        .sheet_rows = RENDER_XLSX_EXCEL_ROWS, .issues_fast_rows = 10000, .threads = 0, .level = 1,
     };
 }
 
@@ -1508,7 +1651,7 @@ hz_status render_xlsx_write_opt(const hz_consolidation *cons, const hz_config *c
         w.error = close_err;
     if (w.error != LXW_NO_ERROR) {
         unlink(tmp);
-        free(fast.items);
+        fast_sheets_free(&fast);
         return hz_error_set(err, HZ_ERR_IO, HZ_M_CONSOLIDATE_XLSX_FAILED, path,
                             lxw_strerror(w.error), NULL);
     }
@@ -1523,11 +1666,12 @@ hz_status render_xlsx_write_opt(const hz_consolidation *cons, const hz_config *c
                 unlink(joined);
         }
         unlink(tmp);
-        free(fast.items);
+        fast_sheets_free(&fast);
         if (s != HZ_OK)
             return s;
         snprintf(tmp, sizeof tmp, "%s", joined);
     }
+    fast_sheets_free(&fast);
     chmod(tmp, 0644);
     return fs_commit(tmp, path, err);
 }

@@ -37,21 +37,40 @@ size_t report_cases_typical_select(const hz_consolidation *cons, size_t count, s
 {
     if (count == 0 || cons->case_count == 0)
         return 0;
-    ranked *all = malloc(cons->case_count * sizeof *all);
-    if (!all)
+    if (count > cons->case_count)
+        count = cons->case_count;
+    /* the best count so far, in order: a case enters only when it ranks
+     * above the last of them (a sort of every case was 5 % of a national
+     * run for five cases, issue 19) */
+    ranked *best = malloc(count * sizeof *best);
+    if (!best)
         return 0;
     size_t n = 0;
     for (size_t i = 0; i < cons->case_count; i++) {
         const hz_cons_case *cc = &cons->cases[i];
-        if (cc->counted && cc->c->is_closed)
-            all[n++] = (ranked){i, cons};
+        if (!cc->counted || !cc->c->is_closed)
+            continue;
+        ranked r = {i, cons};
+        if (n == count && cmp_case(&r, &best[n - 1]) >= 0)
+            continue;
+        size_t lo = 0, hi = n;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (cmp_case(&best[mid], &r) < 0)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        size_t keep = n < count ? n : count - 1;
+        memmove(&best[lo + 1], &best[lo], (keep - lo) * sizeof *best);
+        best[lo] = r;
+        if (n < count)
+            n++;
     }
-    qsort(all, n, sizeof *all, cmp_case);
-    size_t k = n < count ? n : count;
-    for (size_t i = 0; i < k; i++)
-        idx[i] = all[i].index;
-    free(all);
-    return k;
+    for (size_t i = 0; i < n; i++)
+        idx[i] = best[i].index;
+    free(best);
+    return n;
 }
 
 /* How the lead came in, as the clause before 立案查处. */

@@ -161,14 +161,15 @@ json_object *report_outputs_validation_json(const hz_consolidation *cons, hz_lan
     return j;
 }
 
-hz_status report_outputs_render_pdf(const hz_config *config, const char *template_path,
-                                    json_object *context, const char *pdf_path, hz_error *err)
+/* The template at template_path rendered with context, with the words a
+ * title line or a table cell is never broken inside. */
+static hz_status pdf_document(const hz_config *config, const char *template_path,
+                              json_object *context, hz_doc **out, hz_error *err)
 {
     hz_doc *doc = NULL;
     hz_status s = report_template_render_file(template_path, context, &doc, err);
     if (s != HZ_OK)
         return s;
-    /* Words a title line or a table cell is never broken inside. */
     bool words_ok = doc_add_word(doc, config->authority) && doc_add_word(doc, config->name) &&
                     doc_add_word(doc, config->report.recipient) &&
                     doc_add_word(doc, config->report.signature);
@@ -181,19 +182,46 @@ hz_status report_outputs_render_pdf(const hz_config *config, const char *templat
         doc_free(doc);
         return hz_error_set(err, HZ_ERR_NOMEM, HZ_M_NOMEM, NULL);
     }
+    *out = doc;
+    return HZ_OK;
+}
+
+static hz_status pdf_from_document(const hz_config *config, hz_doc *doc, const char *pdf_path,
+                                   hz_error *err)
+{
     pdf_fonts_spec fonts;
     report_outputs_font_spec(config, &fonts);
-    s = pdf_render(doc, &fonts, pdf_path, NULL, err);
+    hz_status s = pdf_render(doc, &fonts, pdf_path, NULL, err);
     doc_free(doc);
     return s;
 }
 
-static hz_status write_pdf(const hz_consolidation *cons, json_object *context,
+hz_status report_outputs_render_pdf(const hz_config *config, const char *template_path,
+                                    json_object *context, const char *pdf_path, hz_error *err)
+{
+    hz_doc *doc = NULL;
+    hz_status s = pdf_document(config, template_path, context, &doc, err);
+    return s == HZ_OK ? pdf_from_document(config, doc, pdf_path, err) : s;
+}
+
+/* The PDF of a run. Once the document is laid out from the context, the
+ * context is needed only by a caller that asked for it: otherwise it is put
+ * here (*context NULL after), before libharu builds the pages - at national
+ * scale it held 140 MB of the peak (issue 19). */
+static hz_status write_pdf(const hz_consolidation *cons, json_object **context, bool keep,
                            const report_outputs_spec *spec, const char *path, hz_error *err)
 {
     char tpl[4096];
     report_outputs_template_path(spec->template_dir, cons->round, spec->final, tpl, sizeof tpl);
-    return report_outputs_render_pdf(cons->config, tpl, context, path, err);
+    hz_doc *doc = NULL;
+    hz_status s = pdf_document(cons->config, tpl, *context, &doc, err);
+    if (s != HZ_OK)
+        return s;
+    if (!keep) {
+        json_object_put(*context);
+        *context = NULL;
+    }
+    return pdf_from_document(cons->config, doc, path, err);
 }
 
 /* The XLSX workbook, written on a second thread while the PDF is rendered
@@ -282,7 +310,7 @@ hz_status report_outputs_write(const hz_consolidation *cons, const report_output
         hz_error perr = {0};
         if (paths->pdf && (threaded || job.status == HZ_OK)) {
             phase(spec, REPORT_OUTPUTS_PHASE_PDF);
-            ps = write_pdf(cons, context, spec, paths->pdf, &perr);
+            ps = write_pdf(cons, &context, context_out != NULL, spec, paths->pdf, &perr);
             done->pdf = ps == HZ_OK;
         }
         if (threaded)
@@ -298,7 +326,7 @@ hz_status report_outputs_write(const hz_consolidation *cons, const report_output
             s = staged(spec, paths->pdf, err);
     } else if (s == HZ_OK && paths->pdf) {
         phase(spec, REPORT_OUTPUTS_PHASE_PDF);
-        s = write_pdf(cons, context, spec, paths->pdf, err);
+        s = write_pdf(cons, &context, context_out != NULL, spec, paths->pdf, err);
         if (s == HZ_OK)
             s = staged(spec, paths->pdf, err);
         done->pdf = s == HZ_OK;

@@ -84,7 +84,8 @@ hz_status report_outputs_render_pdf(const hz_config *config, const char *templat
  * one unit has an accepted file - context, xlsx, pdf. Stops at the first
  * failure (done says what was written before it). *context_out (may be
  * NULL) receives the report context when it was built (the caller puts it),
- * else NULL. Errors: HZ_ERR_IO for writes, HZ_ERR_TEMPLATE / HZ_ERR_CONFIG
+ * else NULL; without it the context is put as soon as the PDF's document is
+ * laid out, before its pages are built. Errors: HZ_ERR_IO for writes, HZ_ERR_TEMPLATE / HZ_ERR_CONFIG
  * for a bad template or font setting, HZ_ERR_NOMEM.
  */
 hz_status report_outputs_write(const hz_consolidation *cons, const report_outputs_spec *spec,

@@ -996,16 +996,17 @@ static void read_case_row(reader *r, const char *sheet, const xlsx_row *row, hz_
 
     static const hz_case_field yesno[] = {HZ_C_KEY_MARKET, HZ_C_RURAL, HZ_C_TRANSFERRED,
                                           HZ_C_CROSS_REGION, HZ_C_TYPICAL};
-    hz_tristate *slots[] = {&c->key_market, &c->rural, &c->transferred, &c->cross_region,
-                            &c->typical};
+    int8_t *slots[] = {&c->key_market, &c->rural, &c->transferred, &c->cross_region,
+                       &c->typical};
     for (size_t i = 0; i < 5; i++) {
         hz_case_field f = yesno[i];
         *slots[i] = HZ_UNSET;
         if (col[f] == UINT32_MAX)
             continue;
         bad = false;
-        *slots[i] = read_yesno(r, sheet, CELL(f), row->row, col[f], submission_case_column(f),
-                               submission_case_required(f), &bad);
+        *slots[i] = (int8_t)read_yesno(r, sheet, CELL(f), row->row, col[f],
+                                       submission_case_column(f), submission_case_required(f),
+                                       &bad);
         MARK(f);
     }
 

@@ -78,8 +78,9 @@ typedef struct hz_value {
 /* A case's ten texts (case_no … note) sit in one allocation, owned by
  * case_no, which is its start: free case_no alone (submission_free does). */
 typedef struct hz_case {
-    /* widest fields first: 136 bytes, not 160 with the padding of the
-     * contract's column order (2.85 million records at national scale) */
+    /* widest fields first and the yes/no cells a byte each: 120 bytes,
+     * not 160 with enums in the contract's column order (2.85 million
+     * records at national scale, issue 19) */
     char *case_no, *name;
     char *status, *category, *commodity, *channel, *lead_source;
     char *assist_units;             /* 协查单位代码 as written ("" when none) */
@@ -89,7 +90,7 @@ typedef struct hz_case {
     uint32_t row;
     uint32_t invalid;               /* bit (1 << hz_case_field) per cell that
                                        held a value that could not be read */
-    hz_tristate key_market, rural, transferred, cross_region, typical;
+    int8_t key_market, rural, transferred, cross_region, typical; /* hz_tristate */
     bool is_closed;                 /* 办理状态 == 已结案 */
     bool has_amount, has_fine;
 } hz_case;

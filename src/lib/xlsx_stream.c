@@ -249,6 +249,16 @@ void xlsx_stream_decimal(xlsx_stream *xs, uint32_t col, int64_t v, int scale, in
     number(xs, col, v, scale, xf);
 }
 
+void xlsx_stream_shared(xlsx_stream *xs, uint32_t col, uint32_t index, int xf)
+{
+    char *p = reserve(xs), *start = p;
+    p = cell_open(xs, p, col, xf);
+    LIT(p, " t=\"s\"><v>");
+    p += xlsx_stream_format_int(p, (int64_t)index);
+    LIT(p, "</v></c>");
+    xs->len += (size_t)(p - start);
+}
+
 void xlsx_stream_blank(xlsx_stream *xs, uint32_t col, int xf)
 {
     char *p = reserve(xs), *start = p;

@@ -7,7 +7,8 @@
  * escapes libxlsxwriter uses (&amp; &lt; &gt;; control characters other
  * than tab and newline as _xHHHH_; xml:space="preserve" when the text
  * starts or ends with white space), as an inline string (t="inlineStr"),
- * which is what libxlsxwriter's constant-memory mode writes. Cells carry
+ * which is what libxlsxwriter's constant-memory mode writes, or as a
+ * shared string's index. Cells carry
  * the style index (s=) of a libxlsxwriter format (lxw_format_get_xf_index),
  * so they share the workbook's styles.
  *
@@ -58,6 +59,11 @@ void xlsx_stream_int(xlsx_stream *xs, uint32_t col, int64_t v, int xf);
 
 /* A number cell of the fixed-point v / 10^scale (amounts). */
 void xlsx_stream_decimal(xlsx_stream *xs, uint32_t col, int64_t v, int scale, int xf);
+
+/* A text cell by its index in the workbook's shared strings (t="s"): for
+ * the texts a long sheet repeats on every row, a third of the bytes of an
+ * inline string and of their deflate. */
+void xlsx_stream_shared(xlsx_stream *xs, uint32_t col, uint32_t index, int xf);
 
 /* A styled empty cell (<c r=".." s=".."/>). */
 void xlsx_stream_blank(xlsx_stream *xs, uint32_t col, int xf);

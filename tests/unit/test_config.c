@@ -308,6 +308,16 @@ Test(config_shipped, units)
     u = config_find_unit(c, "411081");
     cr_expect_str_eq(u->name, "禹州市市场监督管理局");
     cr_expect_eq(u->kind, HZ_UNIT_COUNTY);
+    /* the loader indexed the units by code: every code is found by the
+     * binary search, near misses are not */
+    cr_assert_not_null(c->units_by_code);
+    for (size_t i = 0; i < 7; i++)
+        cr_expect_eq(config_find_unit(c, codes[i]), &c->units[i], "%s", codes[i]);
+    cr_expect_null(config_find_unit(c, "41100"));
+    cr_expect_null(config_find_unit(c, "4110020"));
+    cr_expect_null(config_find_unit(c, "000000"));
+    cr_expect_null(config_find_unit(c, "999999"));
+    cr_expect_null(config_find_unit(c, ""));
     u = config_find_unit(c, "411071");
     cr_expect_str_eq(u->name, "许昌经济技术开发区市场监督管理局");
     cr_expect_str_eq(u->short_name, "许昌经济技术开发区");
@@ -562,6 +572,11 @@ ParameterizedTestParameters(config_bad, patched)
           "units.ini", "weidu", "", HZ_M_CONFIG_DUP_SECTION, "48" },
         { "duplicate key", "units.ini", "short = 建安区", "short = 建安区\nshort = 建安",
           "units.ini", "jianan", "short", HZ_M_CONFIG_DUP_KEY, "16" },
+        { "duplicate key in a repeated section", "units.ini", "", "\n[weidu]\ncode = 411099\n",
+          "units.ini", "weidu", "code", HZ_M_CONFIG_DUP_KEY, "49" },
+        { "unknown key of a late section", "units.ini", "", "\n[zone9]\ncode = 411099\nname = x\n"
+          "short = x\nkind = zone\nshorts = y\n",
+          "units.ini", "zone9", "shorts", HZ_M_CONFIG_UNKNOWN_KEY, "shorts" },
         { "not utf-8", "units.ini", "name  = 许昌市建安区市场监督管理局", "name  = @GBK@",
           "units.ini", "", "", HZ_M_CONFIG_BAD_UTF8, "14" },
         { "key before any section", "lists.ini", "@PREPEND@", "items = x\n",

@@ -49,8 +49,14 @@ Test(report_cases, closed_typical_first_transferred_then_by_fine)
     cr_expect_str_eq(case_no(c, idx[1]), "A-5"); /* typical, fine 2.697 */
     cr_expect_str_eq(case_no(c, idx[2]), "A-1"); /* typical, fine 2.00 */
     cr_expect_str_eq(case_no(c, idx[3]), "A-4"); /* not marked typical: fills in last */
+    /* fewer than there are: the first of the same order, not any two */
     n = report_cases_typical_select(c, 2, idx);
     cr_expect_eq(n, 2);
+    cr_expect_str_eq(case_no(c, idx[0]), "A-3");
+    cr_expect_str_eq(case_no(c, idx[1]), "A-5");
+    n = report_cases_typical_select(c, 1, idx);
+    cr_expect_eq(n, 1);
+    cr_expect_str_eq(case_no(c, idx[0]), "A-3");
     consolidate_free(c);
 }
 

@@ -146,6 +146,24 @@ Test(xlsx_stream, cells_and_escapes)
     free(m.data);
 }
 
+Test(xlsx_stream, shared_string_cells)
+{
+    membuf m = {.fail_after = -1};
+    xlsx_stream *xs;
+    cr_assert_eq(xlsx_stream_open(&xs, mem_sink, &m, NULL), HZ_OK);
+    xlsx_stream_row_begin(xs, 1048575);
+    xlsx_stream_shared(xs, 0, 0, 1);
+    xlsx_stream_shared(xs, 16383, UINT32_MAX, -1);
+    xlsx_stream_row_end(xs);
+    cr_assert_eq(xlsx_stream_close(xs, NULL), HZ_OK);
+    cr_assert_str_eq(m.data,
+                     "<row r=\"1048576\">"
+                     "<c r=\"A1048576\" s=\"1\" t=\"s\"><v>0</v></c>"
+                     "<c r=\"XFD1048576\" t=\"s\"><v>4294967295</v></c>"
+                     "</row>");
+    free(m.data);
+}
+
 Test(xlsx_stream, long_texts_cross_the_buffer)
 {
     membuf m = {.fail_after = -1};
