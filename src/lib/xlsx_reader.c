@@ -664,16 +664,15 @@ static hz_status xs_pump(xr_stream *xs, hz_error *err)
     return HZ_OK;
 }
 
-/* Parses a whole part with the given handlers, with the scanner when
- * scanner is true (the large parts: its events are expat's, held so by the
- * differential fuzz target fuzz/fuzz_sheet_scan.c), else with expat. */
-static hz_status parse_part_with(xlsx_book *book, const char *part, bool required, bool scanner,
-                                 xr_start_fn on_start, xr_end_fn on_end,
-                                 void (*on_text)(xr_stream *, const char *, int), void *user,
-                                 hz_error *err)
+/* Parses a whole part with the given handlers: with expat, as every part
+ * but the worksheets (the scanner is for worksheets only, issue 19). */
+static hz_status parse_part(xlsx_book *book, const char *part, bool required,
+                            xr_start_fn on_start, xr_end_fn on_end,
+                            void (*on_text)(xr_stream *, const char *, int), void *user,
+                            hz_error *err)
 {
     xr_stream xs;
-    hz_status s = xs_open(&xs, book, part, required, scanner, err);
+    hz_status s = xs_open(&xs, book, part, required, false, err);
     if (s != HZ_OK)
         return s;
     xs.on_start = on_start;
@@ -683,14 +682,6 @@ static hz_status parse_part_with(xlsx_book *book, const char *part, bool require
     s = xs_pump(&xs, err);
     xs_close(&xs);
     return s;
-}
-
-static hz_status parse_part(xlsx_book *book, const char *part, bool required,
-                            xr_start_fn on_start, xr_end_fn on_end,
-                            void (*on_text)(xr_stream *, const char *, int), void *user,
-                            hz_error *err)
-{
-    return parse_part_with(book, part, required, false, on_start, on_end, on_text, user, err);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1378,9 +1369,7 @@ static hz_status book_load(xlsx_book *b, hz_error *err)
     if (s == HZ_OK) {
         sst_ctx c = {0};
         c.raw_cap = (size_t)b->limits.max_cell_chars * 8 + 64;
-        /* with the scanner: through expat, the shared strings were 17 % of
-         * a check (issue 19) */
-        s = parse_part_with(b, b->sst_part, false, true, sst_start, sst_end, sst_text, &c, err);
+        s = parse_part(b, b->sst_part, false, sst_start, sst_end, sst_text, &c, err);
         free(c.cur.data);
         if (s == HZ_ERR_NOT_FOUND) {
             free(b->sst_part);
