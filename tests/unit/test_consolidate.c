@@ -213,6 +213,41 @@ Test(consolidate, joint_case_both_naming_lower_code_leads)
     consolidate_free(cons);
 }
 
+/* Many numbers reported twice, each only by its own pair of units: the
+ * cross-unit issues come in case-number order (the grouping sorts by hash,
+ * the groups are put back in number order), and a number one unit reports
+ * twice is not a cross-unit case. */
+Test(consolidate, cross_unit_issues_in_case_number_order)
+{
+    fileset fs = {0};
+    hz_cons_file a = make_file(config, "a.xlsx", "411002", 1, true, "2022-11-20");
+    hz_cons_file b = make_file(config, "b.xlsx", "411003", 1, true, "2022-11-20");
+    char no[32];
+    for (int i = 40; i > 0; i--) {
+        snprintf(no, sizeof no, "N-%02d", i);
+        add_case(&a, (case_spec){.no = no, .filed = "2022-08-01"});
+        add_case(&b, (case_spec){.no = no, .filed = "2022-08-01"});
+    }
+    add_case(&a, (case_spec){.no = "SOLO", .filed = "2022-08-01"});
+    add_case(&a, (case_spec){.no = "SOLO", .filed = "2022-08-02"});
+    push_file(&fs, a);
+    push_file(&fs, b);
+    hz_consolidation *cons = build_consolidation(config, &fs, "annual", NULL);
+    cr_assert_eq(count_rule(cons, "cross.duplicate_case"), 40);
+    const char *prev = "";
+    for (size_t i = 0; i < cons->issues.count; i++) {
+        const hz_issue *is = &cons->issues.items[i];
+        if (strcmp(is->rule, "cross.duplicate_case"))
+            continue;
+        cr_expect_str_neq(is->found, "SOLO");
+        cr_expect_gt(strcmp(is->found, prev), 0, "%s after %s", is->found, prev);
+        cr_expect_str_eq(is->file, "b.xlsx");
+        prev = is->found;
+    }
+    cr_expect_str_eq(prev, "N-40");
+    consolidate_free(cons);
+}
+
 Test(consolidate, cross_unit_duplicate_flagged_and_counted_twice)
 {
     fileset fs = {0};
