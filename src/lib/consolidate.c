@@ -539,6 +539,27 @@ static hz_status add_issue(hz_consolidation *cons, const hz_issue_spec *spec, hz
     return HZ_OK;
 }
 
+/* The issue at m's case number cell that names the unit and file of other
+ * (the lead of a joint case, the first report of a duplicate). */
+static hz_status cross_unit_issue(hz_consolidation *cons, const hz_cons_case *m,
+                                  const hz_cons_case *other, const char *rule,
+                                  hz_severity severity, hz_msg_id msg, hz_error *err)
+{
+    const hz_cons_file *f = &cons->files[m->file];
+    char cell[32];
+    submission_case_cell(&f->check->sub, m->c, HZ_C_CASE_NO, cell, sizeof cell);
+    hz_issue_spec spec = {
+        .file = f->name, .sheet = HZ_SHEET_CASES, .cell = cell,
+        .field = submission_case_column(HZ_C_CASE_NO),
+        .rule = rule, .severity = severity,
+        .found = m->c->case_no,
+        .expected = cons->config->units[other->unit].short_name,
+        .extra = cons->files[other->file].name,
+        .msg = msg,
+    };
+    return add_issue(cons, &spec, err);
+}
+
 /* One number reported by several units: a joint case when a member names
  * another member's unit as assisting, else duplicates. */
 static hz_status cross_unit_group(hz_consolidation *cons, const case_key *keys, size_t g,
@@ -573,19 +594,8 @@ static hz_status cross_unit_group(hz_consolidation *cons, const case_key *keys, 
             m->counted = false;
             m->lead_unit = lead_unit;
             cons->cases[lead].joint = true;
-            const hz_cons_file *f = &cons->files[m->file];
-            char cell[32];
-            submission_case_cell(&f->check->sub, m->c, HZ_C_CASE_NO, cell, sizeof cell);
-            hz_issue_spec spec = {
-                .file = f->name, .sheet = HZ_SHEET_CASES, .cell = cell,
-                .field = submission_case_column(HZ_C_CASE_NO),
-                .rule = "cross.joint_case", .severity = HZ_SEV_NOTICE,
-                .found = m->c->case_no,
-                .expected = config->units[lead_unit].short_name,
-                .extra = cons->files[cons->cases[lead].file].name,
-                .msg = HZ_M_CONSOLIDATE_ISSUE_JOINT_CASE,
-            };
-            s = add_issue(cons, &spec, err);
+            s = cross_unit_issue(cons, m, &cons->cases[lead], "cross.joint_case",
+                                 HZ_SEV_NOTICE, HZ_M_CONSOLIDATE_ISSUE_JOINT_CASE, err);
         }
     } else {
         /* duplicates: flag every member after the first against it */
@@ -594,19 +604,8 @@ static hz_status cross_unit_group(hz_consolidation *cons, const case_key *keys, 
             const hz_cons_case *m = &cons->cases[keys[k].index];
             if (m->unit == first->unit)
                 continue;
-            const hz_cons_file *f = &cons->files[m->file];
-            char cell[32];
-            submission_case_cell(&f->check->sub, m->c, HZ_C_CASE_NO, cell, sizeof cell);
-            hz_issue_spec spec = {
-                .file = f->name, .sheet = HZ_SHEET_CASES, .cell = cell,
-                .field = submission_case_column(HZ_C_CASE_NO),
-                .rule = "cross.duplicate_case", .severity = HZ_SEV_WARNING,
-                .found = m->c->case_no,
-                .expected = config->units[first->unit].short_name,
-                .extra = cons->files[first->file].name,
-                .msg = HZ_M_CONSOLIDATE_ISSUE_DUPLICATE_CASE,
-            };
-            s = add_issue(cons, &spec, err);
+            s = cross_unit_issue(cons, m, first, "cross.duplicate_case", HZ_SEV_WARNING,
+                                 HZ_M_CONSOLIDATE_ISSUE_DUPLICATE_CASE, err);
         }
     }
     return s;
