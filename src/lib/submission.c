@@ -840,7 +840,10 @@ static size_t read_text(reader *r, const char *sheet, const xlsx_cell *cell, uin
         *invalid = true;
         return off;
     }
-    size_t length = hz_utf8_length(text), limit = case_text_limit(field);
+    /* a text has no more characters than the bytes it was stored with
+     * (trimming and sanitising only shorten it): most need no count */
+    size_t stored = r->case_text_len - off - 1, limit = case_text_limit(field);
+    size_t length = stored > limit ? hz_utf8_length(text) : 0;
     if (length > limit) {
         char found[32], max[32];
         snprintf(found, sizeof found, "%zu", length);
@@ -869,6 +872,23 @@ static bool case_same(const hz_case *a, const hz_case *b)
            a->amount == b->amount && a->fine == b->fine && a->invalid == b->invalid;
 }
 
+/* text into h eight bytes at a time (a multiply per word, not per byte:
+ * every case of every file is hashed); equal hashes are confirmed by
+ * case_same, so only a spread is needed, not a standard hash. */
+static uint64_t hash_text(uint64_t h, const char *text)
+{
+    size_t n = strlen(text), i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, text + i, 8);
+        h = (h ^ w) * 1099511628211ull;
+        h ^= h >> 29;
+    }
+    for (; i < n; i++)
+        h = (h ^ (unsigned char)text[i]) * 1099511628211ull;
+    return (h ^ 0xff) * 1099511628211ull;
+}
+
 static uint64_t case_hash(const hz_case *c)
 {
     uint64_t h = 1469598103934665603ull;
@@ -878,11 +898,8 @@ static uint64_t case_hash(const hz_case *c)
     const char *const parts[] = {c->case_no, c->name, c->status, c->category, c->commodity,
                                  c->channel, c->lead_source, c->assist_units,
                                  c->typical_summary, c->note};
-    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
-        for (const unsigned char *p = (const unsigned char *)(parts[i] ? parts[i] : ""); *p; p++)
-            h = (h ^ *p) * 1099511628211ull;
-        h = (h ^ 0xff) * 1099511628211ull;
-    }
+    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++)
+        h = hash_text(h, parts[i] ? parts[i] : "");
     const int64_t scalars[] = {c->filed, c->closed, c->key_market, c->rural, c->transferred,
                                c->cross_region, c->typical, c->amount, c->fine, c->invalid};
     for (size_t i = 0; i < sizeof scalars / sizeof scalars[0]; i++)

@@ -1080,7 +1080,8 @@ static void sst_end(xr_stream *xs, const char *name)
     } else if (strcmp(name, "si") == 0 && c->in_si) {
         c->in_si = false;
         size_t len = c->cur.len ? unescape_ooxml(c->cur.data, c->cur.len) : 0;
-        if (utf8_chars(c->cur.data, len) > b->limits.max_cell_chars) {
+        if (len > b->limits.max_cell_chars &&
+            utf8_chars(c->cur.data, len) > b->limits.max_cell_chars) {
             sst_too_long(xs);
             return;
         }
@@ -1992,7 +1993,8 @@ static void sh_cell_end(xr_stream *xs, xlsx_sheet *sh)
     }
     if (text) {
         size_t len = sh->val.len ? unescape_ooxml(sh->val.data, sh->val.len) : 0;
-        if (utf8_chars(v, len) > b->limits.max_cell_chars) {
+        /* characters never outnumber bytes: only a long text is counted */
+        if (len > b->limits.max_cell_chars && utf8_chars(v, len) > b->limits.max_cell_chars) {
             char lim[32];
             snprintf(lim, sizeof lim, "%u", (unsigned)b->limits.max_cell_chars);
             sh_fail_ref(xs, HZ_ERR_LIMIT, HZ_M_XLSX_CELL_TOO_LONG, sh->c_row, sh->c_col, lim);
