@@ -153,12 +153,13 @@ bool config_index_units(hz_config *c)
         return false;
     for (size_t i = 0; i < c->unit_count; i++)
         by[i] = &c->units[i];
-    /* stable for equal codes (a rejected configuration may hold them): the
-     * first in file order is found, as by the scan */
     qsort(by, c->unit_count, sizeof *by, unit_code_cmp);
+    /* qsort is not stable: when equal codes (a rejected configuration may
+     * hold them) came out of file order, the scan stays, which finds the
+     * first of them */
     for (size_t i = 1; i < c->unit_count; i++)
         if (!unit_code_cmp(&by[i - 1], &by[i]) && by[i] < by[i - 1]) {
-            free(by); /* duplicates out of order: keep the scan */
+            free(by);
             return true;
         }
     c->units_by_code = by;

@@ -441,12 +441,12 @@ static void xs_close(xr_stream *xs)
 
 static long long xs_scan_read(void *ud, char *buf, size_t cap);
 
-/* Opens part for parsing, with the scanner (xlsx_sheet_scan.h) when scanner
- * is true, with expat otherwise. When the part does not exist: with required the
+/* Opens part for parsing, with the worksheet scanner when sheet is true,
+ * with expat otherwise. When the part does not exist: with required the
  * result is HZ_M_XLSX_MISSING_PART, otherwise HZ_ERR_NOT_FOUND without
  * touching err. */
 static hz_status xs_open(xr_stream *xs, xlsx_book *book, const char *part, bool required,
-                         bool scanner, hz_error *err)
+                         bool sheet, hz_error *err)
 {
     memset(xs, 0, sizeof *xs);
     xs->book = book;
@@ -460,7 +460,7 @@ static hz_status xs_open(xr_stream *xs, xlsx_book *book, const char *part, bool 
     }
     xs->part = xr_strdup(part);
     bool made;
-    if (scanner) {
+    if (sheet) {
         xlsx_scan_handlers h = {xs, xs_scan_start, xs_scan_end, xs_scan_text, xs_scan_read};
         made = xlsx_scan_new(&h, XR_MAX_TOKEN, &xs->scan) == HZ_OK;
     } else {
