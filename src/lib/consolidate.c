@@ -210,14 +210,6 @@ static char **case_text(hz_case *c, int k)
     }
 }
 
-static uint64_t text_hash(const char *t, size_t n)
-{
-    uint64_t h = 1469598103934665603ull; /* FNV-1a */
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)t[i]) * 1099511628211ull;
-    return h;
-}
-
 hz_status consolidate_compact_cases(hz_cons_file *f, hz_error *err)
 {
     if (!f->check || f->case_texts || f->check->sub.case_count == 0)
@@ -248,7 +240,7 @@ hz_status consolidate_compact_cases(hz_cons_file *f, hz_error *err)
                 continue;
             }
             size_t len = strlen(t);
-            size_t h = (size_t)text_hash(t, len) & (slots - 1);
+            size_t h = (size_t)hz_text_hash(t, len) & (slots - 1);
             while (seen[h] && strcmp(seen[h], t))
                 h = (h + 1) & (slots - 1);
             if (!seen[h]) {
@@ -626,7 +618,7 @@ static hz_status cross_unit_cases(hz_consolidation *cons, hz_error *err)
     for (size_t i = 0; i < cons->case_count; i++) {
         const char *no = cons->cases[i].c->case_no;
         if (no && *no)
-            keys[nk++] = (case_key){text_hash(no, strlen(no)), no, i};
+            keys[nk++] = (case_key){hz_text_hash(no, strlen(no)), no, i};
     }
     qsort(keys, nk, sizeof *keys, case_key_cmp);
     case_group *groups = NULL;

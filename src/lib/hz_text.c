@@ -131,6 +131,14 @@ bool hz_utf8_valid(const char *text, size_t len)
     return true;
 }
 
+uint64_t hz_text_hash(const char *text, size_t len)
+{
+    uint64_t h = 14695981039346656037ull; /* the FNV offset basis */
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char)text[i]) * 1099511628211ull;
+    return h;
+}
+
 size_t hz_utf8_length(const char *text)
 {
     size_t n = 0;

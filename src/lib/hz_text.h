@@ -40,6 +40,9 @@ bool hz_array_reserve(void *items_ptr, size_t *cap, size_t need, size_t elem_siz
 bool hz_utf8_valid(const char *text, size_t len);
 /* Number of code points (text must be valid UTF-8). */
 size_t hz_utf8_length(const char *text);
+/* FNV-1a of text[0..len): for the tables that find a text by content
+ * (not keyed: the callers confirm a match with a comparison). */
+uint64_t hz_text_hash(const char *text, size_t len);
 /* Decodes one code point at *p, advancing it; returns -1 on bad input. */
 int32_t hz_utf8_next(const char **p, const char *end);
 /* Encodes cp into out (4 bytes room); returns bytes written (0 on error). */

@@ -884,14 +884,6 @@ typedef struct row_sink {
     struct fast_sheets *fs;
 } row_sink;
 
-static uint64_t shared_hash(const char *t)
-{
-    uint64_t h = 1469598103934665603ull; /* FNV-1a */
-    for (; *t; t++)
-        h = (h ^ (unsigned char)*t) * 1099511628211ull;
-    return h;
-}
-
 static size_t shared_cache_slot(const char *text)
 {
     return (size_t)(((uintptr_t)text >> 3) ^ ((uintptr_t)text >> 15)) & (SHARED_CACHE - 1);
@@ -938,7 +930,7 @@ static bool shared_find(shared_texts *st, lxw_sst *sst, const char *text, uint32
         st->refs++;
         return true;
     }
-    uint64_t hash = shared_hash(text);
+    uint64_t hash = hz_text_hash(text, strlen(text));
     shared_text *slot = st->slot_count ? shared_slot(st, text, hash) : NULL;
     if (!slot || !slot->text) {
         if (!sst)

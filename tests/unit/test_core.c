@@ -129,6 +129,16 @@ static bool unsafe_by_decoding(const char *s, size_t n)
     return false;
 }
 
+/* FNV-1a 64, the published test vectors; the length, not a NUL, ends it */
+Test(text, hash_is_fnv1a)
+{
+    cr_assert_eq(hz_text_hash("", 0), 0xcbf29ce484222325ull);
+    cr_assert_eq(hz_text_hash("a", 1), 0xaf63dc4c8601ec8cull);
+    cr_assert_eq(hz_text_hash("foobar", 6), 0x85944171f73967e8ull);
+    cr_assert_eq(hz_text_hash("ab", 1), hz_text_hash("a", 1));
+    cr_assert_neq(hz_text_hash("a\0b", 3), hz_text_hash("a", 1));
+}
+
 Test(text, unsafe_or_invalid_matches_decoding)
 {
     char buf[16];
