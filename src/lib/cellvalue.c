@@ -182,6 +182,17 @@ cellvalue_result cellvalue_yesno(const xlsx_cell *cell, const hz_config *config,
     }
     if (cell->type != XLSX_CELL_STRING)
         return CELLVALUE_BAD_TYPE;
+    /* nearly every cell holds the word itself: no copy, no trim (the
+     * configured words are trimmed when the configuration is read; an
+     * empty text is left to the trim below) */
+    if (cell->text[0] && !strcmp(cell->text, config->yes_word)) {
+        *out = true;
+        return CELLVALUE_OK;
+    }
+    if (cell->text[0] && !strcmp(cell->text, config->no_word)) {
+        *out = false;
+        return CELLVALUE_OK;
+    }
     hz_strlcpy_utf8(text, cell->text, sizeof text);
     hz_trim(text);
     if (!text[0])

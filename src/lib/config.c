@@ -250,8 +250,10 @@ bool config_list_contains(const hz_list *list, const char *item)
 {
     if (!list || !item)
         return false;
+    /* called for every listed cell of every case: the first byte sorts
+     * out most items before a call */
     for (size_t i = 0; i < list->count; i++)
-        if (strcmp(list->items[i], item) == 0)
+        if (list->items[i][0] == item[0] && strcmp(list->items[i], item) == 0)
             return true;
     return false;
 }

@@ -200,26 +200,24 @@ static size_t blank_prefix(const char *s)
     return 0;
 }
 
-char *hz_trim(char *text)
+size_t hz_trim_len(char *text, size_t len)
 {
     /* most text has no blank at either end: a blank starts with an ASCII
      * blank, E3 (U+3000) or C2 (U+00A0) and ends with an ASCII blank, 80
      * or A0 */
-    unsigned char first = (unsigned char)text[0];
-    if (first == 0)
-        return text;
-    if (first > ' ' && first != 0xE3 && first != 0xC2) {
-        size_t end = strlen(text);
-        unsigned char last = (unsigned char)text[end - 1];
-        if (last > ' ' && last != 0x80 && last != 0xA0)
-            return text;
-    }
+    if (len == 0)
+        return 0;
+    unsigned char first = (unsigned char)text[0], last = (unsigned char)text[len - 1];
+    if (first > ' ' && first != 0xE3 && first != 0xC2 && last > ' ' && last != 0x80 &&
+        last != 0xA0)
+        return len;
     size_t skip = 0, n;
-    while ((n = blank_prefix(text + skip)) > 0)
+    while (skip < len && (n = blank_prefix(text + skip)) > 0)
         skip += n;
-    if (skip)
-        memmove(text, text + skip, strlen(text + skip) + 1);
-    size_t len = strlen(text);
+    if (skip) {
+        len -= skip;
+        memmove(text, text + skip, len + 1);
+    }
     for (;;) {
         if (len >= 1 && blank_prefix(text + len - 1) == 1) {
             len -= 1;
@@ -232,6 +230,12 @@ char *hz_trim(char *text)
         }
         text[len] = '\0';
     }
+    return len;
+}
+
+char *hz_trim(char *text)
+{
+    hz_trim_len(text, strlen(text));
     return text;
 }
 

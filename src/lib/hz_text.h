@@ -53,6 +53,9 @@ void hz_strlcpy_utf8(char *dst, const char *src, size_t size);
 
 /* Trims ASCII blanks and U+3000 / U+00A0 at both ends, in place. */
 char *hz_trim(char *text);
+/* hz_trim of the len bytes at text (text[len] is its NUL), for a caller
+ * that knows the length; returns the trimmed length. */
+size_t hz_trim_len(char *text, size_t len);
 
 /* strdup that returns NULL on NULL. */
 char *hz_strdup(const char *text);

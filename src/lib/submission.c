@@ -1,6 +1,7 @@
 /* submission.c - reading one county workbook into an hz_submission. */
 #include "submission.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -194,12 +195,13 @@ static char *dup_or_fail(reader *r, const char *text)
 /* A copy of cell text for the submission, without the control, bidi and
  * invisible format characters (DESIGN §9): they would reach the city's
  * XLSX and PDF. The unit is told, with the text as it was (escaped). */
-/* Strips the unsafe characters of copy (in place) and says so. */
-static void sanitize_text(reader *r, const char *sheet, cell_at *at, const char *field,
-                          char *copy)
+/* Strips the unsafe characters of the len bytes of copy (in place) and
+ * says so; returns the length left. */
+static size_t sanitize_text_len(reader *r, const char *sheet, cell_at *at, const char *field,
+                                char *copy, size_t len)
 {
-    if (!hz_text_unsafe_or_invalid(copy, strlen(copy)))
-        return;
+    if (!hz_text_unsafe_or_invalid(copy, len))
+        return len;
     char shown[160], count[32];
     hz_text_escape_to(copy, shown, sizeof shown);
     size_t removed = hz_text_strip_unsafe(copy);
@@ -207,6 +209,13 @@ static void sanitize_text(reader *r, const char *sheet, cell_at *at, const char 
     snprintf(count, sizeof count, "%zu", removed);
     add(r, sheet, at_text(at), field, "cell.unsafe_chars", HZ_SEV_NOTICE,
         HZ_M_WORKBOOK_UNSAFE_CHARS, shown, NULL, count);
+    return strlen(copy);
+}
+
+static void sanitize_text(reader *r, const char *sheet, cell_at *at, const char *field,
+                          char *copy)
+{
+    sanitize_text_len(r, sheet, at, field, copy, strlen(copy));
 }
 
 static char *keep_text(reader *r, const char *sheet, cell_at *at, const char *field,
@@ -785,9 +794,9 @@ static hz_tristate read_yesno(reader *r, const char *sheet, const xlsx_cell *cel
  * SIZE_MAX (failure noted) when the budget or memory runs out. The charge
  * is the one a string of its own would cost, so that the budget trips
  * where it did when each field was allocated alone. */
-static size_t case_text_put(reader *r, const char *text)
+static size_t case_text_put(reader *r, const char *text, size_t len)
 {
-    size_t n = strlen(text) + 1;
+    size_t n = len + 1;
     if (!charge(r, ((n + 15) & ~(size_t)15) + 16))
         return SIZE_MAX;
     if (!hz_array_reserve(&r->case_text, &r->case_text_cap, r->case_text_len + n, 1)) {
@@ -810,21 +819,28 @@ static size_t read_text(reader *r, const char *sheet, const xlsx_cell *cell, uin
     const char *name = submission_case_column(field);
     char number[64];
     if (r->sub->case_col[field] == UINT32_MAX)
-        return case_text_put(r, ""); /* the missing column was reported once */
+        return case_text_put(r, "", 0); /* the missing column was reported once */
     /* strings are copied as they are (any length up to the reader's
      * limit); numbers typed into a text column render as the user sees them */
     const char *source = "";
-    if (cell && (cell->type == XLSX_CELL_STRING))
+    size_t source_len = 0;
+    if (cell && (cell->type == XLSX_CELL_STRING)) {
         source = cell->text;
-    else if (cell && cell->type != XLSX_CELL_EMPTY)
+        /* the reader refuses NUL (byte, reference or _x0000_ is kept as
+         * written): text_len is the string's length */
+        source_len = cell->text_len;
+        assert(strlen(source) == source_len);
+    } else if (cell && cell->type != XLSX_CELL_EMPTY) {
         source = cell_text(r, cell, number, sizeof number);
+        source_len = strlen(source);
+    }
     cell_at at = at_cell(row, r->sub->case_col[field]);
-    size_t off = case_text_put(r, source);
+    size_t off = case_text_put(r, source, source_len);
     if (off == SIZE_MAX)
         return off;
     char *text = r->case_text + off;
-    sanitize_text(r, sheet, &at, name, text);
-    hz_trim(text);
+    size_t len = sanitize_text_len(r, sheet, &at, name, text, source_len);
+    hz_trim_len(text, len);
     if (!text[0]) {
         note_empty(r, sheet, &at, name, submission_case_required(field));
         return off;

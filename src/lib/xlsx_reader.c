@@ -1677,7 +1677,7 @@ static void attrs_pick(const char **attrs, const char *const *names, const char 
         /* the usual case, a one-letter name without prefix, needs no scan */
         const char *a = attrs[i][0] && !attrs[i][1] ? attrs[i] : local_name(attrs[i]);
         for (size_t k = 0; k < n; k++)
-            if (!out[k] && same_name(a, names[k])) {
+            if (!out[k] && a[0] == names[k][0] && same_name(a, names[k])) {
                 out[k] = attrs[i + 1];
                 break;
             }
@@ -1714,10 +1714,17 @@ static void sh_row_start(xr_stream *xs, xlsx_sheet *sh, const char **attrs)
 
 static void sh_cell_start(xr_stream *xs, xlsx_sheet *sh, const char **attrs)
 {
-    static const char *const names[] = {"r", "t", "s"};
-    const char *v[3];
-    attrs_pick(attrs, names, v, 3);
-    const char *r = v[0], *t = v[1], *s = v[2];
+    /* attrs_pick of "r", "t" and "s", by their one letter: this runs for
+     * every cell */
+    const char *r = NULL, *t = NULL, *s = NULL;
+    for (size_t i = 0; attrs[i]; i += 2) {
+        const char *a = attrs[i][0] && !attrs[i][1] ? attrs[i] : local_name(attrs[i]);
+        if (!a[0] || a[1])
+            continue;
+        const char **slot = a[0] == 'r' ? &r : a[0] == 't' ? &t : a[0] == 's' ? &s : NULL;
+        if (slot && !*slot)
+            *slot = attrs[i + 1];
+    }
     uint32_t row = sh->row, col;
     if (r) {
         if (!xlsx_ref_parse(r, &row, &col)) {

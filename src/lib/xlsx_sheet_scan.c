@@ -789,6 +789,68 @@ static char *decode_value(xlsx_scan *sc, char *v, char *e, unsigned long line)
     return w;
 }
 
+/* How many attributes the plain path takes; a tag with more goes the
+ * full way (and the duplicate test sorts them). */
+#define SC_PLAIN_ATTS 16
+
+/*
+ * The attributes of nearly every worksheet tag (<c r="B2" s="3" t="s">),
+ * from k (just past the element name) to the end of the tag: one space
+ * before each, an ASCII name with '=' right after it, a value in double
+ * quotes with no reference, line break, tab, quote or byte above 0x7F, and
+ * '>' or "/>" right after the last. Fills sc->att and returns true with
+ * *end past the tag; false for anything else, and then the full lexer
+ * reads the tag from its start and gives the verdict (nothing here
+ * refuses a tag, nothing here is kept).
+ */
+static bool lex_plain_attrs(xlsx_scan *sc, size_t s, size_t k, size_t *end, bool *empty)
+{
+    const unsigned char *b = (const unsigned char *)sc->buf;
+    const unsigned char *nm = sc->t.name, *stop = sc->t.attr_stop;
+    size_t n = sc->len, natt = 0;
+    if (sc->att_cap < SC_PLAIN_ATTS &&
+        !hz_array_reserve(&sc->att, &sc->att_cap, SC_PLAIN_ATTS, sizeof *sc->att))
+        return false;
+    for (;;) {
+        if (k + 1 >= n)
+            return false;
+        unsigned char c = b[k];
+        if (c == '>') {
+            *end = k + 1;
+            *empty = false;
+            break;
+        }
+        if (c == '/') {
+            if (b[k + 1] != '>')
+                return false;
+            *end = k + 2;
+            *empty = true;
+            break;
+        }
+        if (c != ' ' || !(nm[b[k + 1]] & NM_START) || natt == SC_PLAIN_ATTS)
+            return false;
+        sc_att *a = &sc->att[natt];
+        a->name = ++k - s;
+        while (k < n && nm[b[k]])
+            k++;
+        if (k + 1 >= n || b[k] != '=' || b[k + 1] != '"')
+            return false;
+        a->name_end = k - s;
+        k += 2;
+        a->val = k - s;
+        while (k < n && !stop[b[k]])
+            k++;
+        if (k >= n || b[k] != '"')
+            return false;
+        a->val_end = k - s;
+        a->plain = true;
+        natt++;
+        k++;
+    }
+    sc->natt = natt;
+    return true;
+}
+
 /* A start tag at pos: '<' Name (S Attribute)* S? '/'? '>'. */
 static int scan_start_tag(xlsx_scan *sc)
 {
@@ -804,6 +866,12 @@ static int scan_start_tag(xlsx_scan *sc)
         return r;
     size_t name_end = k;
     bool empty = false;
+    sc->natt = 0;
+    size_t plain_end;
+    if (b[k] < 0x80 && lex_plain_attrs(sc, s, k, &plain_end, &empty)) {
+        k = plain_end;
+        goto lexed;
+    }
     sc->natt = 0;
     for (;;) {
         if (k >= n)
@@ -917,6 +985,7 @@ static int scan_start_tag(xlsx_scan *sc)
             return sc_fail(sc, XLSX_SCAN_E_NOMEM, line, NULL);
         sc->att[sc->natt++] = a;
     }
+lexed:
     r = sc_token_len(sc, s, k, line0);
     if (r != R_OK)
         return r;
@@ -969,7 +1038,12 @@ static int scan_start_tag(xlsx_scan *sc)
          !hz_array_reserve(&sc->open, &sc->open_cap, sc->depth + 1, sizeof *sc->open)))
         return sc_fail(sc, XLSX_SCAN_E_NOMEM, line0, NULL);
     sc->open[sc->depth++] = sc->names_len;
-    memcpy(sc->names + sc->names_len, name, nl + 1);
+    /* worksheet names are one to three letters: no library call */
+    if (nl < 8)
+        for (size_t i = 0; i <= nl; i++)
+            sc->names[sc->names_len + i] = name[i];
+    else
+        memcpy(sc->names + sc->names_len, name, nl + 1);
     sc->names_len += nl + 1;
     return R_OK;
 }
@@ -1009,7 +1083,14 @@ static int scan_end_tag(xlsx_scan *sc)
                                                        : "syntax error");
     const char *open = sc->names + sc->open[sc->depth - 1];
     size_t nl = name_end - (s + 2), open_len = sc->names_len - sc->open[sc->depth - 1] - 1;
-    if (open_len != nl || memcmp(open, sc->buf + s + 2, nl) != 0)
+    bool same = open_len == nl;
+    if (same && nl < 8) {
+        for (size_t i = 0; i < nl && same; i++)
+            same = open[i] == sc->buf[s + 2 + i];
+    } else if (same) {
+        same = memcmp(open, sc->buf + s + 2, nl) == 0;
+    }
+    if (!same)
         return sc_xml(sc, line0, "mismatched tag");
     sc->buf[name_end] = '\0';
     sc->depth--;

@@ -261,6 +261,53 @@ Test(sheet_scan, well_formedness)
     refuses(many, XLSX_SCAN_E_XML, "duplicate attribute");
 }
 
+/* The plain path of a cell's tag (one space before each attribute, "=\"",
+ * plain ASCII values) hands every other shape to the full lexer: each
+ * variant here leaves it at a different point and must come out as the
+ * full lexer reads it. */
+Test(sheet_scan, plain_tags_and_what_leaves_the_plain_path)
+{
+    accepts("<w><c r=\"A1\" s=\"3\" t=\"s\"><v>7</v></c><c r=\"B1\"/></w>",
+            "<w><c r=[A1] s=[3] t=[s]><v>{7}</v></c><c r=[B1]></c></w>");
+    accepts("<w><c  r=\"A1\"/></w>", "<w><c r=[A1]></c></w>");          /* two spaces */
+    accepts("<w><c r=\"A1\" /></w>", "<w><c r=[A1]></c></w>");         /* space, then / */
+    accepts("<w><c r=\"A1\" ></c></w>", "<w><c r=[A1]></c></w>");       /* space, then > */
+    accepts("<w><c\tr=\"A1\"/></w>", "<w><c r=[A1]></c></w>");         /* tab */
+    accepts("<w><c\nr=\"A1\"/></w>", "<w><c r=[A1]></c></w>");         /* line break */
+    accepts("<w><c r = \"A1\"/></w>", "<w><c r=[A1]></c></w>");        /* blanks around = */
+    accepts("<w><c r='A1'/></w>", "<w><c r=[A1]></c></w>");             /* single quotes */
+    accepts("<w><c r=\"A'1\"/></w>", "<w><c r=[A'1]></c></w>");         /* the other quote */
+    accepts("<w><c r=\"A&amp;1\"/></w>", "<w><c r=[A&1]></c></w>");     /* a reference */
+    accepts("<w><c r=\"A\t1\"/></w>", "<w><c r=[A 1]></c></w>");        /* tab in a value */
+    accepts("<w><c r=\"\xe4\xb8\xad\"/></w>", "<w><c r=[\xe4\xb8\xad]></c></w>");
+    accepts("<w><c \xc3\xa9=\"1\"/></w>", "<w><c \xc3\xa9=[1]></c></w>"); /* non-ASCII name */
+    accepts("<w><c x:r=\"1\" r=\"2\"/></w>", "<w><c x:r=[1] r=[2]></c></w>");
+    accepts("<w><c r=\"\"/></w>", "<w><c r=[]></c></w>");
+    refuses("<w><c r=\"1\" r=\"2\"/></w>", XLSX_SCAN_E_XML, "duplicate attribute");
+    refuses("<w><c r=\"1\"s=\"2\"/></w>", XLSX_SCAN_E_XML, E_INVALID);
+    refuses("<w><c r=\"1\"/ ></w>", XLSX_SCAN_E_XML, E_INVALID);
+    refuses("<w><c r=\"<\"/></w>", XLSX_SCAN_E_XML, E_INVALID);
+    refuses("<w><c r=\"1\"></d></w>", XLSX_SCAN_E_XML, "mismatched tag");
+    refuses("<w><c r=\"1\"></cc></w>", XLSX_SCAN_E_XML, "mismatched tag");
+    refuses("<w><c r=\"1\"", XLSX_SCAN_E_XML, "unclosed token");
+    /* 16 attributes on the plain path, 17 by the full lexer; a duplicate
+     * among either */
+    for (int count = 15; count <= 18; count++) {
+        char tag[1024], want[1024];
+        size_t n = (size_t)snprintf(tag, sizeof tag, "<w><c");
+        size_t m = (size_t)snprintf(want, sizeof want, "<w><c");
+        for (int i = 0; i < count; i++) {
+            n += (size_t)snprintf(tag + n, sizeof tag - n, " a%d=\"%d\"", i, i);
+            m += (size_t)snprintf(want + m, sizeof want - m, " a%d=[%d]", i, i);
+        }
+        snprintf(tag + n, sizeof tag - n, "/></w>");
+        snprintf(want + m, sizeof want - m, "></c></w>");
+        accepts(tag, want);
+        snprintf(tag + n, sizeof tag - n, " a%d=\"x\"/></w>", count - 1);
+        refuses(tag, XLSX_SCAN_E_XML, "duplicate attribute");
+    }
+}
+
 Test(sheet_scan, xml_declaration)
 {
     refuses(" <?xml version=\"1.0\"?><w/>", XLSX_SCAN_E_XML,
