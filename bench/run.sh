@@ -19,6 +19,13 @@
 #   read        `huizong check` of every file of both folders in one process;
 #   floor       bench/inflate_floor (C, libzip): inflating every worksheet
 #               part of the same files, in CPU seconds;
+#   readonly    bench/read_only.c (hz_bench_read): submission_read alone on
+#               the same files, one thread, CPU s (informative);
+#   books       the same with --open-only: the workbooks opened, every part
+#               before the worksheets read through expat (content types,
+#               relationships, workbook, styles, shared strings), CPU s:
+#               the share of the reading the worksheet scanner cannot
+#               touch (informative; needs --bin in a CMake build folder);
 #   big         `huizong check` of one workbook of BIG cases, and its floor.
 # Every peer must find the same totals as huizong (bench/totals.py: per unit
 # and city, against consolidate's context.json and check's cases); the run
@@ -145,6 +152,15 @@ if [ ! -x "$FLOOR" ] || [ "$ROOT/bench/inflate_floor.c" -nt "$FLOOR" ]; then
     mv "$FLOOR.tmp" "$FLOOR"
 fi
 
+# hz_bench_read, built beside the timed binary when that is a CMake build
+READER=
+if [ -f "$(dirname "$BIN")/CMakeCache.txt" ] &&
+   cmake --build "$(dirname "$BIN")" --target hz_bench_read >/dev/null 2>&1; then
+    READER=$(dirname "$BIN")/hz_bench_read
+else
+    echo "bench/run.sh: hz_bench_read not built (--bin is not in a CMake build folder): the reading breakdown is left out" >&2
+fi
+
 if [ -n "$KEEP" ]; then
     W=$KEEP; mkdir -p "$W"
 else
@@ -213,6 +229,15 @@ floor_one() {
     awk '{print $8, $8, 0}' "$W/$name.out" >>"$W/samples/$name"
     echo "  $name: $(awk '{print $8}' "$W/$name.out") CPU s ($(awk '{printf "%d parts, %.1f MB", $4, $6 / 1e6}' "$W/$name.out"))" >&2
 }
+# reader_one NAME [--open-only]: one hz_bench_read run of both folders; its own CPU s.
+reader_one() {
+    local name=$1; shift
+    [ -n "$READER" ] || return 0
+    "$READER" "$@" "$P/config" "${STAGE[@]}" "${ANNUAL[@]}" >"$W/$name.out" 2>"$W/$name.err" || {
+        echo "bench/run.sh: $name FAILED:" >&2; cat "$W/$name.err" >&2; FAILED+=("$name"); return 1; }
+    awk '{print $6, $6, 0}' "$W/$name.out" >>"$W/samples/$name"
+    echo "  $name: $(awk '{print $6}' "$W/$name.out") CPU s" >&2
+}
 # med NAME COLUMN: the median of a column of $W/samples/NAME (1 wall, 2 CPU s, 3 RSS MB).
 med() {
     [ -s "$W/samples/$1" ] || { echo nan; return; }
@@ -231,6 +256,8 @@ run_round() {
     run_one openpyxl2 "0" "$PY" "$ROOT/bench/peer.py" "$P/annual" "$P/stage"
     run_one read "0 1" "$BIN" check "${CFG[@]}" --quiet "${STAGE[@]}" "${ANNUAL[@]}"
     floor_one floor "${STAGE[@]}" "${ANNUAL[@]}"
+    reader_one readonly
+    reader_one books --open-only
     run_one big "0 1" "$BIN" check "${CFG[@]}" --quiet "$BIGFILE"
     floor_one bigfloor "$BIGFILE"
 }
@@ -328,7 +355,7 @@ LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
 BENCH_S=$(awk -v a="$START" -v b="$(date +%s.%N)" 'BEGIN {printf "%.0f", b - a}')
 
 # ---------------------------------------------------------------- the tables
-for j in check openpyxl sheetjs pandas cons openpyxl2 read floor big bigfloor national; do
+for j in check openpyxl sheetjs pandas cons openpyxl2 read floor readonly books big bigfloor national; do
     printf -v "T_$j" '%s' "$(med $j 1)"
     printf -v "U_$j" '%s' "$(med $j 2)"
     printf -v "M_$j" '%s' "$(med $j 3)"
@@ -365,6 +392,8 @@ target "consolidate + PDF + XLSX: wall" "$T_cons" "<=" 5 s "($(cpu "$U_cons") CP
 target "consolidate: openpyxl peer (both folders) / huizong" "$(ratio "$T_openpyxl2" "$T_cons")" ">=" 8 x "$(cpu_note "$U_openpyxl2" "$U_cons")"
 target "consolidate: peak RSS" "$M_cons" "<=" 256 MB
 target "reading ($NR files, CPU s) / inflate floor" "$(ratio "$U_read" "$U_floor")" "<=" 3 x "($(cpu "$U_read") / $(awk -v v="$U_floor" 'BEGIN {printf "%.3f", v}') CPU s)"
+target "reading: submission_read alone (hz_bench_read) / inflate floor" "$(ratio "$U_readonly" "$U_floor")" - 0 x "($(cpu "$U_readonly") CPU s)"
+target "of it: the books opened, expat's parts (no worksheet) / inflate floor" "$(ratio "$U_books" "$U_floor")" - 0 x "($(cpu "$U_books") CPU s)"
 target "check of one $BIG-case workbook: wall" "$T_big" "<=" 0.5 s "($(ratio "$U_big" "$U_bigfloor" | awk '{printf "%.1fx", $1}') its floor)"
 if [ $NATIONAL = 1 ]; then
     NSCALE="$NAT_UNITS units x $NAT_CASES cases"
@@ -411,6 +440,10 @@ report() {
     row "consolidate annual+stage, PDF+XLSX" cons read floor
     row "peer: openpyxl, both rounds' totals" openpyxl2 read
     row "read both rounds (check, 1 process)" read read floor
+    [ -z "$READER" ] || {
+        row "read both rounds: submission_read alone" readonly read floor
+        row "open both rounds' books only (expat)" books read floor
+    }
     row "check, one ${BIG}-case workbook" big big bigfloor
     if [ $NATIONAL = 1 ]; then
         N_national=$((2 * NAT_UNITS)) C_national= X_national=

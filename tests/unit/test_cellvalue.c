@@ -129,5 +129,15 @@ Test(cellvalue, yes_no_words)
     cr_assert(yes);
     c = text_cell("可能");
     cr_assert_eq(cellvalue_yesno(&c, config, &yes), CELLVALUE_BAD_TYPE);
+    /* the word itself takes the short way; blanks alone are empty */
+    c = text_cell("否");
+    cr_assert_eq(cellvalue_yesno(&c, config, &yes), CELLVALUE_OK);
+    cr_assert_not(yes);
+    c = text_cell("");
+    cr_assert_eq(cellvalue_yesno(&c, config, &yes), CELLVALUE_EMPTY);
+    c = text_cell("\xE3\x80\x80 ");
+    cr_assert_eq(cellvalue_yesno(&c, config, &yes), CELLVALUE_EMPTY);
+    c = text_cell("是是");
+    cr_assert_eq(cellvalue_yesno(&c, config, &yes), CELLVALUE_BAD_TYPE);
     config_free(config);
 }

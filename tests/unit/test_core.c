@@ -1,5 +1,6 @@
 /* test_core.c - dates, amounts, text helpers and the message catalogue. */
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <string.h>
 #include "hz_amount.h"
 #include "hz_date.h"
@@ -106,6 +107,19 @@ Test(text, utf8_and_trim)
     cr_assert_eq(hz_utf8_length("许昌a"), 3);
     char t[64] = "\xE3\x80\x80 许昌 \xC2\xA0";
     cr_assert_str_eq(hz_trim(t), "许昌");
+    /* hz_trim_len: the same trim for a caller that knows the length */
+    static const char *const samples[] = {"", " ", "a", " a", "a ", "\xE3\x80\x80",
+                                          "\xC2\xA0x\xC2\xA0", "许\xE3\x80\x80昌",
+                                          "\t\r\n许昌\n", "x\xE3\x80\x80 \xC2\xA0"};
+    for (size_t i = 0; i < sizeof samples / sizeof samples[0]; i++) {
+        char a[32], b[32];
+        snprintf(a, sizeof a, "%s", samples[i]);
+        snprintf(b, sizeof b, "%s", samples[i]);
+        hz_trim(a);
+        size_t n = hz_trim_len(b, strlen(b));
+        cr_assert_str_eq(b, a, "%s", samples[i]);
+        cr_assert_eq(n, strlen(a), "%s", samples[i]);
+    }
     char small[5];
     hz_strlcpy_utf8(small, "许昌", sizeof small);
     cr_assert_str_eq(small, "许");
