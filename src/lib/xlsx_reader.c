@@ -50,6 +50,8 @@ typedef struct xr_buf {
 
 static bool buf_reserve(xr_buf *b, size_t extra)
 {
+    if (b->cap > b->len && extra < b->cap - b->len)
+        return true; /* room for extra bytes and the NUL: every cell's case */
     if (extra > SIZE_MAX / 2 - b->len)
         return false;
     return hz_array_reserve(&b->data, &b->cap, b->len + extra + 1, 1);
@@ -1667,6 +1669,12 @@ static inline bool same_name(const char *a, const char *b)
     return *a == *b;
 }
 
+/* name is the one letter c (the names of cells and values) */
+static inline bool name_is_letter(const char *name, char c)
+{
+    return name[0] == c && name[1] == '\0';
+}
+
 /* The attributes of one element in one pass (they come once per cell):
  * for each wanted local name, its first value, as attr_get finds it. */
 static void attrs_pick(const char **attrs, const char *const *names, const char **out, size_t n)
@@ -1766,9 +1774,9 @@ static void sh_cell_start(xr_stream *xs, xlsx_sheet *sh, const char **attrs)
     sh->prev_col = col;
     sh->c_row = sh->row;
     sh->c_col = col;
-    if (!t || same_name(t, "n"))
+    if (!t || name_is_letter(t, 'n'))
         sh->c_type = CT_N;
-    else if (same_name(t, "s"))
+    else if (name_is_letter(t, 's'))
         sh->c_type = CT_S;
     else if (same_name(t, "str"))
         sh->c_type = CT_STR;
@@ -1840,7 +1848,7 @@ static void sh_start(xr_stream *xs, const char *name, const char **attrs)
         return;
     }
     if (!sh->in_cell) {
-        if (same_name(name, "c"))
+        if (name_is_letter(name, 'c'))
             sh_cell_start(xs, sh, attrs);
         return;
     }
@@ -1851,7 +1859,7 @@ static void sh_start(xr_stream *xs, const char *name, const char **attrs)
             sh->capture = 2;
         return;
     }
-    if (same_name(name, "v")) {
+    if (name_is_letter(name, 'v')) {
         buf_clear(&sh->val);
         sh->capture = 1;
     } else if (same_name(name, "f")) {
@@ -2084,10 +2092,10 @@ static void sh_end(xr_stream *xs, const char *name)
             }
             return;
         }
-        if (same_name(name, "v")) {
+        if (name_is_letter(name, 'v')) {
             sh->capture = 0;
             sh->has_v = true;
-        } else if (same_name(name, "c")) {
+        } else if (name_is_letter(name, 'c')) {
             sh_cell_end(xs, sh);
         }
         return;

@@ -1804,6 +1804,27 @@ xlsx_scan_error xlsx_bytecheck_feed(xlsx_bytecheck *x, const unsigned char *p, s
                     i = past;
                     continue;
                 }
+            } else {
+                /* the rest of a short tag (<si>, </t>) a byte at a time
+                 * without the state machine: a name or blank byte only
+                 * counts towards the limit, '>' ends the tag; a quote,
+                 * line break, NUL or byte >= 0x80 takes the full step */
+                unsigned char c;
+                while (i < n && (c = p[i]) >= ' ' && c < 0x80 && c != '"' && c != '\'' &&
+                       c != '>') {
+                    if (++x->mk_len > x->max_token)
+                        return XLSX_SCAN_E_TOKEN;
+                    i++;
+                }
+                if (i >= n)
+                    break;
+                if (p[i] == '>') {
+                    if (++x->mk_len > x->max_token)
+                        return XLSX_SCAN_E_TOKEN;
+                    x->mk_state = MK_TEXT;
+                    i++;
+                    continue;
+                }
             }
         }
         unsigned char c = p[i++];

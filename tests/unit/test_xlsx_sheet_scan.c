@@ -465,3 +465,46 @@ Test(sheet_scan, byte_check_of_the_expat_path)
     cr_assert_eq(xlsx_bytecheck_feed(&c, (const unsigned char *)tag, 64), XLSX_SCAN_E_NONE);
     cr_assert_eq(xlsx_bytecheck_feed(&c, (const unsigned char *)"text", 4), XLSX_SCAN_E_NONE);
 }
+
+/* Feeds doc to a fresh byte check in pieces of `size` bytes, each alone in
+ * a buffer followed by bytes that are invalid UTF-8: a check that reads
+ * past its piece refuses (and ASan sees the read). */
+static xlsx_scan_error bytecheck_in_pieces(const char *doc, size_t len, size_t first,
+                                           size_t size)
+{
+    xlsx_bytecheck c;
+    xlsx_bytecheck_init(&c, 64);
+    xlsx_scan_error e = XLSX_SCAN_E_NONE;
+    for (size_t off = 0; off < len && e == XLSX_SCAN_E_NONE;) {
+        size_t n = off == 0 ? first : size;
+        if (n > len - off)
+            n = len - off;
+        unsigned char *piece = malloc(n + 8);
+        cr_assert_not_null(piece);
+        memcpy(piece, doc + off, n);
+        memset(piece + n, 0xC0, 8);
+        e = xlsx_bytecheck_feed(&c, piece, n);
+        free(piece);
+        off += n;
+    }
+    return e == XLSX_SCAN_E_NONE ? xlsx_bytecheck_feed(&c, NULL, 0) : e;
+}
+
+Test(sheet_scan, byte_check_in_pieces_of_every_size)
+{
+    /* shared strings: short tags between runs of Chinese text, a quoted
+     * attribute, a tag longer than a word */
+    const char *doc = "<sst count=\"3\"><si><t>\xe5\x8a\x9e\xe7\x90\x86</t></si>"
+                      "<si><t xml:space=\"preserve\"> a </t></si><si><t>b</t></si></sst>";
+    size_t len = strlen(doc);
+    for (size_t first = 1; first <= len; first++)
+        for (size_t size = 1; size <= 9; size++)
+            cr_assert_eq(bytecheck_in_pieces(doc, len, first, size), XLSX_SCAN_E_NONE,
+                         "first piece %zu, then %zu", first, size);
+    /* the token limit is kept however the tag is cut */
+    char tag[80];
+    memset(tag, 'a', sizeof tag);
+    tag[0] = '<';
+    for (size_t size = 1; size <= 9; size++)
+        cr_assert_eq(bytecheck_in_pieces(tag, sizeof tag, size, size), XLSX_SCAN_E_TOKEN);
+}
