@@ -298,6 +298,16 @@ bool hz_text_unsafe_or_invalid(const char *text, size_t len)
             s++;
             continue;
         }
+        /* a run of CJK (U+3000..U+CFFF, U+E000..U+EFFF: leads E3..EC, EE,
+         * which begin no unsafe character) in one tight loop */
+        if ((c >= 0xE3 && c <= 0xEC) || c == 0xEE) {
+            while (e - s >= 3 && ((*s >= 0xE3 && *s <= 0xEC) || *s == 0xEE) &&
+                   (s[1] & 0xC0) == 0x80 && (s[2] & 0xC0) == 0x80)
+                s += 3;
+            if (s >= e || (*s >= 0xE3 && *s <= 0xEC) || *s == 0xEE)
+                return s < e; /* cut or broken sequence */
+            continue;
+        }
         if (lead_needs_decoding(c)) {
             const char *p = (const char *)s;
             int32_t cp = hz_utf8_next(&p, (const char *)e);
