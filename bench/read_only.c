@@ -15,10 +15,10 @@
  * not touch (issue 19 keeps expat for those parts).
  *
  * It prints one line on stdout:
- *   files N cases C cpu_s S
+ *   files N cases C cpu_s S rss_mb R
  * with S the CPU time of this process (user + system, getrusage) at the
  * end, process start-up and the configuration load included, as in the
- * floor's figure.
+ * floor's figure, and R its peak resident memory.
  *
  * Built by bench/run.sh against the release build's huizong_core
  * (target hz_bench_read, not installed).
@@ -91,6 +91,7 @@ int main(int argc, char **argv)
     getrusage(RUSAGE_SELF, &ru);
     double cpu = (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
                  (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
-    printf("files %d cases %llu cpu_s %.4f\n", argc - 2, cases, cpu);
+    printf("files %d cases %llu cpu_s %.4f rss_mb %.1f\n", argc - 2, cases, cpu,
+           ru.ru_maxrss / 1024.0);
     return 0;
 }

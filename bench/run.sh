@@ -235,7 +235,7 @@ reader_one() {
     [ -n "$READER" ] || return 0
     "$READER" "$@" "$P/config" "${STAGE[@]}" "${ANNUAL[@]}" >"$W/$name.out" 2>"$W/$name.err" || {
         echo "bench/run.sh: $name FAILED:" >&2; cat "$W/$name.err" >&2; FAILED+=("$name"); return 1; }
-    awk '{print $6, $6, 0}' "$W/$name.out" >>"$W/samples/$name"
+    awk '{print $6, $6, $8}' "$W/$name.out" >>"$W/samples/$name"
     echo "  $name: $(awk '{print $6}' "$W/$name.out") CPU s" >&2
 }
 # med NAME COLUMN: the median of a column of $W/samples/NAME (1 wall, 2 CPU s, 3 RSS MB).
