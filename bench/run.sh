@@ -26,6 +26,8 @@
 #               relationships, workbook, styles, shared strings), CPU s:
 #               the share of the reading the worksheet scanner cannot
 #               touch (informative; needs --bin in a CMake build folder);
+#   scanonly    the same with --scan-only: every worksheet part inflated
+#               into the scanner, whose handlers do nothing (informative);
 #   big         `huizong check` of one workbook of BIG cases, and its floor.
 # Every peer must find the same totals as huizong (bench/totals.py: per unit
 # and city, against consolidate's context.json and check's cases); the run
@@ -258,6 +260,7 @@ run_round() {
     floor_one floor "${STAGE[@]}" "${ANNUAL[@]}"
     reader_one readonly
     reader_one books --open-only
+    reader_one scanonly --scan-only
     run_one big "0 1" "$BIN" check "${CFG[@]}" --quiet "$BIGFILE"
     floor_one bigfloor "$BIGFILE"
 }
@@ -355,7 +358,7 @@ LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
 BENCH_S=$(awk -v a="$START" -v b="$(date +%s.%N)" 'BEGIN {printf "%.0f", b - a}')
 
 # ---------------------------------------------------------------- the tables
-for j in check openpyxl sheetjs pandas cons openpyxl2 read floor readonly books big bigfloor national; do
+for j in check openpyxl sheetjs pandas cons openpyxl2 read floor readonly books scanonly big bigfloor national; do
     printf -v "T_$j" '%s' "$(med $j 1)"
     printf -v "U_$j" '%s' "$(med $j 2)"
     printf -v "M_$j" '%s' "$(med $j 3)"
@@ -394,6 +397,7 @@ target "consolidate: peak RSS" "$M_cons" "<=" 256 MB
 target "reading ($NR files, CPU s) / inflate floor" "$(ratio "$U_read" "$U_floor")" "<=" 3 x "($(cpu "$U_read") / $(awk -v v="$U_floor" 'BEGIN {printf "%.3f", v}') CPU s)"
 target "reading: submission_read alone (hz_bench_read) / inflate floor" "$(ratio "$U_readonly" "$U_floor")" - 0 x "($(cpu "$U_readonly") CPU s)"
 target "of it: the books opened, expat's parts (no worksheet) / inflate floor" "$(ratio "$U_books" "$U_floor")" - 0 x "($(cpu "$U_books") CPU s)"
+target "of it: the worksheets inflated and scanned, no handler / inflate floor" "$(ratio "$U_scanonly" "$U_floor")" - 0 x "($(cpu "$U_scanonly") CPU s)"
 target "check of one $BIG-case workbook: wall" "$T_big" "<=" 0.5 s "($(ratio "$U_big" "$U_bigfloor" | awk '{printf "%.1fx", $1}') its floor)"
 if [ $NATIONAL = 1 ]; then
     NSCALE="$NAT_UNITS units x $NAT_CASES cases"
@@ -443,6 +447,7 @@ report() {
     [ -z "$READER" ] || {
         row "read both rounds: submission_read alone" readonly read floor
         row "open both rounds' books only (expat)" books read floor
+        row "inflate and scan the worksheets only" scanonly read floor
     }
     row "check, one ${BIG}-case workbook" big big bigfloor
     if [ $NATIONAL = 1 ]; then
