@@ -26,16 +26,9 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <zip.h>
+#include "worksheet_part.h"
 
 #define SCRATCH_BYTES (1u << 20)   /* 1 MiB reads, as a streaming reader does */
-
-static int is_worksheet(const char *name)
-{
-    static const char prefix[] = "xl/worksheets/";
-    size_t n = strlen(name);
-    return strncmp(name, prefix, sizeof prefix - 1) == 0 && n > sizeof prefix + 3 &&
-           strcmp(name + n - 4, ".xml") == 0 && strchr(name + sizeof prefix - 1, '/') == NULL;
-}
 
 /* Inflates every worksheet part of one workbook; 0 on success. */
 static int floor_file(const char *path, unsigned char *scratch, uint64_t *parts,
@@ -53,7 +46,7 @@ static int floor_file(const char *path, unsigned char *scratch, uint64_t *parts,
     zip_int64_t entries = zip_get_num_entries(z, 0);
     for (zip_int64_t i = 0; i < entries; i++) {
         const char *name = zip_get_name(z, (zip_uint64_t)i, 0);
-        if (!name || !is_worksheet(name))
+        if (!name || !bench_is_worksheet_part(name))
             continue;
         zip_file_t *f = zip_fopen_index(z, (zip_uint64_t)i, 0);
         if (!f) {

@@ -41,6 +41,7 @@
 #include "submission.h"
 #include "xlsx_reader.h"
 #include "xlsx_sheet_scan.h"
+#include "worksheet_part.h"
 
 /* Opens and closes one workbook; 0 when it opened. */
 static int open_only(const char *path, const hz_config *config)
@@ -79,15 +80,6 @@ static long long read_entry(void *user, char *buf, size_t cap)
     return zip_fread(user, buf, cap);
 }
 
-/* xl/worksheets/NAME.xml, as bench/inflate_floor picks them */
-static bool is_worksheet(const char *name)
-{
-    static const char prefix[] = "xl/worksheets/";
-    size_t n = strlen(name);
-    return strncmp(name, prefix, sizeof prefix - 1) == 0 && n > sizeof prefix + 3 &&
-           strcmp(name + n - 4, ".xml") == 0 && strchr(name + sizeof prefix - 1, '/') == NULL;
-}
-
 /* Scans every worksheet of one workbook with handlers that do nothing; 0
  * when every part was accepted. */
 static int scan_only(const char *path)
@@ -101,7 +93,7 @@ static int scan_only(const char *path)
     zip_int64_t entries = zip_get_num_entries(zip, 0);
     for (zip_int64_t i = 0; i < entries && rc == 0; i++) {
         const char *name = zip_get_name(zip, (zip_uint64_t)i, 0);
-        if (!name || !is_worksheet(name))
+        if (!name || !bench_is_worksheet_part(name))
             continue;
         zip_file_t *part = zip_fopen_index(zip, (zip_uint64_t)i, 0);
         xlsx_scan_handlers h = {part, ignore_start, ignore_end, ignore_text, read_entry};

@@ -147,7 +147,7 @@ fi
 TOOLS=$ROOT/build/bench-tools
 FLOOR=$TOOLS/inflate_floor
 mkdir -p "$TOOLS"
-if [ ! -x "$FLOOR" ] || [ "$ROOT/bench/inflate_floor.c" -nt "$FLOOR" ]; then
+if [ ! -x "$FLOOR" ] || [ "$ROOT/bench/inflate_floor.c" -nt "$FLOOR" ] || [ "$ROOT/bench/worksheet_part.h" -nt "$FLOOR" ]; then
     # shellcheck disable=SC2046  # pkg-config's flags are words
     cc -std=c11 -O2 -Wall -Wextra -Wpedantic -o "$FLOOR.tmp" "$ROOT/bench/inflate_floor.c" \
         $(pkg-config --cflags --libs libzip) || need "libzip-dev (to build bench/inflate_floor.c)"
