@@ -866,7 +866,6 @@ static int scan_start_tag(xlsx_scan *sc)
         return r;
     size_t name_end = k;
     bool empty = false;
-    sc->natt = 0;
     size_t plain_end;
     if (b[k] < 0x80 && lex_plain_attrs(sc, s, k, &plain_end, &empty)) {
         k = plain_end;
