@@ -143,6 +143,50 @@ static bool run_split_allowed(const uint32_t *cps, size_t i)
            !is_blank(b) && !pdf_linebreak_no_start(b) && !pdf_linebreak_no_end(a);
 }
 
+/* Is extra space put between a and b when a line is justified? Not
+ * between two narrow characters: a number or a code stays tight. */
+static bool is_spread_pair(uint32_t a, uint32_t b)
+{
+    return pdf_linebreak_is_wide(a) || pdf_linebreak_is_wide(b);
+}
+
+/* The justifiable gaps of the line cps[line_start, end). */
+static size_t line_gaps(const uint32_t *cps, size_t line_start, size_t end)
+{
+    size_t gaps = 0;
+    for (size_t q = line_start + 1; q < end; q++)
+        gaps += is_spread_pair(cps[q - 1], cps[q]);
+    return gaps;
+}
+
+/* Where the run r0.. that overflows at k is split, the line starting at
+ * line_start: after the last hyphen or slash that leaves at most max_gap
+ * per gap ("411082-" / "2022-0063": a code read by its parts); else, when
+ * any_pair, at the last narrow pair that fits; else fallback. */
+static size_t run_split_at(const uint32_t *cps, const double *ws, size_t line_start, size_t k,
+                           size_t last_break, size_t r0, double avail, double max_gap,
+                           bool any_pair, size_t fallback)
+{
+    double w = 0;
+    for (size_t q = line_start; q < k; q++)
+        w += ws[q];
+    size_t gaps = line_gaps(cps, line_start, k);
+    /* walking back from k, w and gaps describe the line ending before j */
+    for (size_t j = k; j >= last_break + 2 && j > r0; j--) {
+        bool sep = cps[j - 1] == '-' || cps[j - 1] == '/';
+        if (sep && run_split_allowed(cps, j) && gaps > 0 &&
+            (avail - w) / (double)gaps <= max_gap)
+            return j;
+        w -= ws[j - 1];
+        gaps -= is_spread_pair(cps[j - 2], cps[j - 1]);
+    }
+    if (any_pair)
+        for (size_t j = k; j >= last_break + 2 && j > r0; j--)
+            if (run_split_allowed(cps, j))
+                return j;
+    return fallback;
+}
+
 static bool lines_push(pdf_lines *out, size_t start, size_t end, double width,
                        size_t chars, bool hard)
 {
@@ -220,12 +264,13 @@ hz_status pdf_linebreak_justified(const char *text, size_t len, pdf_width_fn wid
                     /* Moving the unbreakable run down would leave more than
                      * max_gap between the characters of a justified line:
                      * split the run itself at the last place that fits. */
-                    size_t t = last_break, chars = 0;
+                    size_t t = last_break;
                     while (t > line_start && is_blank(cps[t - 1]))
                         t--;
                     double lw = 0;
-                    for (size_t q = line_start; q < t; q++, chars++)
+                    for (size_t q = line_start; q < t; q++)
                         lw += ws[q];
+                    size_t gaps = line_gaps(cps, line_start, t);
                     /* the narrow run (digits, a code) around the overflow:
                      * only a run too long to be absorbed is split, a short
                      * number with its measure moves down whole */
@@ -238,13 +283,16 @@ hz_status pdf_linebreak_justified(const char *text, size_t len, pdf_width_fn wid
                     double run_w = 0;
                     for (size_t q = r0; q < r1; q++)
                         run_w += ws[q];
-                    if (chars > 1 && (avail - lw) / (double)(chars - 1) > max_gap + eps &&
-                        run_w > (double)(chars - 1) * max_gap)
-                        for (size_t j = k; j >= last_break + 2 && j > r0; j--)
-                            if (run_split_allowed(cps, j)) {
-                                end = j;
-                                break;
-                            }
+                    /* a code is split at its hyphens from half max_gap on,
+                     * any long run at a narrow pair beyond max_gap */
+                    double per_gap = gaps > 0 ? (avail - lw) / (double)gaps : 0;
+                    double half = max_gap / 2;
+                    if (gaps > 0 && per_gap > half + eps && run_w > (double)gaps * half)
+                        end = run_split_at(cps, ws, line_start, k, last_break, r0, avail,
+                                           half + eps,
+                                           per_gap > max_gap + eps &&
+                                               run_w > (double)gaps * max_gap,
+                                           end);
                 }
                 next = end;
                 break;

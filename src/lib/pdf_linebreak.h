@@ -66,10 +66,13 @@ hz_status pdf_linebreak(const char *text, size_t len, pdf_width_fn width, void *
 
 /*
  * Same, for a justified paragraph: a line may take at most max_gap points
- * of extra space between two characters (the ¼ em rule). When the run that
- * does not fit (a long number or code, which has no break opportunity) would
- * leave the line needing more, the run is split between two of its narrow
- * characters instead; max_gap <= 0 never splits a run that fits a line.
+ * of extra space between two characters (the ¼ em rule); two narrow
+ * characters (digits of a number) take none. When the run that does not fit
+ * (a long number or code, which has no break opportunity) would leave the
+ * line needing more than half max_gap, a run with a hyphen or slash (a case
+ * code, 411082-2022-0063) is split after the last one that fits; when it
+ * would leave more than max_gap, any long run is split between two of its
+ * narrow characters. max_gap <= 0 never splits a run that fits a line.
  */
 hz_status pdf_linebreak_justified(const char *text, size_t len, pdf_width_fn width, void *ctx,
                                   double max_width, double first_indent, double max_gap,

@@ -234,6 +234,40 @@ Test(pdf_linebreak, long_code_split_only_when_the_line_cannot_be_justified)
     pdf_lines_free(&l);
 }
 
+/* A case code ("411082-2022-0063") that would leave between half and all
+ * of max_gap per gap is split after a hyphen; a code without one, or a
+ * line that is justifiable within half max_gap, keeps it whole. */
+Test(pdf_linebreak, case_code_split_at_its_hyphen_from_half_the_gap)
+{
+    hz_error err = {0};
+    pdf_lines l = {0};
+    /* 21 wide characters (210 pt) in 250 pt: moving the code down leaves
+     * 40 pt over 20 gaps, 2 pt each: within max_gap 2.5, over half of it */
+    const char *t = "一二三四五六七八九十一二三四五六七八（甲，411082-2022-0063）";
+    cr_assert_eq(pdf_linebreak_justified(t, strlen(t), fixed_width, NULL, 250, 0, 2.5, &l,
+                                         &err), HZ_OK);
+    cr_assert_eq(l.count, 2);
+    cr_assert_str_eq(line_text(t, &l, 0), "一二三四五六七八九十一二三四五六七八（甲，411082-");
+    cr_assert_str_eq(line_text(t, &l, 1), "2022-0063）");
+    /* the last hyphen that fits: with room for "411082-2022-" it ends there */
+    cr_assert_eq(pdf_linebreak_justified(t, strlen(t), fixed_width, NULL, 275, 0, 2.5, &l,
+                                         &err), HZ_OK);
+    cr_assert_str_eq(line_text(t, &l, 1), "0063）");
+    /* the same digits without a hyphen: the gap is justifiable, no split */
+    const char *u = "一二三四五六七八九十一二三四五六七八（甲，4110822022006300）";
+    cr_assert_eq(pdf_linebreak_justified(u, strlen(u), fixed_width, NULL, 250, 0, 2.5, &l,
+                                         &err), HZ_OK);
+    cr_assert_str_eq(line_text(u, &l, 1), "4110822022006300）");
+    /* 30 pt spare over 20 gaps is within half max_gap: the code moves down */
+    cr_assert_eq(pdf_linebreak_justified(t, strlen(t), fixed_width, NULL, 240, 0, 3.5, &l,
+                                         &err), HZ_OK);
+    cr_assert_str_eq(line_text(t, &l, 1), "411082-2022-0063）");
+    /* unjustified text never splits it */
+    cr_assert_eq(pdf_linebreak(t, strlen(t), fixed_width, NULL, 250, 0, &l, &err), HZ_OK);
+    cr_assert_str_eq(line_text(t, &l, 1), "411082-2022-0063）");
+    pdf_lines_free(&l);
+}
+
 /* "每项得 10 ÷ 4 分": no line starts or ends with the operator. */
 Test(pdf_linebreak, operator_stays_with_its_operands)
 {
